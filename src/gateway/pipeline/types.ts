@@ -35,6 +35,23 @@ export interface Facts {
   upstreamHeaders?: Readonly<Record<string, string>>;
   /** Names of client headers to drop before proxying (lower-case). */
   dropHeaders?: readonly string[];
+  /** Who is calling (set by authentication). */
+  principal?: Principal;
+}
+
+/** The identity established by authentication; authorization, rate limits and logs read it. */
+export interface Principal {
+  /** Subject: the JWT `sub`, the API key's consumer, the HMAC key id's owner... */
+  readonly subject: string;
+  /** The consumer (application/customer) this identity belongs to, when known. */
+  readonly consumer?: string;
+  readonly groups: readonly string[];
+  readonly scopes: readonly string[];
+  readonly roles: readonly string[];
+  readonly method: 'api-key' | 'jwt' | 'hmac' | 'introspection' | 'basic' | 'mtls' | 'anonymous';
+  /** Credential id (key prefix, kid, HMAC key id): for logs and brute-force counting, never the secret. */
+  readonly credentialId?: string;
+  readonly claims?: Readonly<Record<string, unknown>>;
 }
 
 export type Decision =
@@ -91,8 +108,33 @@ export interface GatewayResponse {
 
 export type ResponseDecision = void | { readonly kind: 'replace'; readonly problem: Problem };
 
-/** What the access log records of a call; stages may add fields through `annotate` or `onLog`. */
+/**
+ * The access-log line of one call. The runner fills the standard fields; stages add theirs through
+ * `ctx.annotate()` or in `onLog`. `onLog` runs for EVERY stage of the route's pipeline once the response is
+ * done, whether or not that stage's onRequest ran (a stage placed after the one that rejected still sees the
+ * outcome: the adaptive rate limiter learns from authentication failures this way).
+ */
 export interface LogRecord {
+  time: string;
+  reqId: string;
+  clientIp: string;
+  method: string;
+  /** Route id, when routing matched. */
+  route?: string;
+  path: string;
+  status: number;
+  durationMs: number;
+  upstreamMs?: number;
+  bytesIn: number;
+  bytesOut: number;
+  /** allow: proxied; reject: a stage or the listener answered with a problem; error: a bug or upstream failure. */
+  decision: 'allow' | 'reject' | 'error';
+  /** The stage that made the decision (for allow: 'proxy'). */
+  stage: StageName | 'proxy' | 'listener';
+  /** The problem code sent, when one was. */
+  problem?: string;
+  /** Why (log only). */
+  reason?: string;
   [key: string]: unknown;
 }
 
