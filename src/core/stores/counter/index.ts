@@ -1,0 +1,5 @@
+export { ALGORITHMS, CounterStoreError, type Algorithm, type CheckResult, type ConsumeMode, type CounterStore, type LimitCheck, type Verdict } from './types.js';
+export { createMemoryCounterStore, type MemoryCounterStore, type MemoryCounterStoreOptions } from './memory.js';
+export { createRedisClient, createRedisCounterStore, type RedisCounterStoreOptions } from './redis.js';
+export { createResilientCounterStore, type FailureMode, type ResilientCounterStoreOptions, type ResilientEvents } from './resilient.js';
+export { STEPS } from './algorithms/index.js';
