@@ -1,0 +1,77 @@
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { createSchemaCompiler, KNOWN_FORMATS } from './compile.js';
+import { loadOpenApi } from './load.js';
+import { createPathMatcher } from './match.js';
+import { listOperations, serverBasePath } from './operations.js';
+import { toJsonSchema } from './schema.js';
+import { shapeOf, visitShape } from './shape.js';
+
+const fixture = fileURLToPath(new URL('./testdata/users-3.0.yaml', import.meta.url));
+
+describe('OpenAPI operations, schemas and shapes', async () => {
+  const loaded = await loadOpenApi(fixture);
+  const ops = listOperations(loaded);
+  const op = (m: string, p: string) => {
+    const found = ops.find((o) => o.method === m && o.path === p);
+    if (found === undefined) throw new Error(`no ${m} ${p}`);
+    return found;
+  };
+  const userSchema = (direction: 'request' | 'response') => {
+    const raw = op('POST', '/users').requestBody?.content['application/json']?.schema ?? {};
+    return toJsonSchema(raw, { version: loaded.version, direction, document: loaded.document, knownFormats: KNOWN_FORMATS });
+  };
+
+  it('lists operations with merged parameters and style defaults', () => {
+    expect(ops.map((o) => `${o.method} ${o.path}`).sort()).toEqual(['GET /tree', 'GET /users', 'GET /users/me', 'GET /users/{id}', 'POST /users']);
+    expect(op('GET', '/users/{id}').parameters[0]).toMatchObject({ name: 'id', in: 'path', required: true, style: 'simple', explode: false });
+    expect(op('GET', '/users').parameters[1]).toMatchObject({ name: 'tags', style: 'form', explode: true });
+    expect(serverBasePath(loaded)).toBe('/v1');
+  });
+
+  it('matches concrete paths before templated ones', () => {
+    const m = createPathMatcher(ops.map((o) => ({ template: o.path, value: o })), { caseSensitive: false });
+    expect(m.match('/users/me').map((x) => x.template)).toEqual(['/users/me', '/users/{id}']);
+    expect(m.match('/users/42')[0]?.params).toEqual({ id: '42' });
+    expect(m.match('/users/42/x')).toEqual([]);
+    const dotted = createPathMatcher([{ template: '/files/{name}.{ext}', value: 1 }], { caseSensitive: true });
+    expect(dotted.match('/files/report.pdf')[0]?.params).toEqual({ name: 'report', ext: 'pdf' });
+  });
+
+  it('converts 3.0 keywords to JSON Schema 2020-12 and compiles strictly', () => {
+    const { schema, warnings } = userSchema('request');
+    expect(warnings).toEqual([]);
+    const validate = createSchemaCompiler().compile(schema);
+    expect(validate({ name: 'Ada', password: 'x', nick: null, age: 1 })).toBe(true);
+    expect(validate({ name: 'Ada', password: 'x', age: 0 })).toBe(false); // exclusiveMinimum: true
+    expect(validate({ id: 1, name: 'Ada', password: 'x' })).toBe(false); // readOnly in a request
+    expect(validate.errors?.[0]).toMatchObject({ instancePath: '/id', keyword: 'rampartReadOnly' });
+    const response = createSchemaCompiler().compile(userSchema('response').schema);
+    expect(response({ id: 1, name: 'Ada' })).toBe(true); // writeOnly password not required in responses
+  });
+
+  it('keeps cycles as $defs', () => {
+    const raw = op('GET', '/tree').responses['200']?.content['application/json']?.schema ?? {};
+    const { schema } = toJsonSchema(raw, { version: '3.0', direction: 'response', document: loaded.document, knownFormats: KNOWN_FORMATS });
+    const validate = createSchemaCompiler().compile(schema);
+    expect(validate({ name: 'a', children: [{ name: 'b', children: [{ name: 'c' }] }] })).toBe(true);
+    expect(validate({ name: 'a', children: [{ name: 'b', children: [{ name: 3 }] }] })).toBe(false);
+    const shape = shapeOf(raw, loaded.document);
+    const tree = { name: 'a', extra: 1, children: [{ name: 'b', children: [{ name: 'c', deep: true }] }] };
+    expect(visitShape(tree, shape, { flag: 'response', removeUndeclared: true, removeFlagged: true }).undeclared).toEqual(['/extra', '/children/0/children/0/deep']);
+    expect(tree).toEqual({ name: 'a', children: [{ name: 'b', children: [{ name: 'c' }] }] });
+  });
+
+  it('finds undeclared, writeOnly and sensitive properties', () => {
+    const raw = op('POST', '/users').requestBody?.content['application/json']?.schema;
+    const shape = shapeOf(raw, loaded.document);
+    const body = { id: 1, name: 'Ada', password: 'p', passwordHash: 'h', isAdmin: true, address: { city: 'L', zip: 'x' } };
+    const copy = structuredClone(body);
+    expect(visitShape(copy, shape, { flag: 'response', removeUndeclared: true, removeFlagged: true })).toEqual({
+      undeclared: ['/isAdmin', '/address/zip'],
+      flagged: ['/password', '/passwordHash'],
+    });
+    expect(copy).toEqual({ id: 1, name: 'Ada', address: { city: 'L' } });
+    expect(visitShape(structuredClone(body), shape, { flag: 'request', removeUndeclared: false, removeFlagged: false }).flagged).toEqual(['/id']);
+  });
+});
