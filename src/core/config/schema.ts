@@ -55,7 +55,7 @@ export const logSchema = Type.Object(
 const targetSchema = Type.Union([
   Type.String({ format: 'uri', pattern: '^https?://', description: 'Target base URL.' }),
   Type.Object(
-    { url: Type.String({ format: 'uri', pattern: '^https?://' }), weight: Type.Integer({ minimum: 1, maximum: 100, default: 1 }) },
+    { url: Type.String({ format: 'uri', pattern: '^https?://' }), weight: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, description: 'Relative share of requests (default 1).' })) },
     { additionalProperties: false },
   ),
 ]);

@@ -40,8 +40,14 @@ export function problemHeaders(p: Problem, requestId: string, bodyLength: number
   return h;
 }
 
+/** A problem as a complete response (status, headers, body): the runner writes it like any other answer. */
+export function problemResponse(p: Problem, requestId: string): { status: number; headers: Record<string, string>; body: Buffer } {
+  const body = Buffer.from(problemBody(p, requestId));
+  return { status: problemStatus(p), headers: problemHeaders(p, requestId, body.length), body };
+}
+
 /**
- * The only place that writes `application/problem+json` to an HTTP response.
+ * Write a problem directly to an HTTP response (for listeners outside the pipeline, e.g. the admin port).
  * Returns the number of body bytes written.
  */
 export function writeProblem(res: ServerResponse, p: Problem, requestId: string, extraHeaders?: Record<string, string>): number {

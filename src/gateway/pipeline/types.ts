@@ -115,7 +115,8 @@ export type ResponseDecision = void | { readonly kind: 'replace'; readonly probl
  * outcome: the adaptive rate limiter learns from authentication failures this way).
  */
 export interface LogRecord {
-  time: string;
+  /** Added by the logger when the line is written. */
+  time?: string;
   reqId: string;
   clientIp: string;
   method: string;

@@ -1,0 +1,338 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import { finished } from 'node:stream/promises';
+import type { Logger } from 'pino';
+import type { Problem } from '../core/problems/problem.js';
+import { problemResponse } from '../core/problems/write.js';
+import { logSafe } from '../core/logging/logger.js';
+import type { CompiledGateway, CompiledRoute } from './compile.js';
+import { Context } from './context.js';
+import type { GatewayMetrics } from './metrics.js';
+import type { GatewayResponse, LogRecord, Stage, StageName } from './pipeline/types.js';
+import { canonicalizeTarget } from './http/canonical-path.js';
+import { checkFraming, isProblem, type FramingInfo } from './http/framing.js';
+import { normalizeIp, resolveClientIp } from './http/client-ip.js';
+import { buildUpstreamHeaders, filterResponseHeaders } from './http/forwarding.js';
+import { limitStream, readBody } from './http/body.js';
+
+export interface RunnerDeps {
+  readonly logger: Logger;
+  readonly metrics: GatewayMetrics;
+  /** The config new requests take (hot reload swaps it; a request keeps the one it started with). */
+  current(): CompiledGateway;
+  /** True while shutting down: answers carry Connection: close. */
+  draining(): boolean;
+  /** Called when a request on `gw` has completed (its in-flight count was decremented). */
+  settled(gw: CompiledGateway): void;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** The request pipeline: hardening → routing → the route's stages → proxy; responses back up; log always. */
+export function createRunner(deps: RunnerDeps): (req: IncomingMessage, res: ServerResponse) => void {
+  return (req, res) => {
+    const gw = deps.current();
+    gw.inflight++;
+    deps.metrics.inflight.inc();
+    void run(gw, req, res, deps).finally(() => {
+      gw.inflight--;
+      deps.metrics.inflight.dec();
+      deps.settled(gw);
+    });
+  };
+}
+
+interface Outcome {
+  route: CompiledRoute | undefined;
+  ctx: Context | undefined;
+  /** Stages whose onRequest ran (their onResponse runs, in reverse). */
+  ran: number;
+}
+
+async function run(gw: CompiledGateway, req: IncomingMessage, res: ServerResponse, deps: RunnerDeps): Promise<void> {
+  const startedAt = performance.now();
+  const peerIp = normalizeIp(req.socket.remoteAddress);
+  const trustedPeer = gw.trusted.has(peerIp);
+  const headers = req.headers;
+  const clientIp = trustedPeer ? resolveClientIp(peerIp, headers['x-forwarded-for'], gw.trusted) : peerIp;
+  const givenId = headers['x-request-id'];
+  const id = trustedPeer && typeof givenId === 'string' && REQUEST_ID.test(givenId) ? givenId : randomUUID();
+  const method = req.method ?? 'GET';
+  const maxLen = gw.config.log.maxValueLength;
+  const record: LogRecord = {
+    reqId: id,
+    clientIp,
+    method,
+    path: '',
+    status: 0,
+    durationMs: 0,
+    bytesIn: 0,
+    bytesOut: 0,
+    decision: 'allow',
+    stage: 'proxy',
+  };
+  const out: Outcome = { route: undefined, ctx: undefined, ran: 0 };
+  try {
+    await pipeline(gw, req, res, deps, { startedAt, peerIp, trustedPeer, clientIp, id, method, record, out });
+  } catch (err) {
+    record.decision = 'error';
+    record.reason = 'internal error';
+    deps.logger.error({ reqId: id, err }, 'unhandled error in request pipeline');
+    if (res.headersSent) res.destroy();
+    else {
+      // The stages' onResponse are skipped: one of them may be what failed.
+      out.route = undefined;
+      await send(res, out, problemAsResponse({ code: 'internal-error', detail: 'An unexpected error occurred; the request id identifies it in the logs.' }, id), record, deps).catch(() => res.destroy());
+    }
+  }
+  record.status = res.statusCode;
+  record.durationMs = Math.round((performance.now() - startedAt) * 1000) / 1000;
+  if (record.path === '') record.path = logSafe(req.url ?? '', maxLen);
+  const route = out.route;
+  if (route !== undefined && out.ctx !== undefined) {
+    for (const s of route.stages) {
+      if (s.onLog === undefined) continue;
+      try {
+        s.onLog(out.ctx, record);
+      } catch (err) {
+        deps.logger.error({ reqId: id, stage: s.name, err }, 'onLog failed');
+      }
+    }
+  }
+  if (gw.config.log.accessLog) deps.logger.info(record, 'access');
+  const m = deps.metrics;
+  m.requests.inc({ route: record.route ?? '', method, status: `${Math.floor(record.status / 100)}xx`, decision: record.decision, stage: record.stage });
+  m.duration.observe({ route: record.route ?? '' }, record.durationMs / 1000);
+}
+
+interface RequestState {
+  readonly startedAt: number;
+  readonly peerIp: string;
+  readonly trustedPeer: boolean;
+  readonly clientIp: string;
+  readonly id: string;
+  readonly method: string;
+  readonly record: LogRecord;
+  readonly out: Outcome;
+}
+
+async function pipeline(gw: CompiledGateway, req: IncomingMessage, res: ServerResponse, deps: RunnerDeps, st: RequestState): Promise<void> {
+  const { record, out, id, method } = st;
+  const maxLen = gw.config.log.maxValueLength;
+
+  // 1. hardening: framing, singleton headers, target length and canonical path.
+  const framing = checkFraming(req.rawHeaders, req.httpVersionMajor, req.httpVersionMinor);
+  if (isProblem(framing)) return reject(res, out, framing, 'hardening', st, deps);
+  const hasBody = framing.hasBody;
+  if (req.rawHeaders.length / 2 > gw.config.listen.maxHeaders) {
+    return reject(res, out, { code: 'headers-too-large', detail: `The request has more than ${gw.config.listen.maxHeaders} header fields.`, closeConnection: true }, 'hardening', st, deps);
+  }
+  const url = req.url ?? '/';
+  if (url.length > gw.config.listen.maxUrlBytes) {
+    return reject(res, out, { code: 'uri-too-long', detail: `The request target is longer than ${gw.config.listen.maxUrlBytes} bytes.`, closeConnection: hasBody }, 'hardening', st, deps);
+  }
+  const canon = canonicalizeTarget(url, gw.canonical);
+  if (!canon.ok) {
+    record.path = logSafe(url, maxLen);
+    return reject(res, out, { code: 'invalid-path', detail: `The request path was refused: ${canon.reason}.`, closeConnection: hasBody, reason: canon.reason }, 'hardening', st, deps);
+  }
+  record.path = canon.path.length > maxLen ? logSafe(canon.path, maxLen) : canon.path;
+
+  // 2. routing.
+  const host = hostOf(req.headers.host);
+  const found = gw.router.find(method, host, canon.path);
+  if (found.kind === 'not-found') return reject(res, out, { code: 'not-found', detail: 'No route matches this request.', closeConnection: hasBody }, 'routing', st, deps);
+  if (found.kind === 'method-not-allowed') {
+    return reject(res, out, { code: 'method-not-allowed', detail: `${method} is not allowed here.`, headers: { allow: found.allow.join(', ') }, closeConnection: hasBody }, 'routing', st, deps);
+  }
+  const route = found.match.value;
+  out.route = route;
+  record.route = route.id;
+  if (framing.contentLength > route.maxBodyBytes) {
+    return reject(res, out, { code: 'payload-too-large', detail: `The request body is larger than ${route.maxBodyBytes} bytes.`, closeConnection: true }, 'hardening', st, deps);
+  }
+  const ctx = new Context(id, st.startedAt, method, canon.path, canon.query, host, st.clientIp, st.peerIp, req.headers, req, record);
+  ctx.facts.route = found.match;
+  out.ctx = ctx;
+
+  // The body is read up front only when a stage of this route needs it; otherwise it is streamed.
+  if (route.needsBody && hasBody) {
+    const body = await readBody(req, route.maxBodyBytes);
+    if (body === undefined) return reject(res, out, { code: 'payload-too-large', detail: `The request body is larger than ${route.maxBodyBytes} bytes.`, closeConnection: true }, 'hardening', st, deps);
+    ctx.body = body;
+    record.bytesIn = body.length;
+  }
+
+  // 3. the route's stages, in order; synchronous results are not awaited.
+  const stages = route.stages;
+  for (let i = 0; i < stages.length; i++) {
+    const stage = stages[i] as Stage;
+    out.ran = i + 1;
+    if (stage.onRequest === undefined) continue;
+    let d = stage.onRequest(ctx);
+    if (d instanceof Promise) d = await d;
+    if (d.kind === 'reject') {
+      const p = d.problem;
+      return reject(res, out, hasBody && ctx.body === undefined && p.closeConnection !== true ? { ...p, closeConnection: true } : p, stage.name, st, deps);
+    }
+    if (d.facts !== undefined) Object.assign(ctx.facts, d.facts);
+  }
+
+  // 4. proxy.
+  await proxy(gw, route, ctx, framing, req, res, deps, st);
+}
+
+async function proxy(gw: CompiledGateway, route: CompiledRoute, ctx: Context, framing: FramingInfo, req: IncomingMessage, res: ServerResponse, deps: RunnerDeps, st: RequestState): Promise<void> {
+  const { record, out, id } = st;
+  const facts = ctx.facts;
+  const sendBody = facts.body ?? ctx.body;
+  let path = ctx.path;
+  if (route.stripPrefix !== undefined && path.toLowerCase().startsWith(route.stripPrefix.toLowerCase())) path = path.slice(route.stripPrefix.length) || '/';
+  if (path[0] !== '/') path = '/' + path;
+  const target = ctx.query === '' ? path : `${path}?${ctx.query}`;
+  const upstreamHeaders = buildUpstreamHeaders(req.rawHeaders, {
+    clientIp: st.clientIp,
+    peerIp: st.peerIp,
+    trustedPeer: st.trustedPeer,
+    proto: 'http',
+    requestId: id,
+    contentLength: sendBody !== undefined ? sendBody.length : undefined,
+    extra: facts.upstreamHeaders,
+    drop: facts.dropHeaders,
+  });
+  let body: Buffer | Readable | null = null;
+  if (sendBody !== undefined) body = sendBody;
+  else if (framing.hasBody) body = framing.contentLength >= 0 ? req : req.pipe(limitStream(route.maxBodyBytes));
+
+  const result = await route.upstream.forward({ method: ctx.method, path: target, headers: upstreamHeaders, body });
+  if (!result.ok) {
+    const f = result.failure;
+    record.upstream = route.upstream.name;
+    record.upstreamTarget = result.target?.origin;
+    if (f.kind === 'aborted') {
+      record.decision = 'error';
+      record.stage = 'proxy';
+      record.reason = 'client went away';
+      if (!res.headersSent) res.destroy();
+      return;
+    }
+    const p: Problem =
+      f.kind === 'body-limit'
+        ? { code: 'payload-too-large', detail: `The request body is larger than ${route.maxBodyBytes} bytes.`, closeConnection: true }
+        : f.kind === 'timeout' && f.phase !== 'body'
+          ? { code: 'gateway-timeout', detail: 'The upstream service did not answer in time.', reason: f.code }
+          : { code: 'bad-gateway', detail: 'The upstream service could not be reached or sent an invalid answer.', reason: f.code };
+    if (framing.hasBody && sendBody === undefined && !req.complete) (p as { closeConnection?: boolean }).closeConnection = true;
+    record.decision = f.kind === 'body-limit' ? 'reject' : 'error';
+    record.stage = 'proxy';
+    record.problem = p.code;
+    record.reason = p.reason ?? f.code;
+    await send(res, out, problemAsResponse(p, id), record, deps);
+    return;
+  }
+  record.upstreamMs = Math.round(result.upstreamMs * 1000) / 1000;
+  deps.metrics.upstreamDuration.observe({ upstream: route.upstream.name }, result.upstreamMs / 1000);
+  const response: GatewayResponse = { status: result.status, headers: filterResponseHeaders(result.headers), body: undefined, fromGateway: false };
+  response.headers['x-request-id'] = id;
+  let ok = false;
+  try {
+    if (route.needsResponseBody) {
+      const chunks: Buffer[] = [];
+      for await (const c of result.body) chunks.push(c as Buffer);
+      response.body = Buffer.concat(chunks);
+      delete response.headers['content-length'];
+    }
+    ok = await send(res, out, response, record, deps, response.body === undefined ? result.body : undefined);
+  } finally {
+    result.done(!ok);
+  }
+}
+
+function problemAsResponse(p: Problem, id: string): GatewayResponse {
+  const r = problemResponse(p, id);
+  return { status: r.status, headers: r.headers, body: r.body, fromGateway: true };
+}
+
+async function reject(res: ServerResponse, out: Outcome, p: Problem, stage: StageName, st: RequestState, deps: RunnerDeps): Promise<void> {
+  st.record.decision = 'reject';
+  st.record.stage = stage;
+  st.record.problem = p.code;
+  if (p.reason !== undefined) st.record.reason = p.reason;
+  await send(res, out, problemAsResponse(p, st.id), st.record, deps);
+}
+
+/**
+ * Run onResponse of the stages that saw the request (in reverse), then write the response. Resolves false
+ * when a streamed upstream body broke off (the client connection is then closed).
+ */
+async function send(res: ServerResponse, out: Outcome, response: GatewayResponse, record: LogRecord, deps: RunnerDeps, stream?: Readable): Promise<boolean> {
+  let r = response;
+  let s = stream;
+  const route = out.route;
+  if (route !== undefined && route.hasOnResponse && out.ctx !== undefined) {
+    for (let i = out.ran - 1; i >= 0; i--) {
+      const stage = route.stages[i] as Stage;
+      if (stage.onResponse === undefined) continue;
+      let d = stage.onResponse(out.ctx, r);
+      if (d instanceof Promise) d = await d;
+      if (d !== undefined && d.kind === 'replace') {
+        s?.destroy();
+        s = undefined;
+        const closeConnection = r.headers.connection === 'close';
+        r = problemAsResponse(closeConnection ? { ...d.problem, closeConnection } : d.problem, out.ctx.id);
+        record.decision = 'reject';
+        record.stage = stage.name;
+        record.problem = d.problem.code;
+        if (d.problem.reason !== undefined) record.reason = d.problem.reason;
+      }
+    }
+  }
+  const headers = r.headers;
+  if (deps.draining()) headers.connection = 'close';
+  if (headers.connection === 'close') res.shouldKeepAlive = false;
+  if (r.body !== undefined) {
+    headers['content-length'] = String(r.body.length);
+    res.writeHead(r.status, headers);
+    res.end(r.body);
+    record.bytesOut = r.body.length;
+    await finished(res).catch(() => undefined);
+    return true;
+  }
+  res.writeHead(r.status, headers);
+  if (s === undefined) {
+    res.end();
+    return true;
+  }
+  const declared = headers['content-length'];
+  if (declared !== undefined) record.bytesOut = Number(declared);
+  else {
+    let n = 0;
+    s.on('data', (c: Buffer) => (n += c.length));
+    s.once('end', () => (record.bytesOut = n));
+  }
+  s.pipe(res);
+  try {
+    await finished(s);
+  } catch (err) {
+    // The upstream broke off mid-body (framing error, body timeout): the client's response cannot be
+    // completed honestly, so its connection is closed rather than left looking complete.
+    record.decision = 'error';
+    record.reason = `upstream body failed: ${(err as { code?: string }).code ?? 'error'}`;
+    res.destroy();
+    return false;
+  }
+  await finished(res).catch(() => undefined);
+  return true;
+}
+
+function hostOf(h: string | undefined): string {
+  if (h === undefined) return '';
+  const lower = h.toLowerCase();
+  if (lower.startsWith('[')) {
+    const end = lower.indexOf(']');
+    return end === -1 ? lower : lower.slice(0, end + 1);
+  }
+  const colon = lower.indexOf(':');
+  return colon === -1 ? lower : lower.slice(0, colon);
+}

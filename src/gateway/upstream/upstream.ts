@@ -1,0 +1,229 @@
+import type { Readable } from 'node:stream';
+import type { IncomingHttpHeaders } from 'node:http';
+import { Pool } from 'undici';
+import type { Logger } from 'pino';
+import type { UpstreamConfig } from '../../core/config/schema.js';
+import { classifyUpstreamError, type UpstreamFailure } from './errors.js';
+
+/** One target of an upstream: an undici keep-alive pool plus its health state. */
+export interface Target {
+  readonly url: string;
+  readonly origin: string;
+  /** Path prefix of the target URL ('' when none). */
+  readonly basePath: string;
+  readonly weight: number;
+  readonly pool: Pool;
+  inflight: number;
+  consecutiveFailures: number;
+  ejectedUntil: number;
+  /** Active health verdict (true when no active check is configured). */
+  activeHealthy: boolean;
+  activeStreak: number;
+}
+
+export interface ForwardRequest {
+  readonly method: string;
+  /** Path and query, already canonical. */
+  readonly path: string;
+  readonly headers: string[];
+  /** null: no body; Buffer: replayable; Readable: streamed once (never retried). */
+  readonly body: Buffer | Readable | null;
+}
+
+export type ForwardResult =
+  | {
+      readonly ok: true;
+      readonly status: number;
+      readonly headers: IncomingHttpHeaders;
+      readonly body: Readable;
+      readonly target: Target;
+      /** Time to the response headers, ms. */
+      readonly upstreamMs: number;
+      /** Call when the body is done (or abandoned): releases the target's in-flight slot. */
+      readonly done: (failed: boolean) => void;
+    }
+  | { readonly ok: false; readonly failure: UpstreamFailure; readonly target: Target | undefined; readonly attempts: number };
+
+const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'TRACE']);
+
+export interface UpstreamDeps {
+  readonly logger: Logger;
+  /** Monotonic-enough clock in ms (Date.now by default). */
+  readonly now: () => number;
+  readonly onHealthChange?: (upstream: string, target: string, healthy: boolean) => void;
+}
+
+export class Upstream {
+  readonly targets: readonly Target[];
+  private rr = 0;
+  private healthTimer: NodeJS.Timeout | undefined;
+  /** Weighted round-robin sequence of target indexes. */
+  private readonly sequence: readonly number[];
+
+  constructor(
+    readonly name: string,
+    readonly config: Readonly<UpstreamConfig>,
+    private readonly deps: UpstreamDeps,
+  ) {
+    this.targets = config.targets.map((t) => {
+      const url = new URL(typeof t === 'string' ? t : t.url);
+      const pool = new Pool(url.origin, {
+        connections: config.connections,
+        pipelining: 1,
+        keepAliveTimeout: config.keepAliveTimeoutMs,
+        keepAliveMaxTimeout: Math.max(config.keepAliveTimeoutMs, 600_000),
+        headersTimeout: config.responseTimeoutMs,
+        bodyTimeout: config.bodyTimeoutMs,
+        connect: { timeout: config.connectTimeoutMs },
+      });
+      return {
+        url: url.href,
+        origin: url.origin,
+        basePath: url.pathname === '/' ? '' : url.pathname.replace(/\/$/, ''),
+        weight: typeof t === 'string' ? 1 : (t.weight ?? 1),
+        pool,
+        inflight: 0,
+        consecutiveFailures: 0,
+        ejectedUntil: 0,
+        activeHealthy: true,
+        activeStreak: 0,
+      } satisfies Target;
+    });
+    const seq: number[] = [];
+    this.targets.forEach((t, i) => {
+      for (let w = 0; w < t.weight; w++) seq.push(i);
+    });
+    this.sequence = seq;
+  }
+
+  /** A target is usable when it is not ejected by passive health and passes its active check. */
+  isHealthy(t: Target, now = this.deps.now()): boolean {
+    return t.activeHealthy && t.ejectedUntil <= now;
+  }
+
+  /**
+   * Choose a target: round robin (weighted) or least in-flight among healthy targets not yet tried. When none
+   * is healthy every target is a candidate again (panic mode, as Envoy does): failing fast beats refusing.
+   */
+  pick(tried: ReadonlySet<Target> | undefined): Target | undefined {
+    const now = this.deps.now();
+    const n = this.sequence.length;
+    if (this.config.balance === 'least-busy') {
+      let best: Target | undefined;
+      for (const t of this.targets) {
+        if (tried?.has(t) || !this.isHealthy(t, now)) continue;
+        if (best === undefined || t.inflight / t.weight < best.inflight / best.weight) best = t;
+      }
+      if (best !== undefined) return best;
+    } else {
+      for (let k = 0; k < n; k++) {
+        const t = this.targets[this.sequence[(this.rr++ & 0x3fffffff) % n] as number] as Target;
+        if (!tried?.has(t) && this.isHealthy(t, now)) return t;
+      }
+    }
+    for (const t of this.targets) if (!tried?.has(t)) return t;
+    return undefined;
+  }
+
+  async forward(req: ForwardRequest): Promise<ForwardResult> {
+    const replayable = req.body === null || Buffer.isBuffer(req.body);
+    const maxAttempts = IDEMPOTENT.has(req.method) && replayable ? 1 + this.config.retries : 1;
+    let tried: Set<Target> | undefined;
+    let last: { failure: UpstreamFailure; target: Target | undefined } = { failure: { kind: 'connect', code: 'NO_TARGET' }, target: undefined };
+    for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+      const target = this.pick(tried);
+      if (target === undefined) break;
+      const started = performance.now();
+      target.inflight++;
+      try {
+        const res = await target.pool.request({
+          method: req.method as 'GET',
+          path: target.basePath + req.path,
+          headers: req.headers,
+          body: req.body,
+        });
+        const upstreamMs = performance.now() - started;
+        let released = false;
+        const done = (failed: boolean) => {
+          if (released) return;
+          released = true;
+          target.inflight--;
+          if (failed) this.recordFailure(target);
+        };
+        if (res.statusCode === 502 || res.statusCode === 503 || res.statusCode === 504) this.recordFailure(target);
+        else target.consecutiveFailures = 0;
+        return { ok: true, status: res.statusCode, headers: res.headers, body: res.body, target, upstreamMs, done };
+      } catch (err) {
+        target.inflight--;
+        const failure = classifyUpstreamError(err);
+        last = { failure, target };
+        if (failure.kind !== 'body-limit' && failure.kind !== 'aborted') this.recordFailure(target);
+        // Retry only what never reached the upstream application: a refused or timed-out connect.
+        const retryable = failure.kind === 'connect' || (failure.kind === 'timeout' && failure.phase === 'connect');
+        if (!retryable) return { ok: false, ...last, attempts: attempt };
+        (tried ??= new Set()).add(target);
+        this.deps.logger.debug({ upstream: this.name, target: target.origin, code: failure.code, attempt }, 'upstream connect failed');
+      }
+    }
+    return { ok: false, ...last, attempts: maxAttempts };
+  }
+
+  /** Passive health: eject a target after N consecutive failures, for a while. */
+  private recordFailure(t: Target): void {
+    t.consecutiveFailures++;
+    const { failures, ejectMs } = this.config.passiveHealth;
+    if (t.consecutiveFailures >= failures && t.ejectedUntil <= this.deps.now()) {
+      t.ejectedUntil = this.deps.now() + ejectMs;
+      t.consecutiveFailures = 0;
+      this.deps.logger.warn({ upstream: this.name, target: t.origin, ejectMs }, 'upstream target ejected after consecutive failures');
+      this.deps.onHealthChange?.(this.name, t.origin, false);
+    }
+  }
+
+  /** Start active health checks (when configured). Timers are unref'd: they never keep the process alive. */
+  startHealthChecks(): void {
+    const hc = this.config.activeHealth;
+    if (hc === undefined || this.healthTimer !== undefined) return;
+    const probe = async (t: Target) => {
+      let ok = false;
+      try {
+        const res = await t.pool.request({ method: 'GET', path: t.basePath + hc.path, headersTimeout: hc.timeoutMs, bodyTimeout: hc.timeoutMs });
+        ok = hc.expectStatus.includes(res.statusCode);
+        await res.body.dump();
+      } catch {
+        ok = false;
+      }
+      if (ok === t.activeHealthy) {
+        t.activeStreak = 0;
+        return;
+      }
+      t.activeStreak++;
+      const needed = ok ? hc.healthyThreshold : hc.unhealthyThreshold;
+      if (t.activeStreak >= needed) {
+        t.activeHealthy = ok;
+        t.activeStreak = 0;
+        if (ok) t.ejectedUntil = 0;
+        this.deps.logger.warn({ upstream: this.name, target: t.origin, healthy: ok }, 'upstream target health changed (active check)');
+        this.deps.onHealthChange?.(this.name, t.origin, ok);
+      }
+    };
+    const run = () => {
+      for (const t of this.targets) void probe(t);
+    };
+    this.healthTimer = setInterval(run, hc.intervalMs);
+    this.healthTimer.unref();
+    run();
+  }
+
+  async close(): Promise<void> {
+    if (this.healthTimer !== undefined) clearInterval(this.healthTimer);
+    this.healthTimer = undefined;
+    await Promise.all(this.targets.map((t) => t.pool.close().catch(() => undefined)));
+  }
+
+  /** Health summary for /readyz. */
+  health(): { target: string; healthy: boolean; inflight: number }[] {
+    const now = this.deps.now();
+    return this.targets.map((t) => ({ target: t.origin, healthy: this.isHealthy(t, now), inflight: t.inflight }));
+  }
+}
