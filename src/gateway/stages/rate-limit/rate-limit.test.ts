@@ -1,0 +1,202 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { Decision, Principal } from '../../pipeline/types.js';
+import { buildRateLimit } from './rate-limit.js';
+import { configWith, decide, logRecord, request, response, stageFor, testEnv, type TestEnv } from './testing.js';
+
+let env: TestEnv;
+beforeEach(() => {
+  env = testEnv();
+});
+afterEach(async () => {
+  await env.dispose();
+});
+
+const principal = (subject: string, consumer?: string, claims?: Record<string, unknown>): Principal => ({
+  subject,
+  consumer,
+  groups: [],
+  scopes: [],
+  roles: [],
+  method: 'api-key',
+  claims,
+});
+
+function rejected(d: Decision) {
+  if (d.kind !== 'reject') throw new Error(`expected a rejection, got ${d.kind}`);
+  return d.problem;
+}
+
+describe('rate-limit stage', () => {
+  it('answers 429 with Retry-After and the IETF headers once the limit is spent', async () => {
+    const stage = await stageFor(env, { policies: [{ name: 'per-client', algorithm: 'gcra', limit: 2, per: '1s', key: ['ip'], ipv4Prefix: 32, ipv6Prefix: 64, cost: 1, adaptive: true }] });
+    const first = request();
+    expect((await decide(stage, first)).kind).toBe('continue');
+    const res = response();
+    await stage.onResponse?.(first, res);
+    expect(res.headers['ratelimit-policy']).toBe('"per-client";q=2;w=1');
+    expect(res.headers.ratelimit).toBe('"per-client";r=1;t=1');
+    expect((await decide(stage, request())).kind).toBe('continue');
+    const p = rejected(await decide(stage, request()));
+    expect(p.code).toBe('too-many-requests');
+    expect(p.headers?.['retry-after']).toBe('1');
+    expect(p.headers?.ratelimit).toBe('"per-client";r=0;t=1');
+    expect(p.extensions?.policy).toBe('per-client');
+    env.advance(500);
+    expect((await decide(stage, request())).kind).toBe('continue');
+  });
+
+  it('answers synchronously with the memory store', async () => {
+    const stage = await stageFor(env, { policies: [{ algorithm: 'gcra', limit: 2, per: '1s', key: ['ip'], ipv4Prefix: 32, ipv6Prefix: 64, cost: 1, adaptive: true }] });
+    expect(stage.onRequest?.(request())).not.toBeInstanceOf(Promise);
+  });
+
+  it('applies several policies; a request one denies consumes nothing from the others', async () => {
+    const stage = await stageFor(env, {
+      policies: [
+        { name: 'second', algorithm: 'gcra', limit: 10, per: '1s', key: ['ip'], ipv4Prefix: 32, ipv6Prefix: 64, cost: 1, adaptive: true },
+        { name: 'minute', algorithm: 'fixed-window', limit: 3, per: '1m', key: ['ip'], ipv4Prefix: 32, ipv6Prefix: 64, cost: 1, adaptive: true },
+      ],
+    });
+    for (let i = 0; i < 3; i++) expect((await decide(stage, request())).kind).toBe('continue');
+    for (let i = 0; i < 5; i++) expect(rejected(await decide(stage, request())).extensions?.policy).toBe('minute');
+    const ok = request();
+    env.advance(60_000);
+    await decide(stage, ok);
+    const res = response();
+    await stage.onResponse?.(ok, res);
+    // 10/s was touched by 4 accepted requests only (the 5 rejections took nothing) and has refilled since.
+    const m = /^"second";r=9;t=1, "minute";r=2;t=(\d+)$/.exec(String(res.headers.ratelimit));
+    expect(Number(m?.[1])).toBeGreaterThan(0);
+    expect(Number(m?.[1])).toBeLessThanOrEqual(60);
+    expect(res.headers['ratelimit-policy']).toBe('"second";q=10;w=1, "minute";q=3;w=60');
+  });
+
+  it('keys by consumer, falling back to the client IP for anonymous callers', async () => {
+    const stage = await stageFor(env, { policies: [{ algorithm: 'gcra', limit: 1, per: '1m', key: ['consumer'], ipv4Prefix: 32, ipv6Prefix: 64, cost: 1, adaptive: true }] });
+    const sameIp = { clientIp: '198.51.100.1' };
+    expect((await decide(stage, request({ ...sameIp, facts: { principal: principal('alice', 'app-a') } }))).kind).toBe('continue');
+    expect((await decide(stage, request({ ...sameIp, facts: { principal: principal('bob', 'app-b') } }))).kind).toBe('continue');
+    expect((await decide(stage, request({ ...sameIp, facts: { principal: principal('carol', 'app-a') } }))).kind).toBe('reject');
+    expect((await decide(stage, request(sameIp))).kind).toBe('continue');
+    expect((await decide(stage, request(sameIp))).kind).toBe('reject');
+  });
+
+  it('keys by header, claim and method', async () => {
+    const stage = await stageFor(env, {
+      policies: [{ algorithm: 'gcra', limit: 1, per: '1m', key: [{ header: 'X-Tenant' }, { claim: 'org' }, 'method'], ipv4Prefix: 32, ipv6Prefix: 64, cost: 1, adaptive: true }],
+    });
+    const t1 = { headers: { 'x-tenant': 't1' }, facts: { principal: principal('a', undefined, { org: 'o1' }) } };
+    expect((await decide(stage, request(t1))).kind).toBe('continue');
+    expect((await decide(stage, request({ ...t1, clientIp: '192.0.2.99' }))).kind).toBe('reject');
+    expect((await decide(stage, request({ ...t1, method: 'POST' }))).kind).toBe('continue');
+    expect((await decide(stage, request({ ...t1, headers: { 'x-tenant': 't2' } }))).kind).toBe('continue');
+  });
+
+  it('does not let a client escape its limit by rotating addresses inside its IPv6 /64', async () => {
+    const stage = await stageFor(env, { policies: [{ algorithm: 'gcra', limit: 5, per: '1m', key: ['ip'], ipv4Prefix: 32, ipv6Prefix: 64, cost: 1, adaptive: true }] });
+    let accepted = 0;
+    for (let i = 0; i < 50; i++) {
+      const ip = `2001:db8:aa:bb:${((i * 7919) & 0xffff).toString(16)}:${i.toString(16)}::${(i + 1).toString(16)}`;
+      if ((await decide(stage, request({ clientIp: ip }))).kind === 'continue') accepted++;
+    }
+    expect(accepted).toBe(5);
+    expect((await decide(stage, request({ clientIp: '2001:db8:aa:bc::1' }))).kind).toBe('continue');
+  });
+
+  it('sends the legacy X-RateLimit headers when asked', async () => {
+    const stage = await stageFor(env, { headers: 'legacy', policies: [{ algorithm: 'fixed-window', limit: 5, per: '10s', key: ['ip'], ipv4Prefix: 32, ipv6Prefix: 64, cost: 1, adaptive: true }] });
+    const ctx = request();
+    await decide(stage, ctx);
+    const res = response();
+    await stage.onResponse?.(ctx, res);
+    expect(res.headers).toMatchObject({ 'x-ratelimit-limit': '5', 'x-ratelimit-remaining': '4' });
+    expect(res.headers.ratelimit).toBeUndefined();
+  });
+
+  it('refuses throttling on a window algorithm when built', async () => {
+    const { config, route } = configWith({ policies: [{ algorithm: 'fixed-window', limit: 5, per: '1s', maxDelay: '100ms', key: ['ip'], ipv4Prefix: 32, ipv6Prefix: 64, cost: 1, adaptive: true }] });
+    const build = await buildRateLimit(config, env);
+    expect(() => build.forRoute(route)).toThrow(/policies\[0\]\.maxDelay: throttling needs algorithm gcra or token-bucket/);
+  });
+
+  it('reports a bad top-level section with its path', async () => {
+    const { config } = configWith(undefined, { store: { kind: 'redis', url: 'http://x', prefix: 'p', timeoutMs: 50, onFailure: 'open', probeAfterMs: 100, maxKeys: 1000 } });
+    expect(() => buildRateLimit(config, env)).toThrow(/rateLimit\.store\.url/);
+  });
+
+  it('gives no stage to a route that neither limits nor learns', async () => {
+    const { config, route } = configWith(undefined);
+    expect((await buildRateLimit(config, env)).forRoute(route)).toBeUndefined();
+  });
+});
+
+describe('throttling', () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('delays excess requests up to maxDelay instead of rejecting, with a bounded queue', async () => {
+    const stage = await stageFor(env, {
+      maxQueue: 2,
+      policies: [{ algorithm: 'gcra', limit: 10, per: '1s', burst: 1, maxDelay: '1s', key: ['ip'], ipv4Prefix: 32, ipv6Prefix: 64, cost: 1, adaptive: true }],
+    });
+    expect(await decide(stage, request())).toEqual({ kind: 'continue' });
+    const settled: string[] = [];
+    const second = Promise.resolve(stage.onRequest?.(request())).then((d) => settled.push(`2:${d?.kind}`));
+    const third = Promise.resolve(stage.onRequest?.(request())).then((d) => settled.push(`3:${d?.kind}`));
+    // Queue full (2 waiting): the next one is not throttled but refused.
+    const fourth = request();
+    const p = rejected(await decide(stage, fourth));
+    expect(p.code).toBe('too-many-requests');
+    expect(fourth.notes.rateLimit).toMatchObject({ retryAfterMs: 300 });
+    await vi.advanceTimersByTimeAsync(99);
+    expect(settled).toEqual([]);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(settled).toEqual(['2:continue']);
+    await vi.advanceTimersByTimeAsync(100);
+    await Promise.all([second, third]);
+    expect(settled).toEqual(['2:continue', '3:continue']);
+  });
+});
+
+describe('concurrency', () => {
+  it('limits requests in flight on a route and frees a slot when the call is logged', async () => {
+    const stage = await stageFor(env, { concurrency: 2 });
+    const a = request();
+    const b = request();
+    expect((await decide(stage, a)).kind).toBe('continue');
+    expect((await decide(stage, b)).kind).toBe('continue');
+    const p = rejected(await decide(stage, request()));
+    expect(p.code).toBe('service-unavailable');
+    expect(p.headers?.['retry-after']).toBe('1');
+    stage.onLog?.(a, logRecord(a));
+    stage.onLog?.(a, logRecord(a)); // a second log of the same call frees nothing more
+    expect((await decide(stage, request())).kind).toBe('continue');
+    expect((await decide(stage, request())).kind).toBe('reject');
+  });
+
+  it('does not hold a slot for a request the rate limit rejected', async () => {
+    const stage = await stageFor(env, { concurrency: 1, policies: [{ algorithm: 'gcra', limit: 1, per: '1m', key: ['ip'], ipv4Prefix: 32, ipv6Prefix: 64, cost: 1, adaptive: true }] });
+    const a = request();
+    expect((await decide(stage, a)).kind).toBe('continue');
+    stage.onLog?.(a, logRecord(a));
+    const b = request();
+    expect(rejected(await decide(stage, b)).code).toBe('too-many-requests');
+    stage.onLog?.(b, logRecord(b, { status: 429, decision: 'reject', stage: 'rate-limit', problem: 'too-many-requests' }));
+    expect((await decide(stage, request({ clientIp: '192.0.2.1' }))).kind).toBe('continue');
+  });
+
+  it('limits an upstream across routes, sharing the count', async () => {
+    const global = { upstreams: { up: { concurrency: 1 } } };
+    const one = await stageFor(env, {}, global);
+    const two = await stageFor(env, {}, global);
+    const a = request();
+    expect((await decide(one, a)).kind).toBe('continue');
+    expect(rejected(await decide(two, request())).code).toBe('service-unavailable');
+    one.onLog?.(a, logRecord(a));
+    expect((await decide(two, request())).kind).toBe('continue');
+  });
+});

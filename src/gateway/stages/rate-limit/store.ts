@@ -1,0 +1,74 @@
+import { Counter, Gauge, type Registry } from 'prom-client';
+import {
+  createMemoryCounterStore,
+  createRedisClient,
+  createRedisCounterStore,
+  createResilientCounterStore,
+  type CounterStore,
+} from '../../../core/stores/counter/index.js';
+import type { StageEnv } from '../../pipeline/module.js';
+import type { RateLimitGlobalConfig } from './schema.js';
+
+function counter(registry: Registry, name: string, help: string, labelNames: string[] = []): Counter {
+  const existing = registry.getSingleMetric(name);
+  if (existing instanceof Counter) return existing;
+  return new Counter({ name, help, labelNames, registers: [registry] });
+}
+
+function gauge(registry: Registry, name: string, help: string): Gauge {
+  const existing = registry.getSingleMetric(name);
+  if (existing instanceof Gauge) return existing;
+  return new Gauge({ name, help, registers: [registry] });
+}
+
+export interface RateLimitMetrics {
+  readonly decisions: Counter;
+  readonly storeFailures: Counter;
+  readonly storeUp: Gauge;
+}
+
+export function rateLimitMetrics(registry: Registry): RateLimitMetrics {
+  return {
+    decisions: counter(registry, 'rampart_rate_limit_decisions_total', 'Rate-limit stage decisions by route and outcome.', ['route', 'outcome']),
+    storeFailures: counter(registry, 'rampart_rate_limit_store_failures_total', 'Counter-store calls that failed or timed out.', ['reason']),
+    storeUp: gauge(registry, 'rampart_rate_limit_store_up', '1 while the shared counter store answers, 0 while the failure policy decides.'),
+  };
+}
+
+/**
+ * The counter store for this config. The memory store and the Redis client are env resources: a reload
+ * keeps the counters and the connection. Redis sits behind the failure policy (open: a local per-instance
+ * limit; closed: 503), which logs once when Redis goes away and once when it is back.
+ */
+export function openCounterStore(cfg: RateLimitGlobalConfig['store'], env: StageEnv, metrics: RateLimitMetrics): CounterStore {
+  if (cfg.kind === 'memory') {
+    return env.resource(`rate-limit:memory-store:${cfg.maxKeys}`, () => createMemoryCounterStore({ now: env.now, maxKeys: cfg.maxKeys }));
+  }
+  const log = env.logger.child({ stage: 'rate-limit', store: 'redis' });
+  const client = env.resource(
+    `rate-limit:redis:${cfg.url}:${cfg.timeoutMs}`,
+    () => createRedisClient(cfg.url, cfg.timeoutMs, (err) => log.debug({ err: err.message }, 'redis connection error')),
+    async (c) => {
+      await c.quit().catch(() => c.disconnect());
+    },
+  );
+  const fallback = env.resource(`rate-limit:fallback-store:${cfg.maxKeys}`, () => createMemoryCounterStore({ now: env.now, maxKeys: cfg.maxKeys }));
+  metrics.storeUp.set(1);
+  return createResilientCounterStore({
+    primary: createRedisCounterStore({ client, prefix: cfg.prefix, timeoutMs: cfg.timeoutMs }),
+    onFailure: cfg.onFailure,
+    probeAfterMs: cfg.probeAfterMs,
+    fallback,
+    events: {
+      failure: (err) => metrics.storeFailures.inc({ reason: err.reason }),
+      down: (err) => {
+        metrics.storeUp.set(0);
+        log.warn({ err: err.message, reason: err.reason, onFailure: cfg.onFailure }, `rate-limit store unavailable: failing ${cfg.onFailure}`);
+      },
+      up: (downForMs) => {
+        metrics.storeUp.set(1);
+        log.info({ downForMs }, 'rate-limit store recovered');
+      },
+    },
+  });
+}
