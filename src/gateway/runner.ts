@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
-import type { Readable } from 'node:stream';
+import { pipeline, type Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import type { Logger } from 'pino';
 import type { Problem } from '../core/problems/problem.js';
@@ -74,7 +74,7 @@ async function run(gw: CompiledGateway, req: IncomingMessage, res: ServerRespons
   };
   const out: Outcome = { route: undefined, ctx: undefined, ran: 0 };
   try {
-    await pipeline(gw, req, res, deps, { startedAt, peerIp, trustedPeer, clientIp, id, method, record, out });
+    await runPipeline(gw, req, res, deps, { startedAt, peerIp, trustedPeer, clientIp, id, method, record, out });
   } catch (err) {
     record.decision = 'error';
     record.reason = 'internal error';
@@ -117,7 +117,7 @@ interface RequestState {
   readonly out: Outcome;
 }
 
-async function pipeline(gw: CompiledGateway, req: IncomingMessage, res: ServerResponse, deps: RunnerDeps, st: RequestState): Promise<void> {
+async function runPipeline(gw: CompiledGateway, req: IncomingMessage, res: ServerResponse, deps: RunnerDeps, st: RequestState): Promise<void> {
   const { record, out, id, method } = st;
   const maxLen = gw.config.log.maxValueLength;
 
@@ -203,9 +203,19 @@ async function proxy(gw: CompiledGateway, route: CompiledRoute, ctx: Context, fr
   });
   let body: Buffer | Readable | null = null;
   if (sendBody !== undefined) body = sendBody;
-  else if (framing.hasBody) body = framing.contentLength >= 0 ? req : req.pipe(limitStream(route.maxBodyBytes));
+  else if (framing.hasBody) {
+    // pipeline() (unlike pipe) destroys the limiter when the client's body breaks off, so the upstream
+    // request fails instead of waiting for a body that will never come.
+    body = framing.contentLength >= 0 ? req : pipeline(req, limitStream(route.maxBodyBytes), () => undefined);
+  }
+  // A client that goes away cancels its upstream request.
+  const abort = new AbortController();
+  const onClose = () => {
+    if (!res.writableFinished) abort.abort();
+  };
+  res.once('close', onClose);
 
-  const result = await route.upstream.forward({ method: ctx.method, path: target, headers: upstreamHeaders, body });
+  const result = await route.upstream.forward({ method: ctx.method, path: target, headers: upstreamHeaders, body, signal: abort.signal });
   if (!result.ok) {
     const f = result.failure;
     record.upstream = route.upstream.name;

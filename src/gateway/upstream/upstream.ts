@@ -28,6 +28,8 @@ export interface ForwardRequest {
   readonly headers: string[];
   /** null: no body; Buffer: replayable; Readable: streamed once (never retried). */
   readonly body: Buffer | Readable | null;
+  /** Aborts the exchange (the client went away). */
+  readonly signal?: AbortSignal;
 }
 
 export type ForwardResult =
@@ -141,6 +143,7 @@ export class Upstream {
           path: target.basePath + req.path,
           headers: req.headers,
           body: req.body,
+          signal: req.signal,
         });
         const upstreamMs = performance.now() - started;
         let released = false;
