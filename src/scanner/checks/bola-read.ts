@@ -1,0 +1,49 @@
+import { defineCheck } from '../check.js';
+import { lastPathParam } from '../engine/context.js';
+import type { FindingDraft } from '../types.js';
+import { is2xx, sameBody, validRequest } from './util.js';
+
+/**
+ * API1: user B reads an object that belongs to user A. Confirmed by content, not status: B's answer carries A's
+ * object (the marker the scanner wrote into it, or exactly what A sees), and anonymous callers do not get it
+ * (so the object is not simply public).
+ */
+export const bolaRead = defineCheck({
+  id: 'bola-read',
+  title: 'Broken object level authorization (read)',
+  owasp: 'API1:2023',
+  cwe: 639,
+  severity: 'high',
+  description: "User B requests user A's object by id and receives it; confirmed by comparing with A's own view and an anonymous request.",
+  remediation: 'Check on every object access that the caller owns (or may see) the object, not only that the caller is logged in.',
+  scope: 'operation',
+  appliesTo: (op) => op.method === 'GET' && lastPathParam(op) !== undefined,
+  needs: { users: 2 },
+  async run(ctx, ops) {
+    const a = ctx.userA!;
+    const b = ctx.userB!;
+    const out: FindingDraft[] = [];
+    for (const op of ops) {
+      const obj = await ctx.ownedObject(op, a);
+      const param = lastPathParam(op)!;
+      if (obj === undefined) continue;
+      const pathValues = { [param]: obj.id };
+      const asA = await ctx.client.send(await validRequest(ctx, op, a, { pathValues }));
+      if (!is2xx(asA.response.status)) continue;
+      const asB = await ctx.client.send(await validRequest(ctx, op, b, { pathValues }));
+      if (!is2xx(asB.response.status)) continue;
+      const carries = obj.marker !== undefined ? asB.response.body.includes(obj.marker) : sameBody(asA, asB);
+      if (!carries) continue;
+      const anon = await ctx.client.send(await validRequest(ctx, op, undefined, { pathValues }));
+      if (is2xx(anon.response.status) && sameBody(anon, asA)) continue; // public object: not an authorization flaw
+      out.push({
+        title: `User ${b} can read ${a}'s object via ${op.id}`,
+        operation: op.id,
+        detail: `${b} requested ${op.path} with ${param}=${obj.id}, an object owned by ${a}, and received it (HTTP ${asB.response.status}); ${a}'s own read returned the same object, while an anonymous request got HTTP ${anon.response.status}.`,
+        evidence: [asB, asA, anon],
+        suggestion: { key: 'authorization', value: { owner: { param, claim: 'sub' } } },
+      });
+    }
+    return out;
+  },
+});

@@ -1,0 +1,89 @@
+import type { CheckContext } from '../engine/context.js';
+import { lastPathParam } from '../engine/context.js';
+import { is2xx, normalise, parseJson, requestFor, type RequestOverrides } from '../engine/requests.js';
+import { kindOf } from '../engine/resources.js';
+import type { ScanRequest } from '../http/client.js';
+import type { Operation, Parameter } from '../model/operations.js';
+import { isSchema, typeOf } from '../model/sample.js';
+import type { Exchange } from '../types.js';
+
+export { is2xx, normalise, parseJson };
+
+/** Same content once volatile parts are blanked. */
+export function sameBody(a: Exchange, b: Exchange): boolean {
+  return normalise(a.response.body) === normalise(b.response.body);
+}
+
+/** Path values for an operation: known objects of each parameter's kind (the caller's own first). */
+export function knownPathValues(ctx: CheckContext, op: Operation, identity?: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const p of op.parameters) {
+    if (p.in !== 'path') continue;
+    const kind = kindOf(op.path, p.name);
+    const o = (identity !== undefined ? ctx.resources.owned(kind, identity) : undefined) ?? ctx.resources.any(kind);
+    if (o !== undefined) out[p.name] = o.id;
+  }
+  return out;
+}
+
+/**
+ * A valid request for `op` as `identity`, with the caller's own object ids where the pool has them (seeding
+ * them first through `ownedObject` for the last path parameter).
+ */
+export async function validRequest(ctx: CheckContext, op: Operation, identity: string | undefined, o: RequestOverrides = {}): Promise<ScanRequest> {
+  if (identity !== undefined && lastPathParam(op) !== undefined && op.safe) await ctx.ownedObject(op, identity);
+  return requestFor(ctx.api, op, { identity, ...o, pathValues: { ...knownPathValues(ctx, op, identity), ...(o.pathValues ?? {}) } });
+}
+
+/** The identity to send ordinary requests as: user A when given, else anonymous. */
+export function caller(ctx: CheckContext): string | undefined {
+  return ctx.userA ?? ctx.admin;
+}
+
+/** String-valued parameters in path or query of an operation. */
+export function stringParams(op: Operation): Parameter[] {
+  return op.parameters.filter((p) => (p.in === 'query' || p.in === 'path') && (typeOf(p.schema) ?? 'string') === 'string' && !Array.isArray(p.schema.enum));
+}
+
+export function injectableParams(op: Operation): Parameter[] {
+  return op.parameters.filter((p) => p.in === 'query' || p.in === 'path');
+}
+
+/** A request with one parameter replaced by `value` (query or path). */
+export function withParam(req: ScanRequest, op: Operation, p: Parameter, value: string, api: { basePath: string }): ScanRequest {
+  if (p.in === 'query') return { ...req, query: { ...(req.query ?? {}), [p.name]: value } };
+  const segs = op.path.split('/');
+  const reqSegs = req.path.slice(api.basePath.length).split('/');
+  const i = segs.indexOf(`{${p.name}}`);
+  if (i >= 0 && i < reqSegs.length) reqSegs[i] = encodeURIComponent(value);
+  return { ...req, path: api.basePath + reqSegs.join('/') };
+}
+
+export function isObject(v: unknown): v is Record<string, unknown> {
+  return isSchema(v);
+}
+
+/** Whether a body text looks like a refusal even when the status says success (some APIs answer 200 + error). */
+export function looksLikeRefusal(body: string): boolean {
+  return /unauthori[sz]ed|forbidden|not authenticated|login required|access denied|invalid token|permission denied/i.test(body.slice(0, 2000));
+}
+
+/** Operations whose path looks like a login or token endpoint (their answers carry tokens on purpose). */
+export function isAuthOperation(op: Operation): boolean {
+  return /(login|logout|signin|sign-in|token|oauth|auth|session|register|signup)/i.test(op.path);
+}
+
+export function uniqueMarker(prefix = 'rmp'): string {
+  return `${prefix}${Math.random().toString(36).slice(2, 10)}`;
+}
+
+/** The value a request carries for a parameter (query, or the path segment). */
+export function paramValue(req: ScanRequest, op: Operation, p: Parameter, api: { basePath: string }): string {
+  if (p.in === 'query') {
+    const v = req.query?.[p.name];
+    return typeof v === 'string' ? v : '1';
+  }
+  const i = op.path.split('/').indexOf(`{${p.name}}`);
+  const seg = req.path.slice(api.basePath.length).split('/')[i];
+  return seg !== undefined ? decodeURIComponent(seg) : '1';
+}
