@@ -1,0 +1,99 @@
+import { commandWords, globMatch, type CommandWord } from '../lexers/shell.js';
+import { M } from '../normalize/charmask.js';
+import type { View } from '../normalize/views.js';
+import { re } from '../patterns.js';
+import { excerpt, rule, type Emitter, type Item, type ValueDetector } from '../rule.js';
+
+/**
+ * OS command injection, read as shell: a command word in command position after a separator, command
+ * substitution, shell-only obfuscation (${IFS}, c'a't, /???/c?t), reverse-shell plumbing, Windows cmd syntax.
+ */
+const R = {
+  chained: rule('cmdi', 'cmdi.chained-command', 1, 5, 'a shell command after a command separator'),
+  substitution: rule('cmdi', 'cmdi.substitution', 1, 5, 'command substitution $(...) or `...`'),
+  ifs: rule('cmdi', 'cmdi.ifs', 1, 5, '${IFS} used as a word separator'),
+  glob: rule('cmdi', 'cmdi.glob-path', 1, 5, 'globbed path to a system binary'),
+  obfuscated: rule('cmdi', 'cmdi.obfuscated-word', 1, 5, 'command word obfuscated with shell quoting'),
+  leading: rule('cmdi', 'cmdi.leading-command', 2, 5, 'the value is a shell command line'),
+  leadingWeak: rule('cmdi', 'cmdi.leading-word', 3, 3, 'the value starts with a command name'),
+  devTcp: rule('cmdi', 'cmdi.reverse-shell', 1, 5, 'reverse-shell plumbing (/dev/tcp, nc -e, mkfifo)'),
+  windows: rule('cmdi', 'cmdi.windows', 1, 5, 'Windows cmd / PowerShell syntax'),
+  redirect: rule('cmdi', 'cmdi.redirect', 2, 3, 'shell redirection to or from a file'),
+};
+
+/** Commands with no everyday-English meaning: enough on their own in command position. */
+const STRONG = new Set(
+  ('whoami uname wget curl nc ncat netcat bash sh zsh ksh csh tcsh dash ash busybox python python2 python3 perl ruby php lua node nodejs rm chmod chown ' +
+    'ping nslookup dig ifconfig ipconfig netstat ps crontab sudo su useradd usermod passwd telnet ssh scp tftp base64 xxd hexdump nohup socat nmap systemctl ' +
+    'mkfifo wget.exe certutil bitsadmin regsvr32 rundll32 mshta wscript cscript wmic schtasks netsh powershell pwsh cmd tasklist taskkill systeminfo ' +
+    'icacls xcopy robocopy msiexec nc.traditional gcc tclsh expect awk gawk nawk sed grep egrep fgrep chattr lsattr printenv env id pwd ls cat more less head tail ' +
+    'uptime hostname ifup iptables killall pkill useradd groupadd visudo cp mv touch mkdir rmdir ln tar gzip gunzip zcat bzip2 unzip zip find xargs ' +
+    'sleep echo printf eval exec kill dir type del copy net reg sc findstr vol ver wevtutil cacls attrib ftp openssl lynx w3m fetch aria2c jrunscript ' +
+    'jjs java javaw docker kubectl getent last lastlog w who finger arp route traceroute tracert pathping nbtstat whois ruby irb strings od dd shred ' +
+    'diff file stat readlink nl tac rev cut sort uniq wc tee timeout watch screen tmux script xterm chroot mount umount df du free lsof top htop ' +
+    'iex invoke-expression invoke-webrequest iwr new-object start-process get-content set-content out-file get-childitem gci').split(' '),
+);
+
+/** English words among them: need a shell-looking argument or a strongly shell separator. */
+const AMBIGUOUS = new Set('more less head tail cat find sort file last who w top kill sleep echo type dir copy del net set find diff free mount watch script stat cut ver vol fetch date time test call start read tee nl rev id env ls cp mv'.split(' '));
+
+const SHELL_SEPARATORS = new Set(['|', '||', '&&', '$(', '`', '<(', '>(']);
+const SHELL_ARG = re('^(?:-{1,2}[a-z0-9]|/[a-z.]|~|\\$|\\.{1,2}/|[<>|&;`]|\\\\\\\\|[a-z]:\\\\|%[a-z_]+%|\\*|$)', 'i');
+const DEV_TCP = re('/dev/(?:tcp|udp)/|\\bnc(?:at)?\\s{1,8}(?:-[a-z]{1,4}\\s{1,8}){0,4}-[a-z]{0,3}e\\s|\\bmkfifo\\s|\\bbash\\s{1,8}-i\\s|\\b0<&\\d|>&\\s{0,4}/dev/', 'i');
+const WINDOWS = re('%comspec%|\\bcmd(?:\\.exe)?\\s{0,8}/[ck]\\b|\\bpowershell(?:\\.exe)?\\s{1,8}-|^\\s{0,8}(?:for\\s{1,8}/[rfdl]\\b|for\\s{1,8}%%?[a-z]\\s|if\\s{1,8}(?:/i\\s|not\\s|exist\\s|defined\\s|errorlevel\\s|%))|\\$env:[a-z]|\\biex\\s{0,8}\\(|\\bdownloadstring\\s{0,4}\\(|\\bstart-process\\b|\\binvoke-(?:expression|webrequest)\\b', 'i');
+const REDIRECT = re('(?:^|[\\s;|&])(?:\\d?>{1,2}|<)\\s{0,8}(?:/|\\.\\.?/|~/|[a-z]:\\\\)[\\w./\\\\-]{1,64}', 'i');
+
+const GLOB_TARGETS = ['cat', 'nc', 'bash', 'sh', 'wget', 'curl', 'id', 'ls', 'whoami', 'uname', 'python', 'perl', 'passwd', 'shadow', 'netcat', 'ncat', 'nmap', 'ping', 'rm', 'echo', 'more', 'less', 'head', 'tail', 'php', 'ruby'];
+
+export const cmdiDetector: ValueDetector = {
+  name: 'cmdi',
+  rules: Object.values(R),
+  trigger: M.SEMI | M.PIPE | M.AMP | M.NEWLINE | M.BACKTICK | M.DOLLAR | M.QUOTE | M.DQUOTE | M.BACKSLASH | M.QUESTION | M.STAR | M.SPACE | M.SLASH | M.PERCENT | M.LT | M.GT | M.BRACE,
+  inspect(view: View, item: Item, out: Emitter): void {
+    const s = view.text;
+    const l = view.lower;
+    if (s.length < 2) return;
+    if ((view.mask & M.DOLLAR) !== 0 && (l.includes('${ifs') || l.includes('$ifs'))) out.emit(R.ifs, excerpt(s, l.indexOf('ifs') - 2));
+    const d = DEV_TCP.exec(s);
+    if (d !== null) out.emit(R.devTcp, excerpt(s, d.index));
+    const w = WINDOWS.exec(s);
+    if (w !== null) out.emit(R.windows, excerpt(s, w.index));
+    for (const c of commandWords(s)) command(s, c, item, out);
+    if ((view.mask & (M.LT | M.GT)) !== 0) {
+      const r = REDIRECT.exec(s);
+      if (r !== null) out.emit(R.redirect, excerpt(s, r.index));
+    }
+  },
+};
+
+function isCommand(c: CommandWord): boolean {
+  if (c.glob) return GLOB_TARGETS.some((t) => globMatch(c.word, t));
+  return STRONG.has(c.word);
+}
+
+function command(s: string, c: CommandWord, item: Item, out: Emitter): void {
+  if (c.word.length === 0 || c.word.length > 32) return;
+  const frag = excerpt(s, c.start);
+  if (c.glob && c.pathQualified && isCommand(c)) {
+    out.emit(R.glob, frag);
+    return;
+  }
+  if (!isCommand(c)) return;
+  const ambiguous = AMBIGUOUS.has(c.word) && !c.pathQualified;
+  const shellArg = SHELL_ARG.test(c.arg);
+  if (c.after === '$(' || c.after === '`') {
+    out.emit(R.substitution, frag);
+    return;
+  }
+  if (c.obfuscated && !ambiguous) {
+    out.emit(R.obfuscated, frag);
+    return;
+  }
+  if (c.after === '^') {
+    if (item.kind === 'key' || item.kind === 'header') return;
+    if (c.pathQualified || (!ambiguous && shellArg && c.arg !== '')) out.emit(R.leading, frag);
+    else if (!ambiguous) out.emit(R.leadingWeak, frag);
+    return;
+  }
+  if (SHELL_SEPARATORS.has(c.after) ? !ambiguous || shellArg : shellArg || (!ambiguous && c.arg === '') || c.pathQualified) out.emit(R.chained, frag);
+}

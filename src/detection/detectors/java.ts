@@ -1,0 +1,122 @@
+import { M } from '../normalize/charmask.js';
+import type { View } from '../normalize/views.js';
+import { re } from '../patterns.js';
+import { excerpt, rule, type Emitter, type Item, type ValueDetector } from '../rule.js';
+
+/**
+ * Java attacks: references to classes that run code or touch files (java.lang.Runtime, ProcessBuilder...),
+ * deserialization gadget classes, serialized-object magic bytes (raw, hex, base64 at every alignment), and
+ * OGNL / Spring expression payloads.
+ */
+const R = {
+  dangerousClass: rule('java', 'java.dangerous-class', 1, 5, 'reference to a Java class that runs code or touches files'),
+  gadget: rule('java', 'java.deserialization-gadget', 1, 5, 'Java deserialization gadget class'),
+  serialized: rule('java', 'java.serialized-object', 1, 5, 'Java serialized object (magic bytes)'),
+  ognl: rule('java', 'java.expression-injection', 1, 5, 'OGNL / Spring / EL expression reaching the runtime'),
+  classReference: rule('java', 'java.class-reference', 2, 3, 'fully qualified Java class name'),
+};
+
+/** Class and method names that execute, load code or open files (matched as whole identifiers). */
+const DANGEROUS = new Set(
+  ('processbuilder runtime getruntime classloader urlclassloader scriptengine scriptenginemanager processimpl unixprocess fileoutputstream fileinputstream ' +
+    'filewriter filereader randomaccessfile objectinputstream objectoutputstream inputstreamreader bufferedreader printwriter socket serversocket urlconnection ' +
+    'httpurlconnection method reflect invoke defineclass forname newinstance jndi initialcontext system exec process thread unsafe methodhandles ' +
+    'pushbackinputstream filteroutputstream filterinputstream bytearrayinputstream sequenceinputstream pipedinputstream outputstream inputstream ' +
+    'dataoutputstream datainputstream bufferedwriter bufferedinputstream bufferedoutputstream streamtokenizer zipinputstream jarfile').split(' '),
+);
+/** Words that are only dangerous after a java./javax. prefix (English words). */
+const NEEDS_PREFIX = new Set(['runtime', 'system', 'exec', 'process', 'thread', 'method', 'reflect', 'invoke', 'socket', 'forname', 'outputstream', 'inputstream', 'unsafe']);
+const GADGETS = re(
+  '(?:invokertransformer|instantiatetransformer|chainedtransformer|constanttransformer|instantiatefactory|prototypeserializationfactory|prototypeclonefactory|' +
+    'whileclosure|forclosure|templatesimpl|jdbcrowsetimpl|annotationinvocationhandler|lazymap|transformedmap|badattributevalueexpexception|' +
+    'priorityqueue\\b.{0,40}comparator|beancomparator|transformingcomparator|xalan\\.xsltc|bytecodes|c3p0|comboPooledDataSource|jndirefforwardingdatasource|' +
+    'groovy\\.util\\.expando|convertedclosure|methodclosure|springframework\\.beans\\.factory|objectfactory|rmiconnector|jrmpclient|jrmplistener|' +
+    'commons\\.collections|commons\\.beanutils|org\\.codehaus\\.groovy\\.runtime|clojure\\.main|java\\.rmi\\.server|sun\\.rmi|javax\\.management\\.)',
+  'i',
+);
+const OGNL = re(
+  '(?:#_memberaccess|@java\\.lang\\.|#context\\s{0,4}\\[|%\\{\\s{0,8}\\(?\\s{0,8}#|ognlcontext|@ognl\\.|\\.getclass\\s{0,4}\\(\\s{0,4}\\)\\s{0,4}\\.\\s{0,4}(?:forname|getmethod|getclassloader)|' +
+    'class\\.module\\.classloader|class\\.classloader|t\\s{0,4}\\(\\s{0,4}java\\.lang|new\\s{1,8}java\\.(?:lang|io|net|util)\\.|getruntime\\s{0,4}\\(\\s{0,4}\\)\\s{0,4}\\.\\s{0,4}exec)',
+  'i',
+);
+const QUALIFIED = re('\\b(?:java|javax|sun|jdk|com\\.sun|org\\.apache|org\\.springframework)\\.[a-z0-9_$]{1,64}(?:\\.[a-z0-9_$]{1,64}){0,8}', 'gi');
+
+/** Java serialization stream header 0xACED0005 in hex, and in base64 at each of the three alignments. */
+const MAGIC: readonly string[] = (() => {
+  const bytes = [0xac, 0xed, 0x00, 0x05];
+  const out = ['aced0005'];
+  for (let pad = 0; pad < 3; pad++) {
+    const b64 = Buffer.from([...new Array<number>(pad).fill(0), ...bytes]).toString('base64');
+    // Drop the characters made of padding bits only; keep the partial ones as if the unknown bits were zero
+    // (how these streams appear after a zero-length prefix).
+    const skip = Math.floor((pad * 8) / 6);
+    const keep = Math.ceil(((pad + 4) * 8) / 6);
+    out.push(b64.slice(skip, keep));
+  }
+  return out;
+})();
+
+export const javaDetector: ValueDetector = {
+  name: 'java',
+  rules: Object.values(R),
+  trigger: 0,
+  inspect(view: View, _item: Item, out: Emitter): void {
+    const s = view.text;
+    const l = view.lower;
+    if (s.length < 5) return;
+    for (const m of MAGIC) {
+      const at = m === 'aced0005' ? l.indexOf(m) : s.indexOf(m);
+      if (at !== -1) {
+        out.emit(R.serialized, excerpt(s, at));
+        break;
+      }
+    }
+    if ((view.mask & (M.DOT | M.NONASCII)) === 0 && l.length < 14) return;
+    const g = GADGETS.exec(l);
+    if (g !== null) out.emit(R.gadget, excerpt(s, g.index));
+    if ((view.mask & (M.PERCENT | M.HASH | M.AT | M.DOT | M.PAREN)) !== 0) {
+      const o = OGNL.exec(l);
+      if (o !== null) out.emit(R.ognl, excerpt(s, o.index));
+    }
+    dangerousIdentifiers(s, l, view.mask, out);
+  },
+};
+
+function dangerousIdentifiers(s: string, l: string, mask: number, out: Emitter): void {
+  let qualified = false;
+  if ((mask & M.DOT) !== 0) {
+    QUALIFIED.lastIndex = 0;
+    let m: RegExpExecArray | null;
+    let n = 0;
+    while ((m = QUALIFIED.exec(l)) !== null && n++ < 8) {
+      qualified = true;
+      const parts = m[0].split('.');
+      if (parts.slice(1).some((p) => DANGEROUS.has(p))) {
+        out.emit(R.dangerousClass, excerpt(s, m.index));
+        return;
+      }
+      if (parts.length >= 3) out.emit(R.classReference, excerpt(s, m.index));
+    }
+  }
+  // Identifiers glued to other words (ProcessBuilder.evil, Runtime.getRuntime()) without a package prefix.
+  let i = 0;
+  while (i < l.length) {
+    while (i < l.length && !isIdent(l.charCodeAt(i))) i++;
+    const start = i;
+    while (i < l.length && isIdent(l.charCodeAt(i))) i++;
+    if (i - start < 6) continue;
+    const w = l.slice(start, i);
+    if (DANGEROUS.has(w) && !NEEDS_PREFIX.has(w)) {
+      out.emit(R.dangerousClass, excerpt(s, start));
+      return;
+    }
+    if (!qualified && (w === 'runtime' || w === 'getruntime') && l.slice(i, i + 40).includes('exec')) {
+      out.emit(R.dangerousClass, excerpt(s, start));
+      return;
+    }
+  }
+}
+
+function isIdent(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 95 || c === 36;
+}

@@ -1,0 +1,34 @@
+import { M } from '../normalize/charmask.js';
+import type { View } from '../normalize/views.js';
+import { re } from '../patterns.js';
+import { excerpt, rule, type Emitter, type Item, type ValueDetector } from '../rule.js';
+
+/** Server-side JavaScript (Node.js) injection: reaching the process, modules and the Function constructor. */
+const R = {
+  runtime: rule('js-injection', 'js.node-runtime', 1, 5, 'reaches the Node.js process, modules or child processes'),
+  constructorChain: rule('js-injection', 'js.constructor-chain', 1, 5, 'constructor.constructor / Function constructor (sandbox escape)'),
+  serialized: rule('js-injection', 'js.serialized-function', 1, 5, 'node-serialize function marker'),
+  code: rule('js-injection', 'js.code', 2, 3, 'JavaScript function or module code'),
+};
+
+const RUNTIME = re('\\b(?:require\\s{0,8}\\(\\s{0,8}[\'"`](?:child_process|fs|net|http|vm|os|process)|child_process\\b|process\\s{0,4}\\.\\s{0,4}(?:mainmodule|binding|env|kill|exit|dlopen|stdout|openstdin)|global\\s{0,4}\\.\\s{0,4}process|\\.\\s{0,4}(?:execsync|spawnsync|execfilesync)\\s{0,4}\\()', 'i');
+const CONSTRUCTOR = re('constructor\\s{0,4}(?:\\.\\s{0,4}|\\[\\s{0,4}[\'"`]\\s{0,4})constructor|\\bnew\\s{1,8}function\\s{0,8}\\(|\\bfunction\\s{0,4}\\(\\s{0,4}[\'"`]|\\bthis\\s{0,4}\\.\\s{0,4}constructor\\b|__definegetter__|__lookupgetter__|\\bimport\\s{0,4}\\(\\s{0,4}[\'"`]', 'i');
+const CODE = re('\\bfunction\\s{0,8}[\\w$]{0,40}\\s{0,8}\\([^)]{0,80}\\)\\s{0,8}\\{|\\bmodule\\s{0,4}\\.\\s{0,4}exports\\b|=>\\s{0,8}\\{|\\beval\\s{0,4}\\(|\\bsettimeout\\s{0,4}\\(\\s{0,4}[\'"`]', 'i');
+
+export const jsDetector: ValueDetector = {
+  name: 'js-injection',
+  rules: Object.values(R),
+  trigger: M.PAREN | M.DOT | M.BRACKET | M.DOLLAR,
+  inspect(view: View, _item: Item, out: Emitter): void {
+    const s = view.text;
+    if (s.includes('_$$ND_FUNC$$_') || s.includes('_$$ND_CC$$_')) out.emit(R.serialized, excerpt(s, s.indexOf('_$$ND_')));
+    const r = RUNTIME.exec(s);
+    if (r !== null) out.emit(R.runtime, excerpt(s, r.index));
+    const c = CONSTRUCTOR.exec(s);
+    if (c !== null) out.emit(R.constructorChain, excerpt(s, c.index));
+    else {
+      const k = CODE.exec(s);
+      if (k !== null) out.emit(R.code, excerpt(s, k.index));
+    }
+  },
+};

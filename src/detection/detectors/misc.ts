@@ -1,0 +1,212 @@
+import { M } from '../normalize/charmask.js';
+import type { View } from '../normalize/views.js';
+import { re } from '../patterns.js';
+import { excerpt, rule, type Emitter, type Item, type ValueDetector } from '../rule.js';
+
+/** LDAP filter injection (RFC 4515): a value that closes the filter and opens another. */
+const LDAP = {
+  breakout: rule('ldapi', 'ldapi.filter-breakout', 1, 5, 'closes an LDAP filter and opens a new one'),
+  composite: rule('ldapi', 'ldapi.filter-composite', 2, 3, 'LDAP composite filter syntax'),
+};
+const LDAP_BREAKOUT = re('\\)\\s{0,4}\\(\\s{0,4}(?:[|&!]|[a-z][\\w-]{0,40}\\s{0,4}[~<>]?=)|^\\s{0,4}\\*\\s{0,4}\\)|\\*\\)\\s{0,4}\\(', 'i');
+const LDAP_COMPOSITE = re('\\(\\s{0,4}[|&!]\\s{0,4}\\(\\s{0,4}[a-z][\\w-]{0,40}\\s{0,4}[~<>]?=', 'i');
+
+export const ldapDetector: ValueDetector = {
+  name: 'ldapi',
+  rules: Object.values(LDAP),
+  trigger: M.PAREN,
+  inspect(view: View, _item: Item, out: Emitter): void {
+    const m = LDAP_BREAKOUT.exec(view.text);
+    if (m !== null) out.emit(LDAP.breakout, excerpt(view.text, m.index));
+    else {
+      const c = LDAP_COMPOSITE.exec(view.text);
+      if (c !== null) out.emit(LDAP.composite, excerpt(view.text, c.index));
+    }
+  },
+};
+
+/** XML external entities (and XInclude): DOCTYPE with an internal subset or external id, ENTITY declarations. */
+const XXE = {
+  entity: rule('xxe', 'xxe.entity', 1, 5, 'XML entity declaration'),
+  doctype: rule('xxe', 'xxe.external-doctype', 1, 5, 'DOCTYPE with an internal subset or external DTD'),
+  xinclude: rule('xxe', 'xxe.xinclude', 1, 5, 'XInclude element'),
+  doctypePlain: rule('xxe', 'xxe.doctype', 3, 3, 'DOCTYPE declaration in a request'),
+};
+const DOCTYPE = re('<!doctype\\s{1,16}[\\w:.-]{1,64}\\s{0,16}(?:\\[|(?:system|public)\\s)', 'i');
+
+export const xxeDetector: ValueDetector = {
+  name: 'xxe',
+  rules: Object.values(XXE),
+  trigger: M.LT,
+  documents: true,
+  inspect(view: View, item: Item, out: Emitter): void {
+    const l = view.lower;
+    if (item.kind !== 'xml' && view.via === 'raw' && item.kind !== 'body' && item.kind !== 'query') return;
+    const e = l.indexOf('<!entity');
+    if (e !== -1) out.emit(XXE.entity, excerpt(view.text, e));
+    const d = DOCTYPE.exec(l);
+    if (d !== null) out.emit(XXE.doctype, excerpt(view.text, d.index));
+    else if (l.includes('<!doctype')) out.emit(XXE.doctypePlain, excerpt(view.text, l.indexOf('<!doctype')));
+    if (l.includes('xi:include') || l.includes('xmlns:xi=')) out.emit(XXE.xinclude, excerpt(view.text, l.indexOf('xi')));
+  },
+};
+
+/** Server-side template injection: template delimiters around expressions that reach objects or evaluate. */
+const SSTI = {
+  expression: rule('ssti', 'ssti.object-traversal', 1, 5, 'template expression reaching runtime objects'),
+  arithmetic: rule('ssti', 'ssti.probe', 1, 3, 'template expression evaluating arithmetic (a probe)'),
+  directive: rule('ssti', 'ssti.directive', 1, 5, 'template engine directive that executes code'),
+};
+const TEMPLATE_OPEN = re('(?:\\{\\{|\\$\\{|#\\{|\\*\\{|@\\{|<%=?|\\{%|\\$\\{\\{|\\[\\[)', 'g');
+const SSTI_DANGER = re('__(?:class|mro|subclasses|globals|builtins|init|import|base|bases)__|\\b(?:getclass|forname|getruntime|processbuilder|runtime|classloader|getmethod|newinstance|invoke|popen|os\\.system|subprocess|request\\.application|self\\._|lipsum|cycler|joiner|url_for|get_flashed_messages|config\\.items|constructor|settings\\.secret|_self\\.env|registerundefinedfiltercallback|getfilter|exec|eval|system|require|process|child_process|import|t\\s{0,4}\\(\\s{0,4}java)\\b|\\|\\s{0,4}attr\\s{0,4}\\(|\\.\\s{0,4}getclass|\\bnew\\s{1,4}[a-z_.]{1,60}\\(|\\?new\\s{0,4}\\(', 'i');
+const SSTI_ARITH = re('^\\s{0,8}\\d{1,6}\\s{0,8}[*+/-]\\s{0,8}\\d{1,6}\\s{0,8}$|^\\s{0,8}\\d{1,6}\\s{0,8}\\*\\s{0,8}["\']\\d{1,6}["\']', '');
+const SSTI_DIRECTIVE = re('<#assign\\b|<#import\\b|#set\\s{0,4}\\(\\s{0,4}\\$|\\$class\\.inspect|#foreach\\s{0,4}\\(|\\{%\\s{0,8}(?:import|include|extends|set|for|if|macro|raw|debug|load)\\s|freemarker\\.template\\.utility|\\?(?:new|api|eval|interpret)\\b', 'i');
+
+export const sstiDetector: ValueDetector = {
+  name: 'ssti',
+  rules: Object.values(SSTI),
+  trigger: M.BRACE | M.LT | M.HASH | M.DOLLAR | M.BRACKET | M.QUESTION,
+  inspect(view: View, _item: Item, out: Emitter): void {
+    const s = view.text;
+    const dir = SSTI_DIRECTIVE.exec(s);
+    if (dir !== null) out.emit(SSTI.directive, excerpt(s, dir.index));
+    TEMPLATE_OPEN.lastIndex = 0;
+    let m: RegExpExecArray | null;
+    let n = 0;
+    while ((m = TEMPLATE_OPEN.exec(s)) !== null && n++ < 16) {
+      const open = m[0];
+      const close = open === '{{' || open === '${{' ? '}}' : open.startsWith('<%') ? '%>' : open === '{%' ? '%}' : open === '[[' ? ']]' : '}';
+      const from = m.index + open.length;
+      const end = s.indexOf(close, from);
+      const inner = s.slice(from, end === -1 ? Math.min(s.length, from + 400) : Math.min(end, from + 400));
+      if (inner.toLowerCase().startsWith('jndi:')) continue;
+      if (SSTI_DANGER.test(inner)) out.emit(SSTI.expression, excerpt(s, m.index));
+      else if (end !== -1 && SSTI_ARITH.test(inner)) out.emit(SSTI.arithmetic, excerpt(s, m.index));
+      TEMPLATE_OPEN.lastIndex = Math.max(TEMPLATE_OPEN.lastIndex, from);
+    }
+  },
+};
+
+/** Log4Shell: `${jndi:...}` after resolving the nested lookups used to hide it (`${${lower:j}ndi:`, `${::-j}`). */
+const JNDI = {
+  lookup: rule('jndi', 'jndi.lookup', 1, 5, 'JNDI lookup (Log4Shell)'),
+  otherLookup: rule('jndi', 'jndi.log4j-lookup', 1, 3, 'Log4j lookup that leaks environment or system properties'),
+};
+
+export function resolveLookups(s: string): string {
+  let cur = s;
+  for (let round = 0; round < 8; round++) {
+    let changed = false;
+    let out = '';
+    let i = 0;
+    while (i < cur.length) {
+      const open = cur.indexOf('${', i);
+      if (open === -1) {
+        out += cur.slice(i);
+        break;
+      }
+      const close = cur.indexOf('}', open + 2);
+      const inner = close === -1 ? '' : cur.slice(open + 2, close);
+      if (close === -1 || inner.includes('${')) {
+        out += cur.slice(i, open + 2);
+        i = open + 2;
+        continue;
+      }
+      out += cur.slice(i, open);
+      const low = inner.toLowerCase();
+      const dash = inner.indexOf(':-');
+      if (dash !== -1) out += inner.slice(dash + 2);
+      else if (low.startsWith('lower:') || low.startsWith('upper:')) out += inner.slice(6);
+      else if (low.startsWith('jndi:')) out += '\u0001JNDI:' + inner.slice(5) + '\u0002';
+      else out += '\u0001' + inner + '\u0002';
+      changed = true;
+      i = close + 1;
+    }
+    cur = out;
+    if (!changed) break;
+  }
+  return cur;
+}
+
+export const jndiDetector: ValueDetector = {
+  name: 'jndi',
+  rules: Object.values(JNDI),
+  trigger: M.DOLLAR | M.COLON,
+  inspect(view: View, _item: Item, out: Emitter): void {
+    const l = view.lower;
+    if (l.includes('jndi:') && (l.includes('${') || l.includes('ldap') || l.includes('rmi') || l.includes('dns'))) {
+      out.emit(JNDI.lookup, excerpt(view.text, l.indexOf('jndi:')));
+      return;
+    }
+    if (l.indexOf('${') === -1) return;
+    const r = resolveLookups(view.text);
+    if (r.includes('\u0001JNDI:') || r.toLowerCase().includes('jndi:')) out.emit(JNDI.lookup, excerpt(r.replaceAll('\u0001', '').replaceAll('\u0002', ''), 0));
+    else if (r.includes('\u0001env:') || r.includes('\u0001sys:') || r.includes('\u0001java:') || r.includes('\u0001ctx:') || r.includes('\u0001base64:')) out.emit(JNDI.otherLookup, excerpt(view.text, l.indexOf('${')));
+  },
+};
+
+/** CRLF injection: a value that carries a new header line, a new request or response (splitting, smuggling). */
+const CRLF = {
+  header: rule('crlf', 'crlf.header-injection', 1, 5, 'line break followed by a header field'),
+  request: rule('crlf', 'crlf.request-smuggling', 1, 5, 'line break followed by an HTTP request or status line'),
+  mail: rule('mail', 'mail.header-injection', 1, 5, 'line break followed by a mail header (To, Cc, Bcc...)'),
+};
+const HEADER_LINE = re('[\\r\\n][\\t ]{0,4}([a-z][a-z0-9-]{1,40})[\\t ]{0,4}:[\\t ]{0,8}[^\\s]', 'i');
+const HTTP_LINE = re('[\\r\\n][\\t ]{0,4}(?:(?:get|post|put|delete|head|options|patch|trace|connect)\\s{1,8}\\S{1,2000}\\s{1,8}http/\\d|http/\\d(?:\\.\\d)?\\s{1,8}\\d{3}\\b)', 'i');
+const MAIL_HEADERS = new Set(['to', 'cc', 'bcc', 'from', 'subject', 'reply-to', 'sender', 'return-path', 'x-mailer', 'mime-version']);
+const HTTP_HEADERS = new Set(['set-cookie', 'location', 'content-type', 'content-length', 'transfer-encoding', 'host', 'refresh', 'x-forwarded-for', 'cookie', 'content-disposition', 'access-control-allow-origin', 'x-xss-protection', 'link', 'authorization', 'connection', 'cache-control', 'x-forwarded-host', 'expect', 'upgrade', 'referer', 'user-agent']);
+
+export const crlfDetector: ValueDetector = {
+  name: 'crlf',
+  rules: Object.values(CRLF),
+  trigger: M.NEWLINE,
+  inspect(view: View, item: Item, out: Emitter): void {
+    if (item.kind === 'body' && item.location === 'body') return;
+    const s = view.text;
+    const h = HEADER_LINE.exec(s);
+    if (h !== null) {
+      const name = (h[1] ?? '').toLowerCase();
+      if (MAIL_HEADERS.has(name)) out.emit(CRLF.mail, excerpt(s, h.index));
+      else if (HTTP_HEADERS.has(name) || name.startsWith('x-') || name.startsWith('content-')) out.emit(CRLF.header, excerpt(s, h.index));
+    }
+    const r = HTTP_LINE.exec(s);
+    if (r !== null) out.emit(CRLF.request, excerpt(s, r.index));
+  },
+};
+
+/** Server-side includes (Apache mod_include): `<!--#exec cmd=...-->`. */
+const SSI = { directive: rule('ssi', 'ssi.directive', 1, 5, 'server-side include directive') };
+const SSI_RE = re('<!--\\s{0,4}#\\s{0,4}(?:exec|include|echo|config|printenv|fsize|flastmod|set|if|elif)\\b', 'i');
+
+export const ssiDetector: ValueDetector = {
+  name: 'ssi',
+  rules: Object.values(SSI),
+  trigger: M.LT,
+  inspect(view: View, _item: Item, out: Emitter): void {
+    const m = SSI_RE.exec(view.text);
+    if (m !== null) out.emit(SSI.directive, excerpt(view.text, m.index));
+  },
+};
+
+/** Prototype pollution: `__proto__` or `constructor.prototype` as keys (JSON, bracketed query keys, dotted paths). */
+const PROTO = {
+  key: rule('prototype-pollution', 'proto.key', 1, 5, '__proto__ or constructor.prototype used as a key'),
+  value: rule('prototype-pollution', 'proto.in-value', 2, 3, '__proto__ referenced in a value'),
+};
+
+export const prototypeDetector: ValueDetector = {
+  name: 'prototype-pollution',
+  rules: Object.values(PROTO),
+  trigger: 0,
+  inspect(view: View, item: Item, out: Emitter): void {
+    const l = view.lower;
+    if (item.kind === 'key') {
+      const loc = item.location.toLowerCase();
+      if (l.includes('__proto__') || (l.includes('constructor') && (l.includes('prototype') || loc.includes('prototype'))) || (l === 'prototype' && loc.includes('constructor/prototype'))) {
+        out.emit(PROTO.key, excerpt(view.text, 0));
+      }
+      return;
+    }
+    if ((view.mask & (M.BRACKET | M.DOT | M.DQUOTE)) !== 0 && l.includes('__proto__')) out.emit(PROTO.value, excerpt(view.text, l.indexOf('__proto__')));
+  },
+};

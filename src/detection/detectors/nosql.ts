@@ -1,0 +1,63 @@
+import { M } from '../normalize/charmask.js';
+import type { View } from '../normalize/views.js';
+import { re } from '../patterns.js';
+import { excerpt, rule, type Emitter, type Item, type ValueDetector } from '../rule.js';
+
+/** NoSQL (MongoDB) operator injection: `$ne`, `$gt`, `$where`, `$regex`... as JSON keys, bracketed query keys or embedded JSON. */
+const R = {
+  operatorKey: rule('nosqli', 'nosqli.operator-key', 1, 5, 'MongoDB query operator as a key'),
+  operatorValue: rule('nosqli', 'nosqli.operator-in-value', 1, 5, 'MongoDB query operator inside a value'),
+  whereJs: rule('nosqli', 'nosqli.where-javascript', 1, 5, 'server-side JavaScript in a $where / mapReduce'),
+};
+
+const OPERATORS = new Set(
+  '$ne $eq $gt $gte $lt $lte $in $nin $regex $where $exists $expr $function $accumulator $or $and $not $nor $elemmatch $size $type $all $mod $text $jsonschema $lookup $merge $out $options $comment $geowithin $near $set $unset $rename $push $inc $search $match $group $project $unwind $addfields $replaceroot'.split(' '),
+);
+const EMBEDDED = re('[{,\\[]\\s{0,8}["\']?\\$[a-z]{2,16}["\']?\\s{0,8}:|\\[\\s{0,4}\\$[a-z]{2,16}\\s{0,4}\\]', 'i');
+const WHERE_JS = re('\\b(?:this\\.[a-z_$][\\w$]{0,40}\\s{0,8}(?:==|!=|>|<)|sleep\\s{0,4}\\(\\s{0,4}\\d|db\\.[a-z_$][\\w$]{0,40}\\.(?:find|drop|insert|remove|update)\\s{0,4}\\(|return\\s{1,8}(?:true|1)\\b|tojson\\s{0,4}\\(\\s{0,4}this)', 'i');
+
+export const nosqlDetector: ValueDetector = {
+  name: 'nosqli',
+  rules: Object.values(R),
+  trigger: M.DOLLAR | M.DOT,
+  inspect(view: View, item: Item, out: Emitter): void {
+    const s = view.lower;
+    if (item.kind === 'key') {
+      for (const op of operatorsIn(s)) {
+        if (OPERATORS.has(op)) {
+          out.emit(R.operatorKey, excerpt(view.text, s.indexOf(op)));
+          return;
+        }
+      }
+      return;
+    }
+    if ((view.mask & M.DOLLAR) !== 0) {
+      const e = EMBEDDED.exec(s);
+      if (e !== null) {
+        const op = operatorsIn(s.slice(e.index))[0];
+        if (op !== undefined && OPERATORS.has(op)) out.emit(R.operatorValue, excerpt(view.text, e.index));
+      }
+      if (s.includes('$where')) {
+        const w = WHERE_JS.exec(s);
+        if (w !== null) out.emit(R.whereJs, excerpt(view.text, w.index));
+      }
+    }
+    if ((view.mask & M.DOT) !== 0 && item.location.toLowerCase().includes('$where')) {
+      const w = WHERE_JS.exec(s);
+      if (w !== null) out.emit(R.whereJs, excerpt(view.text, w.index));
+    }
+  },
+};
+
+/** `$word` tokens in a key (`$ne`, `user[$ne]`, `a.$gt`). */
+function operatorsIn(s: string): string[] {
+  const out: string[] = [];
+  let i = s.indexOf('$');
+  while (i !== -1 && out.length < 8) {
+    let j = i + 1;
+    while (j < s.length && s.charCodeAt(j) >= 97 && s.charCodeAt(j) <= 122) j++;
+    if (j > i + 1) out.push(s.slice(i, j));
+    i = s.indexOf('$', j);
+  }
+  return out;
+}

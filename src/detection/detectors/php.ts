@@ -1,0 +1,93 @@
+import { M } from '../normalize/charmask.js';
+import type { View } from '../normalize/views.js';
+import { re } from '../patterns.js';
+import { excerpt, rule, type Emitter, type Item, type ValueDetector } from '../rule.js';
+
+/** PHP code and object injection: open tags, calls of functions that run code or touch files, superglobals, serialized objects, script uploads. */
+const R = {
+  openTag: rule('php', 'php.open-tag', 1, 5, 'PHP open tag'),
+  dangerousCall: rule('php', 'php.dangerous-call', 1, 5, 'call of a PHP function that runs code, commands or reads files'),
+  call: rule('php', 'php.function-call', 2, 3, 'call of a PHP function'),
+  superglobal: rule('php', 'php.superglobal', 1, 5, 'PHP superglobal variable'),
+  serialized: rule('php', 'php.serialized-object', 1, 5, 'PHP serialized object'),
+  variableCall: rule('php', 'php.variable-function', 1, 5, 'variable function call ($f(...))'),
+  upload: rule('php', 'php.script-upload', 1, 5, 'uploaded file name with a server-side script extension'),
+  config: rule('php', 'php.config-directive', 1, 5, 'PHP configuration directive'),
+};
+
+const DANGEROUS = new Set(
+  ('system exec shell_exec passthru popen proc_open pcntl_exec eval assert create_function call_user_func call_user_func_array preg_replace ' +
+    'include include_once require require_once file_get_contents file_put_contents fopen fwrite fputs readfile unlink base64_decode gzinflate gzuncompress ' +
+    'gzdecode str_rot13 phpinfo move_uploaded_file highlight_file show_source parse_str extract putenv ini_set dl symlink posix_kill posix_setuid ' +
+    'array_map array_filter usort uasort uksort array_walk register_shutdown_function register_tick_function ob_start fsockopen pfsockopen stream_socket_client ' +
+    'curl_exec curl_init file glob opendir scandir readdir copy rename rmdir mkdir chmod chown touch tempnam tmpfile unserialize serialize var_dump print_r ' +
+    'var_export get_defined_vars getenv gethostbyname escapeshellcmd escapeshellarg apache_setenv mail mb_send_mail imap_open error_log simplexml_load_file ' +
+    'simplexml_load_string libxml_disable_entity_loader proc_nice proc_terminate stream_get_contents fread fgets fgetc file_exists is_file is_dir filesize ' +
+    'set_error_handler set_exception_handler spl_autoload_register iterator_apply preg_replace_callback mb_ereg_replace ereg_replace hex2bin bin2hex chr ord ' +
+    'strrev convert_uudecode str_replace implode explode gethostbyname fputcsv php_uname getcwd chdir phpversion posix_getpwuid posix_getpwnam sys_get_temp_dir').split(' '),
+);
+/** English words among them: called with no space and an argument that is code-like. */
+const WORDS = new Set(['system', 'exec', 'eval', 'assert', 'include', 'require', 'extract', 'file', 'glob', 'copy', 'rename', 'mail', 'touch', 'chr', 'ord', 'implode', 'explode', 'serialize', 'unserialize', 'dl', 'print_r', 'mkdir', 'rmdir', 'chmod', 'chown', 'fopen', 'str_replace', 'usort', 'fread', 'fgets']);
+const OPEN_TAG = re('<\\?(?:php\\b|=|\\s)', 'i');
+const SUPERGLOBAL = re('\\$(?:_(?:get|post|server|cookie|request|files|env|session)\\b|globals\\b|http_(?:get|post|server|cookie|raw_post_data)_vars|http_raw_post_data)', 'i');
+const SERIALIZED = re('(?:^|[;{"\'\\s])[oc]:\\+?\\d{1,5}:"[a-z_\\\\][\\w\\\\]{0,200}":\\+?\\d{1,5}:\\{|(?:^|[;{"\'\\s])a:\\d{1,6}:\\{\\s{0,4}[isbdo]:', 'i');
+const VARIABLE_CALL = re('\\$[a-z_][\\w]{0,40}\\s{0,8}(?:\\[[^\\]]{0,40}\\]\\s{0,8}){0,3}\\(|\\$\\{[^}]{0,80}\\}\\s{0,8}\\(|\\(\\s{0,8}["\'][a-z_]{1,20}["\']\\s{0,8}\\.\\s{0,8}["\']', 'i');
+const SCRIPT_EXT = re('\\.(?:php\\d?|phtml|pht|phar|phps|shtml|jsp|jspx|asp|aspx|cer|asa|ascx|ashx|asmx|cfm|cgi|pl|py|sh|htaccess|user\\.ini)(?:[.\\s]{0,16}|%00.{0,40}|\\x00.{0,40})$', 'i');
+const CONFIG = re('\\b(?:auto_prepend_file|auto_append_file|allow_url_include|allow_url_fopen|disable_functions|open_basedir|safe_mode|suhosin\\.|register_globals)\\s{0,8}[=:]', 'i');
+const CALL = re('\\b([a-z_][a-z0-9_]{1,40})\\s{0,8}(?:/\\*.{0,40}?\\*/\\s{0,8}){0,2}\\(', 'gi');
+
+export const phpDetector: ValueDetector = {
+  name: 'php',
+  rules: Object.values(R),
+  trigger: M.LT | M.PAREN | M.DOLLAR | M.COLON | M.DOT | M.EQ,
+  inspect(view: View, item: Item, out: Emitter): void {
+    const s = view.text;
+    const l = view.lower;
+    if ((view.mask & M.LT) !== 0) {
+      const t = OPEN_TAG.exec(s);
+      if (t !== null && (l.includes('<?php') || /* <?= or <? code */ l.includes(';') || l.includes('(') || l.includes('$'))) out.emit(R.openTag, excerpt(s, t.index));
+    }
+    if ((view.mask & M.DOLLAR) !== 0) {
+      const g = SUPERGLOBAL.exec(s);
+      if (g !== null) out.emit(R.superglobal, excerpt(s, g.index));
+      const v = VARIABLE_CALL.exec(s);
+      if (v !== null) out.emit(R.variableCall, excerpt(s, v.index));
+    } else if ((view.mask & M.PAREN) !== 0 && (view.mask & (M.QUOTE | M.DQUOTE)) !== 0) {
+      const v = VARIABLE_CALL.exec(s);
+      if (v !== null) out.emit(R.variableCall, excerpt(s, v.index));
+    }
+    if ((view.mask & M.COLON) !== 0 && (view.mask & (M.BRACE | M.DQUOTE)) !== 0) {
+      const o = SERIALIZED.exec(s);
+      if (o !== null) out.emit(R.serialized, excerpt(s, o.index));
+    }
+    if ((view.mask & M.EQ) !== 0 || (view.mask & M.COLON) !== 0) {
+      const c = CONFIG.exec(s);
+      if (c !== null) out.emit(R.config, excerpt(s, c.index));
+    }
+    if ((view.mask & M.DOT) !== 0 && (item.kind === 'filename' || (item.kind === 'header' && isFileHeader(item.header)))) {
+      const e = SCRIPT_EXT.exec(s);
+      if (e !== null) out.emit(R.upload, excerpt(s, Math.max(0, e.index - 20)));
+    }
+    if ((view.mask & M.PAREN) !== 0) calls(s, l, out);
+  },
+};
+
+function isFileHeader(h: string | undefined): boolean {
+  return h !== undefined && (h.includes('file') || h === 'content-disposition' || h === 'destination');
+}
+
+function calls(s: string, l: string, out: Emitter): void {
+  CALL.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  let n = 0;
+  while ((m = CALL.exec(l)) !== null && n++ < 16) {
+    const name = m[1] ?? '';
+    if (!DANGEROUS.has(name)) continue;
+    const adjacent = m[0].length === name.length + 1;
+    const after = l.slice(m.index + m[0].length, m.index + m[0].length + 40);
+    const codeArg = after.startsWith('$') || after.startsWith('"') || after.startsWith("'") || after.startsWith(')') || after.startsWith('chr') || after.startsWith('base64') || after.startsWith('_') || after.startsWith('`');
+    if (!WORDS.has(name) || (adjacent && codeArg)) out.emit(R.dangerousCall, excerpt(s, m.index));
+    else out.emit(R.call, excerpt(s, m.index));
+    return;
+  }
+}

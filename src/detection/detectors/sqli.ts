@@ -1,0 +1,323 @@
+import { M } from '../normalize/charmask.js';
+import type { View } from '../normalize/views.js';
+import { sqlTokens, stringBreakout, type SqlToken } from '../lexers/sql.js';
+import { excerpt, rule, type Emitter, type Item, type ValueDetector } from '../rule.js';
+
+/**
+ * SQL injection: does the value, placed in a string context ('...' or "...") or a numeric context, change the
+ * structure of the statement? The value is tokenised as SQL from where it would break out of its context, and
+ * the tokens right after the breakout must form SQL (a boolean operator with an operand, a comment, UNION, a
+ * stacked statement, a clause keyword). Context-free evidence (UNION SELECT, SELECT..FROM, time functions,
+ * stacked statements) is looked for anywhere.
+ */
+const R = {
+  breakoutComment: rule('sqli', 'sqli.breakout-comment', 1, 5, 'closes the string and comments out the rest of the statement'),
+  breakoutBoolean: rule('sqli', 'sqli.breakout-boolean', 1, 5, 'closes the string and adds a boolean condition'),
+  breakoutOperator: rule('sqli', 'sqli.breakout-operator', 1, 5, 'closes the string and continues the expression'),
+  breakoutClause: rule('sqli', 'sqli.breakout-clause', 1, 5, 'closes the string and adds a clause'),
+  numericBoolean: rule('sqli', 'sqli.numeric-boolean', 1, 5, 'numeric value followed by a boolean condition'),
+  numericClause: rule('sqli', 'sqli.numeric-clause', 1, 5, 'numeric value followed by SQL clause or comment'),
+  union: rule('sqli', 'sqli.union-select', 1, 5, 'UNION SELECT'),
+  selectFrom: rule('sqli', 'sqli.select-from', 1, 5, 'SELECT ... FROM statement'),
+  selectWeak: rule('sqli', 'sqli.select-weak', 2, 3, 'SELECT-like phrase'),
+  stacked: rule('sqli', 'sqli.stacked-query', 1, 5, 'stacked statement after ";"'),
+  timeFunction: rule('sqli', 'sqli.time-function', 1, 5, 'time-delay or heavy function call'),
+  dangerousFunction: rule('sqli', 'sqli.dangerous-function', 1, 5, 'file, XML-error or OS function of a database'),
+  tautology: rule('sqli', 'sqli.tautology', 1, 5, 'boolean tautology'),
+  catalog: rule('sqli', 'sqli.catalog', 1, 5, 'reference to the database catalog or system variables'),
+  execComment: rule('sqli', 'sqli.executable-comment', 1, 5, 'MySQL executable comment'),
+  functionChain: rule('sqli', 'sqli.function-chain', 2, 3, 'SQL function calls with SQL operators'),
+  commentObfuscation: rule('sqli', 'sqli.inline-comment', 2, 3, 'inline comment between words'),
+};
+
+const LOGIC = new Set(['or', 'and', 'xor', 'not', '||', '&&', 'div']);
+const COMPARE = new Set(['=', '<', '>', '<=', '>=', '<>', '!=', '<=>', 'like', 'rlike', 'regexp', 'is', 'in', 'between', 'sounds', 'glob', 'match']);
+const ARITH = new Set(['+', '-', '*', '/', '%', '||', '|', '&', '^', '<<', '>>', '::']);
+const CLAUSE = new Set(['union', 'having', 'group', 'order', 'limit', 'into', 'procedure', 'where', 'like', 'rlike', 'regexp', 'sounds', 'is', 'in', 'between', 'collate', 'from', 'offset', 'for', 'returning', 'escape', 'div', 'mod']);
+const STATEMENT = new Set(['select', 'insert', 'update', 'delete', 'drop', 'create', 'alter', 'truncate', 'exec', 'execute', 'declare', 'shutdown', 'waitfor', 'grant', 'revoke', 'load', 'handler', 'call', 'merge', 'set', 'replace', 'rename', 'backup', 'restore', 'kill', 'copy', 'pragma', 'attach', 'begin', 'if', 'use', 'show', 'desc', 'describe', 'do', 'open', 'prepare', 'union', 'with', 'values', 'sleep']);
+const TIME_FUNCS = new Set(['sleep', 'benchmark', 'pg_sleep', 'randomblob', 'dbms_lock', 'pg_sleep_for', 'receive_message', 'dbms_pipe', 'sys_eval', 'sys_exec', 'generate_series']);
+const DANGEROUS_FUNCS = new Set([
+  'load_file', 'extractvalue', 'updatexml', 'xp_cmdshell', 'xp_regread', 'xp_dirtree', 'xp_fileexist', 'sp_executesql', 'sp_oacreate', 'sp_makewebtask',
+  'utl_http', 'utl_inaddr', 'httpuritype', 'dbms_java', 'dbms_xmlquery', 'lo_import', 'lo_export', 'pg_read_file', 'pg_ls_dir', 'openrowset', 'opendatasource',
+  'xmltype', 'ctxsys', 'exp', 'name_const', 'geometrycollection', 'polygon', 'multipoint', 'linestring', 'json_keys', 'gtid_subset', 'st_latfromgeohash',
+  'master..xp_cmdshell', 'char', 'chr', 'nchar', 'concat', 'concat_ws', 'group_concat', 'string_agg', 'make_set', 'elt', 'unhex', 'hex', 'ascii', 'ord', 'substring',
+  'substr', 'mid', 'version', 'database', 'schema', 'user', 'current_user', 'system_user', 'session_user', 'ifnull', 'nullif', 'coalesce', 'if', 'iif', 'cast',
+  'convert', 'count', 'length', 'len', 'sysdate', 'now', 'md5', 'sha1', 'rand', 'floor', 'instr', 'locate', 'position', 'lpad', 'rpad', 'reverse', 'bin', 'oct',
+  'conv', 'sleep', 'benchmark', 'pg_sleep', 'dbms_pipe', 'randomblob', 'is_srvrolemember', 'db_name', 'host_name', 'suser_name', 'ascii_str', 'row_count',
+  'found_rows', 'last_insert_id', 'connection_id', 'uuid', 'load_extension', 'sqlite_version', 'tochar', 'to_char', 'to_number', 'decode', 'soundex', 'left', 'right',
+]);
+const FILE_WORDS = new Set(['outfile', 'dumpfile', 'load_file', 'xp_cmdshell', 'lo_import', 'pg_read_file', 'utl_http', 'extractvalue', 'updatexml', 'openrowset', 'xmltype', 'dbms_java', 'sp_oacreate', 'xp_regread', 'xp_dirtree']);
+const CATALOG = new Set(['information_schema', 'sysobjects', 'syscolumns', 'sysdatabases', 'pg_catalog', 'pg_shadow', 'pg_user', 'pg_database', 'all_tables', 'user_tables', 'sqlite_master', 'sqlite_schema', 'msysobjects', 'msysaccessobjects', 'mysql', 'sys', 'dual', 'all_users', 'v$version', 'master', 'syslogins', 'sysusers', 'pg_tables', 'user_objects', 'dba_users']);
+const SYSVARS = /* @@-variables are SQL-only syntax */ '@@';
+
+export const sqliDetector: ValueDetector = {
+  name: 'sqli',
+  rules: Object.values(R),
+  trigger: M.QUOTE | M.DQUOTE | M.SEMI | M.PAREN | M.EQ | M.DASH | M.HASH | M.SPACE | M.STAR | M.LT | M.GT | M.AT | M.PIPE | M.AMP | M.PLUS | M.BACKTICK,
+  inspect(view: View, _item: Item, out: Emitter): void {
+    const s = view.text;
+    if (s.length < 2) return;
+    let found = false;
+    for (const q of ["'", '"', '`']) {
+      if (s.indexOf(q) === -1) continue;
+      const at = stringBreakout(s, q);
+      if (at < 0) continue;
+      if (breakout(s, at, sqlTokens(s, at, 24), out)) {
+        found = true;
+        break;
+      }
+    }
+    const all = sqlTokens(s);
+    if (!found) numeric(s, all, out);
+    anywhere(s, all, out);
+  },
+};
+
+/** The tokens after a string breakout. */
+function breakout(s: string, at: number, t: SqlToken[], out: Emitter): boolean {
+  let i = 0;
+  while (t[i]?.t === ')') i++;
+  const a = t[i];
+  if (a === undefined) return false;
+  const frag = excerpt(s, Math.max(0, at - 1), (t[Math.min(t.length - 1, i + 4)]?.start ?? at) + 12);
+  if (a.t === 'comment' && a.v !== '/*!') {
+    // `admin'--`: the rest of the statement is gone. A comment right at the end of prose is rare.
+    out.emit(R.breakoutComment, frag);
+    return true;
+  }
+  if (isLogic(a)) {
+    if (operand(t, i + 1) > 0) {
+      out.emit(R.breakoutBoolean, frag);
+      return true;
+    }
+    return false;
+  }
+  if (a.t === 'op' && (COMPARE.has(a.v) || ARITH.has(a.v)) && a.v !== '-' && operand(t, i + 1) > 0) {
+    out.emit(R.breakoutOperator, frag);
+    return true;
+  }
+  if (a.t === 'op' && a.v === '-' && operand(t, i + 1) > 0 && t[i + 2] !== undefined) {
+    out.emit(R.breakoutOperator, frag);
+    return true;
+  }
+  if (a.t === 'word' && CLAUSE.has(a.v) && clauseFollows(t, i)) {
+    out.emit(R.breakoutClause, frag);
+    return true;
+  }
+  if (a.t === ';' && t[i + 1]?.t === 'word' && STATEMENT.has(t[i + 1]?.v ?? '')) {
+    out.emit(R.stacked, frag);
+    return true;
+  }
+  return false;
+}
+
+function isLogic(tok: SqlToken | undefined): boolean {
+  return tok !== undefined && (tok.t === 'word' || tok.t === 'op') && LOGIC.has(tok.v);
+}
+
+/** Length in tokens of an operand starting at i (literal, name, variable, function call, sub-expression), or 0. */
+function operand(t: SqlToken[], i: number): number {
+  let j = i;
+  while (t[j]?.t === 'op' && (t[j]?.v === '!' || t[j]?.v === '-' || t[j]?.v === '~' || t[j]?.v === '+')) j++;
+  if (t[j]?.t === 'word' && t[j]?.v === 'not') j++;
+  const a = t[j];
+  if (a === undefined) return 0;
+  if (a.t === 'num' || a.t === 'str' || a.t === 'var' || a.t === 'ident') return j - i + 1;
+  if (a.t === '(') return j - i + 1;
+  if (a.t === 'word') return j - i + 1;
+  return 0;
+}
+
+function clauseFollows(t: SqlToken[], i: number): boolean {
+  const a = t[i];
+  const b = t[i + 1];
+  if (a === undefined) return false;
+  if (b === undefined) return false;
+  switch (a.v) {
+    case 'union':
+      return b.t === 'word' && (b.v === 'select' || b.v === 'all' || b.v === 'distinct') || b.t === '(';
+    case 'group':
+    case 'order':
+      return b.t === 'word' && b.v === 'by';
+    case 'into':
+      return b.t === 'word' && (b.v === 'outfile' || b.v === 'dumpfile' || b.v === '@') || b.t === 'var';
+    case 'like':
+    case 'rlike':
+    case 'regexp':
+    case 'in':
+    case 'between':
+    case 'is':
+      return operand(t, i + 1) > 0;
+    case 'having':
+    case 'where':
+    case 'limit':
+    case 'procedure':
+    case 'from':
+      return operand(t, i + 1) > 0;
+    case 'sounds':
+      return b.t === 'word' && b.v === 'like';
+    default:
+      return b.t === 'num' || b.t === 'str' || b.t === '(' || b.t === 'var';
+  }
+}
+
+/** The value as a number in `WHERE id = <value>`: a number followed by SQL structure. */
+function numeric(s: string, t: SqlToken[], out: Emitter): void {
+  let i = 0;
+  while (t[i]?.t === 'op' && t[i]?.v === '-') i++;
+  if (t[i]?.t !== 'num' && !(t[i]?.t === 'word' && t[i + 1] !== undefined && t[i + 1]?.t === ')')) return;
+  i++;
+  while (t[i]?.t === ')') i++;
+  const a = t[i];
+  if (a === undefined) return;
+  const frag = excerpt(s, a.start, a.start + 40);
+  if (isLogic(a)) {
+    const n = operand(t, i + 1);
+    const after = t[i + 1 + n];
+    const first = t[i + 1];
+    if (n > 0 && (isComparison(after) || first?.t === '(' || (first?.t === 'word' && t[i + 2]?.t === '('))) out.emit(R.numericBoolean, frag);
+    return;
+  }
+  if (a.t === 'comment' && a.v !== '/*!' && i > 1) {
+    out.emit(R.numericClause, frag);
+    return;
+  }
+  if (a.t === 'word' && CLAUSE.has(a.v) && a.v !== 'in' && a.v !== 'for' && clauseFollows(t, i)) out.emit(R.numericClause, frag);
+}
+
+function isComparison(tok: SqlToken | undefined): boolean {
+  return tok !== undefined && (tok.t === 'op' || tok.t === 'word') && COMPARE.has(tok.v);
+}
+
+/** Evidence that needs no context: whole SQL phrases anywhere in the value. */
+function anywhere(s: string, t: SqlToken[], out: Emitter): void {
+  let funcs = 0;
+  let ops = 0;
+  for (let i = 0; i < t.length; i++) {
+    const a = t[i];
+    if (a === undefined) break;
+    const next = t[i + 1];
+    if (a.t === 'comment' && a.v === '/*!') {
+      out.emit(R.execComment, excerpt(s, a.start));
+      continue;
+    }
+    if (a.t === 'var' && a.v.startsWith(SYSVARS) && a.v.length > 2) {
+      out.emit(R.catalog, excerpt(s, a.start));
+      continue;
+    }
+    if (a.t === 'op' || a.t === ';') ops++;
+    if (a.t !== 'word') continue;
+    const v = a.v;
+    if (next?.t === '(') {
+      if (TIME_FUNCS.has(v) && timeArgs(t, i + 2)) out.emit(R.timeFunction, excerpt(s, a.start));
+      else if (FILE_WORDS.has(v)) out.emit(R.dangerousFunction, excerpt(s, a.start));
+      if (DANGEROUS_FUNCS.has(v)) funcs++;
+    }
+    if (v === 'waitfor' && next?.t === 'word' && (next.v === 'delay' || next.v === 'time')) out.emit(R.timeFunction, excerpt(s, a.start));
+    if ((v === 'outfile' || v === 'dumpfile') && t[i - 1]?.v === 'into') out.emit(R.dangerousFunction, excerpt(s, t[i - 1]?.start ?? a.start));
+    if (v === 'xp_cmdshell' || v === 'sp_executesql' || v === 'xp_regread' || v === 'xp_dirtree') out.emit(R.dangerousFunction, excerpt(s, a.start));
+    if (CATALOG.has(v) && (next?.t === '.' || t[i - 1]?.t === '.' || t[i - 1]?.v === 'from') && (v !== 'mysql' && v !== 'sys' && v !== 'master' || next?.t === '.')) {
+      out.emit(R.catalog, excerpt(s, a.start));
+    }
+    if (v === 'union') {
+      let j = i + 1;
+      if (t[j]?.v === 'all' || t[j]?.v === 'distinct') j++;
+      while (t[j]?.t === '(') j++;
+      if (t[j]?.t === 'word' && (t[j]?.v === 'select' || t[j]?.v === 'values')) out.emit(R.union, excerpt(s, a.start));
+    } else if (v === 'select') {
+      select(s, t, i, out);
+    } else if (isLogic(a) && tautology(t, i + 1)) {
+      out.emit(R.tautology, excerpt(s, a.start));
+    } else if (STATEMENT.has(v) && t[i - 1]?.t === ';' && stackedStatement(t, i)) {
+      out.emit(R.stacked, excerpt(s, t[i - 1]?.start ?? a.start));
+    }
+  }
+  if (funcs >= 2 && ops >= 2) out.emit(R.functionChain, excerpt(s, 0));
+  const firstComment = t.findIndex((x) => x.t === 'comment' && x.v === '/*');
+  if (firstComment > 0 && t[firstComment - 1]?.t === 'word' && t[firstComment + 1]?.t === 'word') out.emit(R.commentObfuscation, excerpt(s, t[firstComment]?.start ?? 0));
+}
+
+function timeArgs(t: SqlToken[], i: number): boolean {
+  const a = t[i];
+  return a !== undefined && (a.t === 'num' || a.t === '(' || a.t === 'word' || a.t === 'str' || a.t === 'var' || a.t === ')');
+}
+
+function tautology(t: SqlToken[], i: number): boolean {
+  const a = t[i];
+  const op = t[i + 1];
+  const b = t[i + 2];
+  if (a === undefined) return false;
+  if (a.t === 'word' && (a.v === 'true' || a.v === 'false') && (op === undefined || op.t === 'comment' || op.t === ')' || op.t === ';')) return true;
+  if (op === undefined || b === undefined) return false;
+  if (!isComparison(op)) return false;
+  const lit = (x: SqlToken) => x.t === 'num' || x.t === 'str';
+  if (lit(a) && lit(b)) return true;
+  // `or x=x`: the same name on both sides.
+  return a.t === 'word' && b.t === 'word' && a.v === b.v;
+}
+
+function stackedStatement(t: SqlToken[], i: number): boolean {
+  const a = t[i]?.v;
+  const b = t[i + 1];
+  if (a === undefined) return false;
+  switch (a) {
+    case 'drop':
+    case 'create':
+    case 'alter':
+    case 'truncate':
+      return b?.t === 'word' && ['table', 'database', 'user', 'schema', 'procedure', 'function', 'view', 'index', 'login', 'trigger'].includes(b.v);
+    case 'delete':
+      return b?.t === 'word' && b.v === 'from';
+    case 'insert':
+      return b?.t === 'word' && b.v === 'into';
+    case 'update':
+      return (b?.t === 'word' || b?.t === 'ident') && t[i + 2]?.v === 'set';
+    case 'exec':
+    case 'execute':
+      return b !== undefined && (b.t === 'word' || b.t === '(' || b.t === 'var' || b.t === 'ident');
+    case 'declare':
+      return b?.t === 'var';
+    case 'shutdown':
+      return true;
+    case 'select':
+    case 'waitfor':
+    case 'sleep':
+    case 'set':
+    case 'if':
+      return b !== undefined && b.t !== 'comment';
+    default:
+      return false;
+  }
+}
+
+/** SELECT select-list [FROM table]: strong when the list or the table is clearly SQL. */
+function select(s: string, t: SqlToken[], i: number, out: Emitter): void {
+  const prev = t[i - 1];
+  const inSub = prev !== undefined && (prev.t === '(' || prev.t === ';' || prev.t === 'op');
+  let j = i + 1;
+  if (t[j]?.v === 'distinct' || t[j]?.v === 'all' || t[j]?.v === 'top') j++;
+  let strong = false;
+  let items = 0;
+  let words = 0;
+  const limit = Math.min(t.length, j + 32);
+  for (; j < limit; j++) {
+    const a = t[j];
+    if (a === undefined) break;
+    if (a.t === 'word' && a.v === 'from') break;
+    if (a.t === 'op' && a.v === '*') strong = true;
+    else if (a.t === 'var' || a.t === '(' || a.t === 'num' || a.t === 'str') strong = strong || a.t !== 'str' || t[j + 1]?.t === ',';
+    else if (a.t === ',') items++;
+    else if (a.t === 'word') words++;
+    else if (a.t === 'comment' || a.t === ';') break;
+  }
+  const from = t[j];
+  const table = t[j + 1];
+  if (from?.v === 'from' && table !== undefined && (table.t === 'word' || table.t === 'ident' || table.t === '(')) {
+    const qualified = t[j + 2]?.t === '.' || CATALOG.has(table.v);
+    if (strong || items > 0 || qualified || inSub || words <= 1) out.emit(R.selectFrom, excerpt(s, t[i]?.start ?? 0));
+    else out.emit(R.selectWeak, excerpt(s, t[i]?.start ?? 0));
+    return;
+  }
+  if (strong && (inSub || i === 0)) out.emit(R.selectFrom, excerpt(s, t[i]?.start ?? 0));
+  else if (strong) out.emit(R.selectWeak, excerpt(s, t[i]?.start ?? 0));
+}

@@ -1,0 +1,174 @@
+import { M } from '../normalize/charmask.js';
+import type { View } from '../normalize/views.js';
+import { excerpt, rule, type Emitter, type Item, type ValueDetector } from '../rule.js';
+
+/**
+ * SSRF and remote file inclusion: URLs (and bare hosts) in inputs, with the host parsed the way URL
+ * libraries and OS resolvers read it: decimal, octal, hex and mixed IPv4 forms, IPv6 and IPv4-mapped
+ * literals, loopback / private / link-local ranges, metadata names, and dangerous schemes.
+ */
+const R = {
+  scheme: rule('ssrf', 'ssrf.scheme', 1, 5, 'URL scheme that reaches local files or raw sockets (file:, gopher:, dict:...)'),
+  internal: rule('ssrf', 'ssrf.internal-host', 1, 5, 'URL aimed at loopback, private, link-local or metadata address'),
+  obfuscatedIp: rule('ssrf', 'ssrf.obfuscated-ip', 1, 5, 'IP address written in decimal, octal or hex form'),
+  bareInternal: rule('ssrf', 'ssrf.bare-internal-host', 2, 3, 'value is an internal address'),
+  ipUrl: rule('rfi', 'rfi.ip-url', 1, 5, 'URL with an IP address as host'),
+  trailingQuestion: rule('rfi', 'rfi.trailing-question-mark', 1, 5, 'URL ending in "?" (cuts off a forced suffix)'),
+  userinfo: rule('ssrf', 'ssrf.userinfo-confusion', 2, 3, 'URL with credentials that disguise the real host'),
+};
+
+const BAD_SCHEMES = new Set(['file', 'gopher', 'dict', 'ldap', 'ldaps', 'jar', 'netdoc', 'tftp', 'sftp', 'ftp', 'telnet', 'nntp', 'imap', 'pop3', 'smtp', 'mailto', 'jdbc', 'rmi', 'iiop', 'corba']);
+const INTERNAL_NAMES = ['localhost', 'metadata.google.internal', 'metadata', 'instance-data', 'metadata.azure.com', 'kubernetes.default', 'ip6-localhost', 'ip6-loopback'];
+
+export const ssrfDetector: ValueDetector = {
+  name: 'ssrf',
+  rules: Object.values(R),
+  trigger: M.COLON | M.DOT,
+  inspect(view: View, item: Item, out: Emitter): void {
+    const s = view.lower;
+    if (item.kind === 'header' && (item.header === 'referer' || item.header === 'origin')) return;
+    let at = s.indexOf(':');
+    let urls = 0;
+    while (at !== -1 && urls < 8) {
+      let b = at;
+      while (b > 0 && isSchemeChar(s.charCodeAt(b - 1))) b--;
+      const scheme = s.slice(b, at);
+      if (scheme !== '' && isAlpha(s.charCodeAt(b))) {
+        urls++;
+        url(view.text, s, b, scheme, at, out);
+      }
+      at = s.indexOf(':', at + 1);
+    }
+    if (urls === 0 && item.kind !== 'path') {
+      const v = s.trim();
+      if (v.length <= 64 && (view.mask & M.SPACE) === 0) {
+        const host = hostOf(v);
+        const kind = classifyHost(host);
+        if (kind === 'metadata') out.emit(R.internal, excerpt(view.text, 0));
+        else if (kind === 'internal' || kind === 'obfuscated') out.emit(R.bareInternal, excerpt(view.text, 0));
+      }
+    }
+  },
+};
+
+function isAlpha(c: number): boolean {
+  return (c | 0x20) >= 97 && (c | 0x20) <= 122;
+}
+function isSchemeChar(c: number): boolean {
+  return isAlpha(c) || (c >= 48 && c <= 57) || c === 43 || c === 45 || c === 46;
+}
+
+function url(text: string, s: string, start: number, scheme: string, colon: number, out: Emitter): void {
+  const frag = excerpt(text, start);
+  const hasSlashes = s.startsWith('//', colon + 1);
+  if (BAD_SCHEMES.has(scheme) && (hasSlashes || scheme === 'dict' || scheme === 'gopher' || scheme === 'jar')) {
+    if (scheme !== 'ftp' && scheme !== 'mailto' && scheme !== 'sftp') out.emit(R.scheme, frag);
+    else if (hasSlashes && classifyHost(authority(s, colon + 3)) !== 'public') out.emit(R.internal, frag);
+    return;
+  }
+  if (!hasSlashes || (scheme !== 'http' && scheme !== 'https' && scheme !== 'ws' && scheme !== 'wss')) return;
+  const auth = authority(s, colon + 3);
+  if (auth.includes('@')) out.emit(R.userinfo, frag);
+  const host = hostOf(auth.slice(auth.lastIndexOf('@') + 1));
+  const kind = classifyHost(host);
+  if (kind === 'internal' || kind === 'metadata') out.emit(R.internal, frag);
+  else if (kind === 'obfuscated') out.emit(R.obfuscatedIp, frag);
+  else if (kind === 'ip') out.emit(R.ipUrl, frag);
+  let end = colon + 3;
+  while (end < s.length && s[end] !== ' ' && s[end] !== '&' && s[end] !== '"' && s[end] !== "'") end++;
+  if (s[end - 1] === '?' && end - colon > 8) out.emit(R.trailingQuestion, frag);
+}
+
+function authority(s: string, from: number): string {
+  let end = from;
+  while (end < s.length && s[end] !== '/' && s[end] !== '?' && s[end] !== '#' && s[end] !== ' ' && s[end] !== '\\' && s[end] !== '"' && s[end] !== "'" && s[end] !== '&') end++;
+  return s.slice(from, end);
+}
+
+/** The host of an authority (port dropped, IPv6 brackets kept off). */
+function hostOf(auth: string): string {
+  if (auth.startsWith('[')) {
+    const end = auth.indexOf(']');
+    return auth.slice(1, end === -1 ? undefined : end);
+  }
+  const colon = auth.lastIndexOf(':');
+  return colon === -1 || auth.indexOf(':') !== colon ? auth : auth.slice(0, colon);
+}
+
+type HostKind = 'name' | 'ip' | 'internal' | 'obfuscated' | 'metadata' | 'public';
+
+/** Classify a host: internal names, IPv4 in any form inet_aton accepts, IPv6 (mapped) literals. */
+export function classifyHost(host: string): HostKind {
+  const h = host.endsWith('.') ? host.slice(0, -1) : host;
+  if (h === '') return 'name';
+  if (INTERNAL_NAMES.includes(h) || h.endsWith('.localhost') || h.endsWith('.internal') || h.endsWith('.local')) return h.startsWith('metadata') || h.startsWith('instance-data') ? 'metadata' : 'internal';
+  if (h.includes(':')) return classifyV6(h);
+  const v4 = parseIPv4(h);
+  if (v4 === undefined) return 'name';
+  const canonical = v4.canonical;
+  if (v4.value === 0xa9fea9fe) return 'metadata';
+  if (isInternalV4(v4.value)) return 'internal';
+  return canonical ? 'ip' : 'obfuscated';
+}
+
+/** inet_aton rules: 1-4 parts, each decimal, 0x-hex or 0-octal; the last part fills the remaining bytes. */
+export function parseIPv4(h: string): { value: number; canonical: boolean } | undefined {
+  const parts = h.split('.');
+  if (parts.length > 4) return undefined;
+  const nums: number[] = [];
+  let canonical = parts.length === 4;
+  for (const p of parts) {
+    if (p === '') return undefined;
+    let n: number;
+    if (p.startsWith('0x')) {
+      if (p.length === 2 || !/* hex digits */ [...p.slice(2)].every((c) => '0123456789abcdef'.includes(c))) return undefined;
+      n = parseInt(p.slice(2), 16);
+      canonical = false;
+    } else if (p.length > 1 && p.startsWith('0')) {
+      if (![...p].every((c) => c >= '0' && c <= '7')) return undefined;
+      n = parseInt(p, 8);
+      canonical = false;
+    } else {
+      if (![...p].every((c) => c >= '0' && c <= '9')) return undefined;
+      n = parseInt(p, 10);
+    }
+    nums.push(n);
+  }
+  const last = nums[nums.length - 1] ?? 0;
+  const lead = nums.slice(0, -1);
+  if (lead.some((x) => x > 255)) return undefined;
+  const lastMax = 2 ** (8 * (5 - nums.length)) - 1;
+  if (last > lastMax) return undefined;
+  let value = 0;
+  for (const x of lead) value = value * 256 + x;
+  value = value * (lastMax + 1) + last;
+  return { value, canonical: canonical && nums.every((x) => x <= 255) };
+}
+
+function isInternalV4(v: number): boolean {
+  const a = Math.floor(v / 16777216);
+  const b = Math.floor(v / 65536) % 256;
+  return a === 127 || a === 10 || a === 0 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 169 && b === 254) || (a === 100 && b >= 64 && b <= 127);
+}
+
+function classifyV6(h: string): HostKind {
+  const z = h.indexOf('%');
+  const a = z === -1 ? h : h.slice(0, z);
+  if (a === '::1' || a === '::' || a === '0:0:0:0:0:0:0:1' || a.startsWith('fe80:') || a.startsWith('fc') || a.startsWith('fd')) return 'internal';
+  if (a.startsWith('fd00:ec2::254')) return 'metadata';
+  const mapped = a.lastIndexOf(':');
+  const tail = a.slice(mapped + 1);
+  if (a.includes('ffff:')) {
+    if (tail.includes('.')) {
+      const v4 = parseIPv4(tail);
+      if (v4 !== undefined) return v4.value === 0xa9fea9fe ? 'metadata' : isInternalV4(v4.value) ? 'internal' : 'obfuscated';
+    } else {
+      // ::ffff:7f00:1
+      const segs = a.split(':');
+      const hi = parseInt(segs[segs.length - 2] ?? '', 16);
+      const lo = parseInt(tail, 16);
+      if (!Number.isNaN(hi) && !Number.isNaN(lo)) return isInternalV4(hi * 65536 + lo) ? 'internal' : 'obfuscated';
+    }
+  }
+  return [...a].every((c) => '0123456789abcdef:.'.includes(c)) ? 'ip' : 'name';
+}

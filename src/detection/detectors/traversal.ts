@@ -1,0 +1,63 @@
+import { M } from '../normalize/charmask.js';
+import type { View } from '../normalize/views.js';
+import { re } from '../patterns.js';
+import { excerpt, rule, type Emitter, type Item, type ValueDetector } from '../rule.js';
+
+/** Path traversal and local file inclusion: `..` path segments after decoding, sensitive paths, stream wrappers. */
+const R = {
+  dotdotMany: rule('traversal', 'traversal.dot-dot', 1, 5, 'several ../ path segments'),
+  dotdotOne: rule('traversal', 'traversal.dot-dot-single', 1, 3, 'a ../ path segment'),
+  sensitive: rule('traversal', 'traversal.sensitive-file', 1, 5, 'reference to a sensitive system file'),
+  wrapper: rule('traversal', 'traversal.stream-wrapper', 1, 5, 'file-reading stream wrapper (php://, phar://, zip://, expect://)'),
+};
+
+/** Files and directories attackers read (OS credentials, keys, server and app configs). */
+const SENSITIVE = re(
+  '(?:^|[/\\\\]|\\.\\.|\\b)(?:etc[/\\\\](?:passwd|shadow|master\\.passwd|group|hosts|issue|sudoers|crontab|security[/\\\\]|ssh[/\\\\]|mysql[/\\\\]|apache2?[/\\\\]|httpd[/\\\\]|nginx[/\\\\]|profile|environment|motd|fstab|hostname|resolv\\.conf|network)' +
+    '|proc[/\\\\](?:self|\\d{1,7})[/\\\\](?:environ|cmdline|fd|maps|status|mem|exe|cwd|root)|proc[/\\\\](?:version|cpuinfo|meminfo|mounts|net[/\\\\])' +
+    '|boot\\.ini|win\\.ini|system\\.ini|autoexec\\.bat|windows[/\\\\](?:system32|win\\.ini|repair|panther)|winnt[/\\\\]|inetpub[/\\\\]|system32[/\\\\]' +
+    '|\\.ssh[/\\\\]|id_(?:rsa|dsa|ecdsa|ed25519)\\b|authorized_keys|known_hosts|\\.htpasswd|\\.htaccess|web\\.config|web-inf[/\\\\]|meta-inf[/\\\\]' +
+    '|\\.git[/\\\\](?:config|head|index|objects)|\\.svn[/\\\\]|\\.env\\b|wp-config\\.php|\\.bash_history|\\.bashrc|\\.aws[/\\\\]credentials|\\.docker[/\\\\]config' +
+    '|var[/\\\\](?:log|lib|run|www|mail|spool)[/\\\\]|usr[/\\\\]local[/\\\\](?:etc|apache)|\\.kube[/\\\\]config|php\\.ini|my\\.cnf|httpd\\.conf|\\.mysql_history|\\.viminfo' +
+    '|root[/\\\\]\\.|localsettings\\.php|config\\.inc\\.php|\\.netrc|\\.pgpass|shadow\\.bak|\\.npmrc|\\.gitconfig|\\.history|global\\.asa|applicationhost\\.config)',
+  'i',
+);
+const WRAPPER = re('\\b(?:php|phar|zip|expect|glob|data|compress\\.zlib|compress\\.bzip2|ogg|rar|ssh2(?:\\.[a-z]{1,8})?)://', 'i');
+
+export const traversalDetector: ValueDetector = {
+  name: 'traversal',
+  rules: Object.values(R),
+  trigger: M.DOT | M.SLASH | M.BACKSLASH | M.COLON,
+  inspect(view: View, item: Item, out: Emitter): void {
+    const s = view.text;
+    if ((view.mask & M.DOT) !== 0) {
+      const n = dotDotSegments(s);
+      if (n >= 2) out.emit(R.dotdotMany, excerpt(s, s.indexOf('..')));
+      else if (n === 1 && item.kind !== 'path') out.emit(R.dotdotOne, excerpt(s, s.indexOf('..')));
+    }
+    if ((view.mask & (M.SLASH | M.BACKSLASH | M.DOT)) !== 0) {
+      const m = SENSITIVE.exec(s);
+      if (m !== null) out.emit(R.sensitive, excerpt(s, m.index));
+    }
+    if ((view.mask & M.COLON) !== 0) {
+      const w = WRAPPER.exec(s);
+      if (w !== null) out.emit(R.wrapper, excerpt(s, w.index));
+    }
+  },
+};
+
+/** Count `..` segments: delimited by start/end or a slash/backslash (so `..foo` and `foo..` are not). */
+export function dotDotSegments(s: string): number {
+  let n = 0;
+  let i = s.indexOf('..');
+  while (i !== -1) {
+    const before = i === 0 ? '/' : s[i - 1];
+    let j = i + 2;
+    while (s[j] === '.') j++;
+    const after = j >= s.length ? '/' : s[j];
+    const sep = (c: string | undefined) => c === '/' || c === '\\' || c === ';' || c === ' ';
+    if (sep(before) && sep(after) && (i > 0 || j < s.length)) n++;
+    i = s.indexOf('..', j);
+  }
+  return n;
+}

@@ -1,0 +1,106 @@
+import { htmlTags, urlScheme, type HtmlTag } from '../lexers/html.js';
+import { M } from '../normalize/charmask.js';
+import type { View } from '../normalize/views.js';
+import { re } from '../patterns.js';
+import { excerpt, rule, type Emitter, type Item, type ValueDetector } from '../rule.js';
+
+/**
+ * Cross-site scripting, read with an HTML tokenizer: script elements, event-handler attributes, script URLs,
+ * active elements (frames, objects, SVG/MathML), CSS expressions, attribute breakouts, and JavaScript sinks.
+ */
+const R = {
+  scriptTag: rule('xss', 'xss.script-tag', 1, 5, '<script> element'),
+  eventHandler: rule('xss', 'xss.event-handler', 1, 5, 'event-handler attribute on an element'),
+  scriptUrl: rule('xss', 'xss.script-url', 1, 5, 'javascript:, vbscript: or data:text/html URL'),
+  activeElement: rule('xss', 'xss.active-element', 1, 5, 'element that loads or runs active content'),
+  styleExpression: rule('xss', 'xss.css-expression', 1, 5, 'CSS expression() or script URL in a style'),
+  attributeBreakout: rule('xss', 'xss.attribute-breakout', 1, 5, 'closes an attribute value and adds an event handler'),
+  markupElement: rule('xss', 'xss.markup-element', 2, 3, 'element that can carry active content'),
+  jsSink: rule('xss', 'xss.js-sink', 1, 3, 'JavaScript sink or dialog call'),
+  templateExpression: rule('xss', 'xss.template-expression', 2, 3, 'client-side template expression'),
+};
+
+const ACTIVE = new Set(['iframe', 'frame', 'frameset', 'object', 'embed', 'applet', 'base', 'isindex', 'xss', 'script', 'svg', 'math', 'vmlframe', 'import', 'xml', 'bgsound', 'layer', 'ilayer']);
+const MARKUP = new Set(['img', 'image', 'meta', 'link', 'style', 'form', 'input', 'button', 'body', 'html', 'template', 'video', 'audio', 'source', 'marquee', 'details', 'select', 'textarea', 'keygen', 'table', 'td', 'div', 'a', 'animate', 'set', 'foreignobject', 'title', 'noscript', 'iframe', 'base', 'object', 'embed', 'portal', 'x', 'var', 'span', 'p', 'b', 'i', 'u', 'svg', 'math', 'xmp', 'plaintext', 'listing', 'applet']);
+const URL_ATTRS = new Set(['href', 'src', 'action', 'formaction', 'data', 'xlink:href', 'background', 'poster', 'lowsrc', 'dynsrc', 'code', 'codebase', 'srcdoc', 'values', 'from', 'to', 'by', 'content', 'ping', 'icon', 'manifest', 'archive', 'longdesc', 'usemap', 'profile', 'cite', 'classid']);
+const SCRIPT_SCHEMES = new Set(['javascript', 'vbscript', 'livescript', 'mocha', 'jscript']);
+const EVENT = re('(?:^|[\\s"\'`/;,+])on(?:[a-z]{3,30})\\s{0,16}=', 'i');
+const BREAKOUT = re('["\'`]\\s{0,16}[/\\s>]{0,4}(?:on[a-z]{3,30}|style|src|href|formaction|autofocus)\\s{0,16}=', 'i');
+const SINK = re('(?:\\b(?:alert|prompt|confirm|eval|settimeout|setinterval|execscript|fromcharcode|atob)\\s{0,8}[(`]|document\\s{0,4}\\.\\s{0,4}(?:cookie|write|domain|location)|window\\s{0,4}\\.\\s{0,4}(?:location|open|name)|\\.innerhtml\\b|\\.outerhtml\\b|\\blocation\\s{0,4}\\.\\s{0,4}(?:href|hash|replace))', 'i');
+const CSS_EXPR = re('expression\\s{0,16}\\(|url\\s{0,16}\\(\\s{0,16}["\']?\\s{0,16}(?:javascript|vbscript):|-moz-binding|behavior\\s{0,16}:', 'i');
+const TEMPLATE = re('\\{\\{[^}]{0,200}(?:constructor|\\$on|\\$eval|alert|\\$emit|\\[\\s{0,4}["\']|=>|\\(\\s{0,4}\\))', 'i');
+
+/** DOM event names after "on" that plain words rarely collide with. */
+const isEventName = (name: string) => name.length >= 4;
+
+export const xssDetector: ValueDetector = {
+  name: 'xss',
+  rules: Object.values(R),
+  trigger: M.LT | M.COLON | M.EQ | M.PAREN | M.BRACE | M.BACKTICK | M.DOT,
+  inspect(view: View, item: Item, out: Emitter): void {
+    const s = view.text;
+    const l = view.lower;
+    if ((view.mask & M.LT) !== 0) tags(s, htmlTags(s), out);
+    if ((view.mask & M.COLON) !== 0) {
+      const scheme = urlScheme(s);
+      if (SCRIPT_SCHEMES.has(scheme) || (scheme === 'data' && /* data:text/html, data:image/svg+xml */ (l.includes('html') || l.includes('svg') || l.includes('script')))) {
+        out.emit(R.scriptUrl, excerpt(s, 0));
+      }
+    }
+    if ((view.mask & M.EQ) !== 0) {
+      const b = BREAKOUT.exec(s);
+      if (b !== null && isEventOrUrl(s, b.index)) out.emit(R.attributeBreakout, excerpt(s, b.index));
+      else if ((view.mask & (M.QUOTE | M.DQUOTE | M.LT | M.SLASH)) !== 0) {
+        const e = EVENT.exec(s);
+        if (e !== null && isEventName(e[0])) out.emit(R.markupElement, excerpt(s, e.index));
+      }
+    }
+    if ((view.mask & (M.PAREN | M.BACKTICK | M.DOT)) !== 0) {
+      const k = SINK.exec(s);
+      if (k !== null && item.kind !== 'key') out.emit(R.jsSink, excerpt(s, k.index));
+    }
+    if ((view.mask & M.PAREN) !== 0 || (view.mask & M.COLON) !== 0) {
+      const c = CSS_EXPR.exec(s);
+      if (c !== null) out.emit(R.styleExpression, excerpt(s, c.index));
+    }
+    if ((view.mask & M.BRACE) !== 0) {
+      const t = TEMPLATE.exec(s);
+      if (t !== null) out.emit(R.templateExpression, excerpt(s, t.index));
+    }
+  },
+};
+
+function isEventOrUrl(s: string, at: number): boolean {
+  return at >= 0 && at < s.length;
+}
+
+function tags(s: string, list: HtmlTag[], out: Emitter): void {
+  for (const t of list) {
+    const frag = excerpt(s, t.start, t.end);
+    if (t.name === 'script') {
+      out.emit(R.scriptTag, frag);
+      continue;
+    }
+    if (t.closing) continue;
+    let strong = false;
+    for (const a of t.attrs) {
+      if (a.name.startsWith('on') && a.name.length > 4) {
+        out.emit(R.eventHandler, frag);
+        strong = true;
+      } else if (URL_ATTRS.has(a.name) || a.name.endsWith(':href')) {
+        const scheme = urlScheme(a.value);
+        const lv = a.value.toLowerCase();
+        if (SCRIPT_SCHEMES.has(scheme) || (scheme === 'data' && !lv.includes('image/png') && !lv.includes('image/jpeg') && !lv.includes('image/gif')) || a.name === 'srcdoc') {
+          out.emit(R.scriptUrl, frag);
+          strong = true;
+        }
+      } else if (a.name === 'style' && CSS_EXPR.test(a.value)) {
+        out.emit(R.styleExpression, frag);
+        strong = true;
+      }
+    }
+    if (strong) continue;
+    if (ACTIVE.has(t.name)) out.emit(R.activeElement, frag);
+    else if (MARKUP.has(t.name) && (t.attrs.length > 0 || t.end <= s.length)) out.emit(R.markupElement, frag);
+  }
+}

@@ -1,0 +1,152 @@
+import type { InspectRequest } from '../types.js';
+import type { Item } from '../rule.js';
+import { percentDecodeOnce } from '../normalize/percent.js';
+import { parseCookies, parseUrlEncoded } from './form.js';
+import { boundaryOf, parseMultipart } from './multipart.js';
+import { xmlLeaves } from './xml.js';
+
+/**
+ * Headers that carry no free input worth inspecting (framing, negotiation, caching) or are checked by the
+ * protocol detector on their own. Every other header (User-Agent, Referer, Cookie, custom X-*) is inspected.
+ */
+const SKIP_HEADERS = new Set([
+  'host', 'content-length', 'connection', 'accept', 'accept-encoding', 'accept-language', 'accept-charset', 'cache-control', 'pragma',
+  'upgrade-insecure-requests', 'if-none-match', 'if-modified-since', 'if-match', 'if-unmodified-since', 'te', 'keep-alive', 'proxy-connection',
+  'sec-fetch-site', 'sec-fetch-mode', 'sec-fetch-dest', 'sec-fetch-user', 'sec-ch-ua', 'sec-ch-ua-mobile', 'sec-ch-ua-platform', 'dnt',
+  'authorization', 'proxy-authorization', 'content-type', 'transfer-encoding', 'expect', 'range', 'request-range', 'if-range', 'x-request-id',
+  'traceparent', 'tracestate', 'content-encoding', 'origin', 'priority', 'x-api-key', 'upgrade',
+]);
+
+const MAX_ITEMS = 1000;
+
+export interface Extracted {
+  readonly items: Item[];
+  /** Bytes of item values that were left out past the cap. */
+  readonly skippedBytes: number;
+  readonly inspectedBytes: number;
+  /** The request body as text ('' when none). */
+  readonly bodyText: string;
+  readonly contentType: string;
+  /** Lower-cased header names mapped to their (joined) values. */
+  readonly headers: ReadonlyMap<string, string>;
+}
+
+class Collector {
+  readonly items: Item[] = [];
+  bytes = 0;
+  skipped = 0;
+  constructor(private readonly cap: number) {}
+  add(item: Item): void {
+    const n = item.value.length;
+    if (n === 0) return;
+    if (this.bytes + n > this.cap || this.items.length >= MAX_ITEMS) {
+      this.skipped += n;
+      return;
+    }
+    this.bytes += n;
+    this.items.push(item);
+  }
+}
+
+export function extract(req: InspectRequest, cap: number): Extracted {
+  const c = new Collector(cap);
+  const headers = new Map<string, string>();
+  for (const [name, v] of Object.entries(req.headers)) {
+    if (v === undefined) continue;
+    headers.set(name.toLowerCase(), typeof v === 'string' ? v : v.join(', '));
+  }
+  pathItems(req.path, c);
+  for (const [k, v] of parseUrlEncoded(req.query, MAX_ITEMS)) {
+    c.add({ location: `query-key:${k}`, value: k, kind: 'key' });
+    if (v !== undefined) c.add({ location: `query:${k}`, value: v, kind: 'query' });
+  }
+  for (const [name, value] of headers) {
+    if (SKIP_HEADERS.has(name)) continue;
+    if (name === 'cookie') {
+      for (const [k, v] of parseCookies(value, MAX_ITEMS)) {
+        c.add({ location: `cookie-name:${k}`, value: k, kind: 'key' });
+        c.add({ location: `cookie:${k}`, value: v, kind: 'cookie' });
+      }
+      continue;
+    }
+    c.add({ location: `header:${name}`, value, kind: 'header', header: name });
+  }
+  const contentType = (req.contentType ?? headers.get('content-type') ?? '').toLowerCase();
+  const bodyText = req.body === undefined ? '' : typeof req.body === 'string' ? req.body : Buffer.from(req.body).toString('utf8');
+  if (bodyText !== '') bodyItems(bodyText, contentType, req.contentType ?? headers.get('content-type') ?? '', c, 'body');
+  return { items: c.items, skippedBytes: c.skipped, inspectedBytes: c.bytes, bodyText, contentType, headers };
+}
+
+function pathItems(path: string, c: Collector): void {
+  const decoded = percentDecodeOnce(path, false);
+  c.add({ location: 'path', value: decoded, kind: 'path' });
+  // Segments too: a numeric-context injection sits at the start of its segment.
+  if (decoded.length > 1 && /* anything but a plain path */ !isPlainPath(decoded)) {
+    const segs = decoded.split('/');
+    for (let i = 0; i < segs.length && i < 32; i++) {
+      const seg = segs[i] ?? '';
+      if (seg !== '' && seg !== decoded && !isPlainPath(seg)) c.add({ location: `path:${i}`, value: seg, kind: 'path' });
+    }
+  }
+}
+
+function isPlainPath(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const ch = s.charCodeAt(i);
+    const ok = (ch >= 48 && ch <= 57) || ((ch | 0x20) >= 97 && (ch | 0x20) <= 122) || ch === 47 || ch === 45 || ch === 95 || ch === 46;
+    if (!ok) return false;
+  }
+  return true;
+}
+
+function bodyItems(text: string, ct: string, rawCt: string, c: Collector, loc: string): void {
+  if (ct.includes('json') || (ct === '' && /* sniff */ (text.trimStart().startsWith('{') || text.trimStart().startsWith('[')))) {
+    if (jsonItems(text, c, loc)) return;
+  } else if (ct.startsWith('application/x-www-form-urlencoded')) {
+    for (const [k, v] of parseUrlEncoded(text.trim(), MAX_ITEMS)) {
+      c.add({ location: `${loc}-key:${k}`, value: k, kind: 'key' });
+      if (v !== undefined) c.add({ location: `${loc}:${k}`, value: v, kind: 'body' });
+    }
+    return;
+  } else if (ct.startsWith('multipart/')) {
+    const b = boundaryOf(rawCt);
+    if (b !== undefined) {
+      for (const p of parseMultipart(text, b, 100)) {
+        const name = p.name ?? '';
+        if (name !== '') c.add({ location: `${loc}-key:${name}`, value: name, kind: 'key' });
+        if (p.filename !== undefined) c.add({ location: `${loc}-file:${name}`, value: p.filename, kind: 'filename' });
+        bodyItems(p.body, (p.contentType ?? 'text/plain').toLowerCase(), p.contentType ?? '', c, `${loc}:${name}`);
+      }
+      return;
+    }
+  } else if (ct.includes('xml') || text.trimStart().startsWith('<?xml')) {
+    c.add({ location: loc, value: text, kind: 'xml' });
+    for (const leaf of xmlLeaves(text, MAX_ITEMS)) c.add({ location: `${loc}:${leaf.path}`, value: leaf.value, kind: leaf.name === true ? 'key' : 'body' });
+    return;
+  }
+  c.add({ location: loc, value: text, kind: 'body' });
+}
+
+/** JSON keys and string leaves with their JSON pointer; false when the text is not JSON. */
+function jsonItems(text: string, c: Collector, loc: string): boolean {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch {
+    return false;
+  }
+  const walk = (v: unknown, ptr: string, depth: number) => {
+    if (typeof v === 'string') c.add({ location: `${loc}:${ptr}`, value: v, kind: 'body' });
+    else if (depth > 32 || v === null || typeof v !== 'object') return;
+    else if (Array.isArray(v)) v.forEach((x, i) => walk(x, `${ptr}/${i}`, depth + 1));
+    else {
+      for (const [k, x] of Object.entries(v)) {
+        const p = `${ptr}/${k.replaceAll('~', '~0').replaceAll('/', '~1')}`;
+        c.add({ location: `${loc}-key:${p}`, value: k, kind: 'key' });
+        walk(x, p, depth + 1);
+      }
+    }
+  };
+  walk(doc, '', 0);
+  return true;
+}

@@ -1,0 +1,93 @@
+import { extract } from './extract/request.js';
+import { viewsOf } from './normalize/views.js';
+import type { Emitter, Item, Rule, ValueDetector } from './rule.js';
+import { REQUEST_DETECTORS, VALUE_DETECTORS } from './registry.js';
+import type { Exclusion, Finding, InspectOptions, InspectRequest, InspectResult, Paranoia } from './types.js';
+
+const FRAGMENT_MAX = 120;
+
+/** A compiled inspector: options are validated and exclusions compiled once, then `inspect` runs per request. */
+export interface Inspector {
+  inspect(request: InspectRequest): InspectResult;
+}
+
+interface CompiledExclusion {
+  readonly prefix: string;
+  readonly exact: boolean;
+  readonly detector: string | undefined;
+}
+
+export function createInspector(options: InspectOptions = {}): Inspector {
+  const paranoia: Paranoia = options.paranoia ?? 2;
+  const threshold = options.threshold ?? 5;
+  const cap = options.maxInspectBytes ?? 65_536;
+  const exclusions = (options.exclusions ?? []).map(compileExclusion);
+  const detectors = VALUE_DETECTORS.filter((d) => d.rules.some((r) => r.pl <= paranoia));
+  const wholeDetectorExcluded = (name: string) => exclusions.some((e) => e.prefix === '' && !e.exact && e.detector === name);
+  const active = detectors.filter((d) => !wholeDetectorExcluded(d.name));
+  const requestDetectors = REQUEST_DETECTORS.filter((d) => !wholeDetectorExcluded(d.name));
+  return {
+    inspect(request) {
+      const ex = extract(request, cap);
+      const findings: Finding[] = [];
+      const seen = new Set<string>();
+      let detector = '';
+      let location = '';
+      const out: Emitter = {
+        paranoia,
+        emit(rule: Rule, fragment: string) {
+          if (rule.pl > paranoia) return;
+          const key = rule.id + '\0' + location;
+          if (seen.has(key)) return;
+          if (exclusions.length > 0 && excluded(exclusions, location, detector, rule.id)) return;
+          seen.add(key);
+          findings.push({ detector, ruleId: rule.id, category: rule.category, score: rule.score, location, fragment: fragment.slice(0, FRAGMENT_MAX), reason: rule.reason });
+        },
+      };
+      for (const item of ex.items) {
+        location = item.location;
+        runValue(active, item, out, (name) => (detector = name));
+      }
+      for (const d of requestDetectors) {
+        detector = d.name;
+        location = 'request';
+        d.inspect(request, ex, out, (loc) => (location = loc));
+      }
+      let score = 0;
+      for (const f of findings) score += f.score;
+      return { score, blocked: score >= threshold, findings, truncated: ex.skippedBytes > 0, inspectedBytes: ex.inspectedBytes };
+    },
+  };
+}
+
+function runValue(detectors: readonly ValueDetector[], item: Item, out: Emitter, setDetector: (name: string) => void): void {
+  const views = viewsOf(item.value);
+  const doc = item.kind === 'xml';
+  for (const d of detectors) {
+    if (doc && d.documents !== true) continue;
+    setDetector(d.name);
+    for (const v of views) if (d.trigger === 0 || (v.mask & d.trigger) !== 0) d.inspect(v, item, out);
+  }
+}
+
+function compileExclusion(e: Exclusion): CompiledExclusion {
+  const loc = e.location ?? '*';
+  const wildcard = loc.endsWith('*');
+  return { prefix: wildcard ? loc.slice(0, -1) : loc, exact: !wildcard, detector: e.detector };
+}
+
+function excluded(list: readonly CompiledExclusion[], location: string, detector: string, ruleId: string): boolean {
+  for (const e of list) {
+    const locOk = e.exact ? location === e.prefix : location.startsWith(e.prefix);
+    if (!locOk) continue;
+    if (e.detector === undefined || e.detector === detector || e.detector === ruleId) return true;
+  }
+  return false;
+}
+
+const defaultInspector = createInspector();
+
+/** Inspect one request with default options (or the given ones). */
+export function inspect(request: InspectRequest, options?: InspectOptions): InspectResult {
+  return options === undefined ? defaultInspector.inspect(request) : createInspector(options).inspect(request);
+}

@@ -1,0 +1,85 @@
+/**
+ * A bit set of the punctuation present in a string, computed in one pass. Detectors test it before doing any
+ * real work: most API values (ids, names, numbers) carry none of the characters an injection needs.
+ */
+export const M = {
+  QUOTE: 1 << 0,
+  DQUOTE: 1 << 1,
+  BACKTICK: 1 << 2,
+  LT: 1 << 3,
+  GT: 1 << 4,
+  SEMI: 1 << 5,
+  PIPE: 1 << 6,
+  AMP: 1 << 7,
+  DOLLAR: 1 << 8,
+  PAREN: 1 << 9,
+  BRACE: 1 << 10,
+  BRACKET: 1 << 11,
+  SLASH: 1 << 12,
+  BACKSLASH: 1 << 13,
+  PERCENT: 1 << 14,
+  EQ: 1 << 15,
+  HASH: 1 << 16,
+  DASH: 1 << 17,
+  STAR: 1 << 18,
+  DOT: 1 << 19,
+  COLON: 1 << 20,
+  NEWLINE: 1 << 21,
+  CONTROL: 1 << 22,
+  NONASCII: 1 << 23,
+  AT: 1 << 24,
+  PLUS: 1 << 25,
+  COMMA: 1 << 26,
+  SPACE: 1 << 27,
+  QUESTION: 1 << 28,
+  TILDE: 1 << 29,
+  EXCL: 1 << 30,
+} as const;
+
+const TABLE = new Int32Array(128);
+const set = (chars: string, bit: number) => {
+  for (const c of chars) {
+    const i = c.charCodeAt(0);
+    TABLE[i] = (TABLE[i] ?? 0) | bit;
+  }
+};
+set("'", M.QUOTE);
+set('"', M.DQUOTE);
+set('`', M.BACKTICK);
+set('<', M.LT);
+set('>', M.GT);
+set(';', M.SEMI);
+set('|', M.PIPE);
+set('&', M.AMP);
+set('$', M.DOLLAR);
+set('()', M.PAREN);
+set('{}', M.BRACE);
+set('[]', M.BRACKET);
+set('/', M.SLASH);
+set('\\', M.BACKSLASH);
+set('%', M.PERCENT);
+set('=', M.EQ);
+set('#', M.HASH);
+set('-', M.DASH);
+set('*', M.STAR);
+set('.', M.DOT);
+set(':', M.COLON);
+set('\r\n', M.NEWLINE);
+set('@', M.AT);
+set('+', M.PLUS);
+set(',', M.COMMA);
+set(' \t\v\f', M.SPACE);
+set('?', M.QUESTION);
+set('~^', M.TILDE);
+set('!', M.EXCL);
+for (let i = 0; i < 32; i++) if (i !== 9 && i !== 10 && i !== 13) TABLE[i] = (TABLE[i] ?? 0) | M.CONTROL;
+TABLE[127] = (TABLE[127] ?? 0) | M.CONTROL;
+
+export function charMask(s: string): number {
+  let m = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    m |= c < 128 ? (TABLE[c] ?? 0) : M.NONASCII;
+  }
+  return m;
+}

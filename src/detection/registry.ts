@@ -1,0 +1,35 @@
+import { cmdiDetector } from './detectors/cmdi.js';
+import { javaDetector } from './detectors/java.js';
+import { jsDetector } from './detectors/js.js';
+import { crlfDetector, jndiDetector, ldapDetector, prototypeDetector, ssiDetector, sstiDetector, xxeDetector } from './detectors/misc.js';
+import { nosqlDetector } from './detectors/nosql.js';
+import { phpDetector } from './detectors/php.js';
+import { nulDetector, protocolDetector, scannerDetector } from './detectors/protocol.js';
+import { sqliDetector } from './detectors/sqli.js';
+import { ssrfDetector } from './detectors/ssrf.js';
+import { traversalDetector } from './detectors/traversal.js';
+import { xssDetector } from './detectors/xss.js';
+import type { RequestDetector, ValueDetector } from './rule.js';
+
+/** Every detector, listed explicitly (a test holds each rule to a category and a documented reason). */
+export const VALUE_DETECTORS: readonly ValueDetector[] = [
+  sqliDetector,
+  xssDetector,
+  cmdiDetector,
+  traversalDetector,
+  ssrfDetector,
+  nosqlDetector,
+  ldapDetector,
+  xxeDetector,
+  sstiDetector,
+  jndiDetector,
+  crlfDetector,
+  ssiDetector,
+  prototypeDetector,
+  javaDetector,
+  phpDetector,
+  jsDetector,
+  nulDetector,
+];
+
+export const REQUEST_DETECTORS: readonly RequestDetector[] = [protocolDetector, scannerDetector];
