@@ -23,7 +23,7 @@ export interface GradientOptions {
  * An adaptive concurrency limit driven by latency (after Netflix concurrency-limits' Gradient2 and Envoy's
  * adaptive concurrency filter): the limit follows gradient = tolerance * baseline / recent latency, clamped to
  * [0.5, 1], plus a small queue allowance (sqrt of the limit) so it probes upwards when latency is healthy.
- * The baseline is a slow average of latency, the recent value a fast one. It does not grow while the
+ * The baseline is a slow-rising floor of latency, the recent value a fast average. It does not grow while the
  * upstream is not using half of it (an idle upstream says nothing about its capacity).
  */
 export class GradientLimit {
@@ -52,13 +52,13 @@ export class GradientLimit {
       return;
     }
     this.recent += (rtt - this.recent) * 0.1;
-    this.baseline += (rtt - this.baseline) * 0.01;
+    // The baseline falls at once to a faster recent latency and rises only slowly (~1000 samples), so a
+    // sustained slowdown is not taken for the new normal before the limit has come down.
+    this.baseline = this.recent < this.baseline ? this.recent : this.baseline + (rtt - this.baseline) * 0.001;
     if (inFlight < this.limit / 2 && this.recent <= this.baseline * this.opts.tolerance) return;
     const gradient = Math.max(0.5, Math.min(1, (this.opts.tolerance * this.baseline) / this.recent));
     const target = this.limit * gradient + Math.sqrt(this.limit);
     const next = this.limit * (1 - this.opts.smoothing) + target * this.opts.smoothing;
     this.limit = Math.min(this.opts.maxLimit, Math.max(this.opts.minLimit, next));
-    // A baseline that crept up under sustained overload would bless it: pull it back towards recent lows.
-    if (this.recent < this.baseline) this.baseline = this.recent;
   }
 }
