@@ -58,7 +58,7 @@ describe('OpenAPI operations, schemas and shapes', async () => {
     expect(validate({ name: 'a', children: [{ name: 'b', children: [{ name: 3 }] }] })).toBe(false);
     const shape = shapeOf(raw, loaded.document);
     const tree = { name: 'a', extra: 1, children: [{ name: 'b', children: [{ name: 'c', deep: true }] }] };
-    expect(visitShape(tree, shape, { flag: 'response', removeUndeclared: true, removeFlagged: true }).undeclared).toEqual(['/extra', '/children/0/children/0/deep']);
+    expect(visitShape(tree, shape, { flag: 'writeOnlyOrSensitive', removeUndeclared: true, removeFlagged: true }).undeclared).toEqual(['/extra', '/children/0/children/0/deep']);
     expect(tree).toEqual({ name: 'a', children: [{ name: 'b', children: [{ name: 'c' }] }] });
   });
 
@@ -67,11 +67,11 @@ describe('OpenAPI operations, schemas and shapes', async () => {
     const shape = shapeOf(raw, loaded.document);
     const body = { id: 1, name: 'Ada', password: 'p', passwordHash: 'h', isAdmin: true, address: { city: 'L', zip: 'x' } };
     const copy = structuredClone(body);
-    expect(visitShape(copy, shape, { flag: 'response', removeUndeclared: true, removeFlagged: true })).toEqual({
+    expect(visitShape(copy, shape, { flag: 'writeOnlyOrSensitive', removeUndeclared: true, removeFlagged: true })).toEqual({
       undeclared: ['/isAdmin', '/address/zip'],
       flagged: ['/password', '/passwordHash'],
     });
     expect(copy).toEqual({ id: 1, name: 'Ada', address: { city: 'L' } });
-    expect(visitShape(structuredClone(body), shape, { flag: 'request', removeUndeclared: false, removeFlagged: false }).flagged).toEqual(['/id']);
+    expect(visitShape(structuredClone(body), shape, { flag: 'readOnly', removeUndeclared: false, removeFlagged: false }).flagged).toEqual(['/id']);
   });
 });

@@ -121,10 +121,16 @@ const escapeToken = (k: string): string => k.replace(/~/g, '~0').replace(/\//g, 
 export function visitShape(
   value: unknown,
   shape: Shape,
-  options: { readonly flag: 'response' | 'request'; readonly removeUndeclared: boolean; readonly removeFlagged: boolean },
+  options: {
+    /** What counts as flagged: readOnly (requests), writeOnly, or writeOnly and x-rampart-sensitive (responses). */
+    readonly flag: 'readOnly' | 'writeOnly' | 'writeOnlyOrSensitive';
+    readonly removeUndeclared: boolean;
+    readonly removeFlagged: boolean;
+  },
 ): ShapeVisit {
   const out: ShapeVisit = { undeclared: [], flagged: [] };
-  const isFlagged = options.flag === 'response' ? (s: Shape) => s.writeOnly || s.sensitive : (s: Shape) => s.readOnly;
+  const isFlagged =
+    options.flag === 'readOnly' ? (s: Shape) => s.readOnly : options.flag === 'writeOnly' ? (s: Shape) => s.writeOnly : (s: Shape) => s.writeOnly || s.sensitive;
   const walk = (v: unknown, s: Shape, ptr: string): void => {
     if (Array.isArray(v)) {
       if (s.items !== undefined) for (let i = 0; i < v.length; i++) walk(v[i], s.items, `${ptr}/${i}`);

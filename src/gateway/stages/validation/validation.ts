@@ -1,0 +1,139 @@
+import { resolve } from 'node:path';
+import { createSchemaCompiler } from '../../../core/openapi/compile.js';
+import { loadOpenApi, type LoadedOpenApi } from '../../../core/openapi/load.js';
+import { createPathMatcher, type PathMatcher } from '../../../core/openapi/match.js';
+import { serverBasePath } from '../../../core/openapi/operations.js';
+import { problem } from '../../../core/problems/problem.js';
+import type { RouteConfig } from '../../../core/config/schema.js';
+import type { StageEnv, StageModule } from '../../pipeline/module.js';
+import { CONTINUE, reject, type Decision, type Facts, type RequestContext, type Stage } from '../../pipeline/types.js';
+import { MAX_FIELD_ERRORS } from './errors.js';
+import { compileOperations, type CompiledOperation } from './operation.js';
+import { validateRequest, type RequestSettings } from './request.js';
+import { checkResponse } from './response.js';
+import { createSanitiser } from './sanitise.js';
+import type { ValidationConfig } from './schema.js';
+
+/** The document operation a request matched: for logs, later stages and the response check. */
+export interface MatchedOperation {
+  /** `GET /users/{id}`. */
+  readonly id: string;
+  readonly operationId?: string;
+}
+
+declare module '../../pipeline/types.js' {
+  interface Facts {
+    /** Set by validation when the request matched an operation of the route's OpenAPI document. */
+    operation?: MatchedOperation;
+  }
+}
+
+type MethodTable = ReadonlyMap<string, CompiledOperation>;
+
+interface CompiledDocument {
+  readonly matcher: PathMatcher<MethodTable>;
+  readonly byId: ReadonlyMap<string, CompiledOperation>;
+  readonly anyBody: boolean;
+}
+
+function compileDocument(loaded: LoadedOpenApi, cfg: ValidationConfig, warn: (m: string) => void): CompiledDocument {
+  const ops = compileOperations(loaded, cfg, createSchemaCompiler(), warn);
+  const byPath = new Map<string, Map<string, CompiledOperation>>();
+  for (const op of ops) {
+    const table = byPath.get(op.spec.path) ?? new Map<string, CompiledOperation>();
+    table.set(op.spec.method, op);
+    byPath.set(op.spec.path, table);
+  }
+  return {
+    matcher: createPathMatcher([...byPath].map(([template, value]) => ({ template, value })), { caseSensitive: true }),
+    byId: new Map(ops.map((o) => [o.id, o])),
+    anyBody: ops.some((o) => o.body !== undefined),
+  };
+}
+
+/** Build the per-route stage from a compiled document (exported for tests and benchmarks). */
+export function createValidationStage(doc: CompiledDocument, cfg: ValidationConfig, basePath: string): Stage {
+  const learning = cfg.mode === 'learning';
+  const settings: RequestSettings = { json: cfg.json, multipart: cfg.multipart, unknownParameters: cfg.unknownParameters, sanitise: createSanitiser(cfg.sanitise) };
+  const r = cfg.responses;
+  const inspectResponses = r.validate || r.stripUndeclared || r.sensitive !== 'off';
+
+  const onRequest = (ctx: RequestContext): Decision => {
+    const path = basePath === '' ? ctx.path : ctx.path.startsWith(basePath) ? ctx.path.slice(basePath.length) || '/' : undefined;
+    const matches = path === undefined ? [] : doc.matcher.match(path);
+    let op: CompiledOperation | undefined;
+    let params: Readonly<Record<string, string>> = {};
+    for (const m of matches) {
+      op = m.value.get(ctx.method) ?? (ctx.method === 'HEAD' ? m.value.get('GET') : undefined);
+      if (op !== undefined) {
+        params = m.params;
+        break;
+      }
+    }
+    if (op === undefined) {
+      ctx.annotate('validation', 'undocumented operation');
+      if (learning) return CONTINUE;
+      // A documented path with another method is 405 (RFC 9110 §15.5.6); anything else is a shadow endpoint.
+      const allow = [...new Set(matches.flatMap((m) => [...m.value.keys()]))];
+      return allow.length > 0
+        ? reject(problem('method-not-allowed', 'The API document does not define this method here.', { headers: { allow: allow.join(', ') } }))
+        : reject(problem('not-found', 'The API document does not define this operation.'));
+    }
+    const outcome = validateRequest(ctx, op, params, settings);
+    const facts: Partial<Facts> & { operation: MatchedOperation } = { operation: { id: op.id, ...(op.spec.operationId !== undefined ? { operationId: op.spec.operationId } : {}) } };
+    if (inspectResponses) facts.upstreamHeaders = { ...ctx.facts.upstreamHeaders, 'accept-encoding': 'identity' };
+    if (outcome.kind === 'problem') return reject(outcome.problem);
+    if (outcome.kind === 'invalid') {
+      ctx.annotate('validationErrors', outcome.errors.map((e) => `${e.in} ${e.pointer}: ${e.message}`));
+      if (learning) return { kind: 'continue', facts };
+      const n = outcome.errors.length;
+      return reject(problem('invalid-request', `The request does not match the API document (${n}${n >= MAX_FIELD_ERRORS ? '+' : ''} issue${n === 1 ? '' : 's'}).`, { errors: outcome.errors }));
+    }
+    if (outcome.body !== undefined) {
+      facts.body = outcome.body;
+      ctx.annotate('validationChanged', outcome.changed);
+    }
+    return { kind: 'continue', facts };
+  };
+
+  return {
+    name: 'validation',
+    needsBody: doc.anyBody,
+    needsResponseBody: inspectResponses,
+    onRequest,
+    ...(inspectResponses
+      ? {
+          onResponse: (ctx, res) => {
+            const id = ctx.facts.operation?.id;
+            const op = id === undefined ? undefined : doc.byId.get(id);
+            return op === undefined ? undefined : checkResponse(ctx, res, op, r);
+          },
+        }
+      : {}),
+  };
+}
+
+/** Load and compile once per config: documents shared by routes are read once, validators compiled per policy. */
+export const validationModule: StageModule = {
+  name: 'validation',
+  async build(config, env: StageEnv) {
+    const documents = new Map<string, Promise<LoadedOpenApi>>();
+    const stages = new Map<RouteConfig, Stage>();
+    for (const route of config.routes) {
+      const cfg = route.validation;
+      if (cfg === undefined) continue;
+      const file = resolve(env.baseDir, cfg.openapi);
+      let loading = documents.get(file);
+      if (loading === undefined) documents.set(file, (loading = loadOpenApi(file)));
+      const loaded = await loading;
+      const warnings = new Set<string>();
+      const doc = compileDocument(loaded, cfg, (m) => warnings.add(m));
+      for (const w of warnings) env.logger.warn({ route: route.id, openapi: file }, `validation: ${w}`);
+      const basePath = (cfg.basePath ?? route.stripPrefix ?? serverBasePath(loaded)).replace(/\/+$/, '');
+      stages.set(route, createValidationStage(doc, cfg, basePath));
+    }
+    return { forRoute: (route) => stages.get(route) };
+  },
+};
+
+export { compileDocument, type CompiledDocument };
