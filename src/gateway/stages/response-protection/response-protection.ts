@@ -1,0 +1,101 @@
+import { parseJsonBounded } from '../../../core/json/index.js';
+import type { ProblemCode } from '../../../core/problems/catalogue.js';
+import { problem } from '../../../core/problems/problem.js';
+import type { RouteConfig } from '../../../core/config/schema.js';
+import type { StageModule } from '../../pipeline/module.js';
+import { proceed, type GatewayResponse, type RequestContext, type ResponseDecision, type Stage } from '../../pipeline/types.js';
+import { RESPONSE_JSON_LIMITS } from '../validation/response.js';
+import { applyHeaders, planHeaders } from './headers.js';
+import { detectLeak } from './leaks.js';
+import { normaliseFieldName, redactFields } from './sensitive.js';
+import type { ResponseProtectionConfig } from './schema.js';
+
+/** The problem that replaces a leaking upstream error: the same class of status, no detail from upstream. */
+function replacementFor(status: number): ProblemCode {
+  switch (status) {
+    case 400:
+      return 'bad-request';
+    case 401:
+      return 'unauthorized';
+    case 403:
+      return 'forbidden';
+    case 404:
+      return 'not-found';
+    case 503:
+      return 'service-unavailable';
+    case 504:
+      return 'gateway-timeout';
+    default:
+      return status >= 500 ? (status === 500 ? 'internal-error' : 'bad-gateway') : 'bad-request';
+  }
+}
+
+const replace = (status: number, reason: string): ResponseDecision => ({
+  kind: 'replace',
+  problem: problem(replacementFor(status), 'The upstream error was replaced; quote the request id when reporting it.', { reason }),
+});
+
+const isJson = (ct: string | string[] | undefined): boolean => typeof ct === 'string' && /^\s*application\/(?:[\w.+-]*\+)?json\s*(?:;|$)/i.test(ct);
+
+/** Build the stage for one route's config: header lists, name sets and flags are fixed here. */
+export function createResponseProtectionStage(cfg: ResponseProtectionConfig): Stage {
+  const plan = planHeaders(cfg.headers);
+  const names = new Set(cfg.sensitiveFields.map(normaliseFieldName));
+  const scan = cfg.errorBodies === 'scan';
+  const needsBody = scan || names.size > 0;
+  const identity = proceed({ upstreamHeaders: { 'accept-encoding': 'identity' } });
+
+  const inspect = (ctx: RequestContext, res: GatewayResponse): ResponseDecision => {
+    if (cfg.errorBodies === 'replace' && res.status >= 500) return replace(res.status, 'upstream 5xx body replaced');
+    const body = res.body;
+    if (body === undefined || body.length === 0) return;
+    const encoded = res.headers['content-encoding'] !== undefined && res.headers['content-encoding'] !== 'identity';
+    if (encoded || body.length > cfg.maxScanBytes) {
+      ctx.annotate('responseProtection', 'body not scanned (encoded or too large)');
+      return;
+    }
+    if (scan && res.status >= 400) {
+      const leak = detectLeak(body.toString('utf8'));
+      if (leak !== undefined) return replace(res.status, `upstream error body showed a ${leak}`);
+    }
+    if (names.size === 0 || !isJson(res.headers['content-type'])) return;
+    const parsed = parseJsonBounded(body, RESPONSE_JSON_LIMITS);
+    if (!parsed.ok) return;
+    const touched = redactFields(parsed.value, names, cfg.sensitiveAction);
+    if (touched.length === 0) return;
+    ctx.annotate('responseRedacted', touched);
+    const out = Buffer.from(JSON.stringify(parsed.value));
+    res.body = out;
+    res.headers['content-length'] = String(out.length);
+    delete res.headers.etag;
+    return;
+  };
+
+  return {
+    name: 'response-protection',
+    needsResponseBody: needsBody,
+    // Inspecting bodies needs them unencoded: ask the upstream for identity (RFC 9110 §12.5.3).
+    ...(needsBody ? { onRequest: () => identity } : {}),
+    onResponse(ctx, res) {
+      const decision = res.fromGateway ? undefined : inspect(ctx, res);
+      applyHeaders(plan, decision === undefined ? res.status : 500, res.headers);
+      return decision;
+    },
+  };
+}
+
+export const responseProtectionModule: StageModule = {
+  name: 'response-protection',
+  build() {
+    const stages = new Map<RouteConfig, Stage>();
+    return {
+      forRoute(route) {
+        const cfg = route.responseProtection;
+        if (cfg === undefined) return undefined;
+        let stage = stages.get(route);
+        if (stage === undefined) stages.set(route, (stage = createResponseProtectionStage(cfg)));
+        return stage;
+      },
+    };
+  },
+};
