@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Stage } from '../../pipeline/types.js';
 import { RiskTracker, classify } from './adaptive.js';
-import { decide, logRecord, request, stageFor, testEnv, type TestEnv } from './testing.js';
+import { decide, logRecord, request, stageFor, testEnv, type TestEnv } from './testing/harness.js';
 import type { AdaptiveConfig } from './schema.js';
 
 const cfg = (over: Partial<AdaptiveConfig> = {}): AdaptiveConfig => ({

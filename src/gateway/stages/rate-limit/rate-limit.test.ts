@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Decision, Principal } from '../../pipeline/types.js';
 import { buildRateLimit } from './rate-limit.js';
-import { configWith, decide, logRecord, request, response, stageFor, testEnv, type TestEnv } from './testing.js';
+import { configWith, decide, logRecord, request, response, stageFor, testEnv, type TestEnv } from './testing/harness.js';
 
 let env: TestEnv;
 beforeEach(() => {

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { GradientLimit } from './concurrency.js';
 import { shedByDelay } from './shedding.js';
-import { configWith, decide, logRecord, request, testEnv, type TestEnv } from './testing.js';
+import { configWith, decide, logRecord, request, testEnv, type TestEnv } from './testing/harness.js';
 import { buildRateLimit } from './rate-limit.js';
 
 const opts = { initialLimit: 100, minLimit: 10, maxLimit: 1000, tolerance: 2, smoothing: 0.2 };

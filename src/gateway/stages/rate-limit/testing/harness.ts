@@ -3,11 +3,11 @@ import { Socket } from 'node:net';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { Registry } from 'prom-client';
-import type { Config, RouteConfig } from '../../../core/config/schema.js';
-import type { StageEnv } from '../../pipeline/module.js';
-import type { Decision, Facts, GatewayResponse, LogRecord, RequestContext, Stage } from '../../pipeline/types.js';
-import { buildRateLimit } from './rate-limit.js';
-import type { RateLimitGlobalConfig, RouteRateLimitConfig } from './schema.js';
+import type { Config, RouteConfig } from '../../../../core/config/schema.js';
+import type { StageEnv } from '../../../pipeline/module.js';
+import type { Decision, Facts, GatewayResponse, LogRecord, RequestContext, Stage } from '../../../pipeline/types.js';
+import { buildRateLimit } from '../rate-limit.js';
+import type { RateLimitGlobalConfig, RouteRateLimitConfig } from '../schema.js';
 
 /** Test doubles for the stage: an env with a movable clock and captured logs, and request contexts. */
 export interface TestEnv extends StageEnv {
