@@ -19,6 +19,8 @@ export async function fetchJson(url: string, limits: FetchLimits, init?: { metho
     headersTimeout: limits.timeoutMs,
     bodyTimeout: limits.timeoutMs,
   });
+  // Destroying the body below emits 'error'; the failure is reported by the throw, not as an unhandled event.
+  res.body.on('error', () => {});
   if (res.statusCode !== 200) {
     res.body.destroy();
     throw new Error(`HTTP ${res.statusCode}`);

@@ -1,6 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 
-const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'TRACE'] as const;
+export const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'TRACE'] as const;
 export type HttpMethod = (typeof METHODS)[number];
 const Strings = (description: string) => Type.Optional(Type.Array(Type.String({ minLength: 1 }), { minItems: 1, description }));
 
@@ -42,7 +42,21 @@ export type OwnerConfig = Static<typeof ownerSchema>;
 export const routeAuthorizationSchema = Type.Object(
   {
     ...ruleProps,
-    methods: Type.Optional(Type.Record(Type.Union(METHODS.map((m) => Type.Literal(m))), ruleSchema, { description: 'Extra rules per method.' })),
+    methods: Type.Optional(
+      Type.Object(
+        {
+          GET: Type.Optional(ruleSchema),
+          HEAD: Type.Optional(ruleSchema),
+          POST: Type.Optional(ruleSchema),
+          PUT: Type.Optional(ruleSchema),
+          PATCH: Type.Optional(ruleSchema),
+          DELETE: Type.Optional(ruleSchema),
+          OPTIONS: Type.Optional(ruleSchema),
+          TRACE: Type.Optional(ruleSchema),
+        },
+        { additionalProperties: false, description: 'Extra rules per method (both the route rules and these must pass).' },
+      ),
+    ),
     owner: Type.Optional(ownerSchema),
     methodOverride: Type.Union([Type.Literal('strip'), Type.Literal('authorize')], {
       default: 'strip',
