@@ -1,21 +1,12 @@
 import { fileURLToPath } from 'node:url';
-import { Value } from '@sinclair/typebox/value';
 import { describe, expect, it } from 'vitest';
 import { loadOpenApi } from '../../../core/openapi/load.js';
 import type { Decision, GatewayResponse, Stage } from '../../pipeline/types.js';
 import { fakeContext, type FakeRequest } from './fake-context.js';
-import { validationSchema, type ValidationConfig } from './schema.js';
+import { DEMO_OPENAPI, validationConfigOf as configOf } from './test-config.js';
 import { compileDocument, createValidationStage } from './validation.js';
 
-const demo = fileURLToPath(new URL('../../../demo/openapi.yaml', import.meta.url));
-const loaded = await loadOpenApi(demo);
-
-/** A route's validation config with defaults filled, from the YAML-shaped partial a user would write. */
-export function configOf(partial: Readonly<Record<string, unknown>> = {}): ValidationConfig {
-  const v: unknown = Value.Default(validationSchema, { openapi: demo, ...structuredClone(partial) });
-  if (!Value.Check(validationSchema, v)) throw new Error('bad test config');
-  return v;
-}
+const loaded = await loadOpenApi(DEMO_OPENAPI);
 
 function stageOf(partial: Readonly<Record<string, unknown>> = {}): Stage {
   const cfg = configOf(partial);
