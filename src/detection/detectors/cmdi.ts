@@ -81,8 +81,17 @@ function command(s: string, c: CommandWord, item: Item, out: Emitter): void {
   if (!isCommand(c)) return;
   const ambiguous = AMBIGUOUS.has(c.word) && !c.pathQualified;
   const shellArg = SHELL_ARG.test(c.arg);
-  if (c.after === '$(' || c.after === '`') {
+  if (c.after === '$(') {
     out.emit(R.substitution, frag);
+    return;
+  }
+  if (c.after === '`') {
+    // Markdown uses back-ticks for code: a fenced block or inline code after a space is prose about commands.
+    const tick = c.start - 1;
+    if (s.startsWith('```', Math.max(0, tick - 2)) || s.indexOf('`', c.start) === -1) return;
+    const before = s[tick - 1];
+    if (tick === 0 || (before !== ' ' && before !== '\n' && before !== '(')) out.emit(R.substitution, frag);
+    else out.emit(R.leadingWeak, frag);
     return;
   }
   if (c.obfuscated && !ambiguous) {

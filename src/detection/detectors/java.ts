@@ -1,5 +1,6 @@
 import { M } from '../normalize/charmask.js';
 import type { View } from '../normalize/views.js';
+import { base64Needles, hasBase64Run } from '../normalize/base64.js';
 import { re } from '../patterns.js';
 import { excerpt, rule, type Emitter, type Item, type ValueDetector } from '../rule.js';
 
@@ -39,7 +40,16 @@ const OGNL = re(
     'class\\.module\\.classloader|class\\.classloader|t\\s{0,4}\\(\\s{0,4}java\\.lang|new\\s{1,8}java\\.(?:lang|io|net|util)\\.|getruntime\\s{0,4}\\(\\s{0,4}\\)\\s{0,4}\\.\\s{0,4}exec)',
   'i',
 );
-const QUALIFIED = re('\\b(?:java|javax|sun|jdk|com\\.sun|org\\.apache|org\\.springframework)\\.[a-z0-9_$]{1,64}(?:\\.[a-z0-9_$]{1,64}){0,8}', 'gi');
+const QUALIFIED = re('\\b(?:java|javax|sun|jdk|com\\.sun|org\\.apache|org\\.springframework|com\\.opensymphony|ognl|bsh|javassist|freemarker|org\\.codehaus|groovy|org\\.mozilla\\.javascript|com\\.thoughtworks\\.xstream|org\\.hibernate|com\\.mchange|weblogic|com\\.ibm\\.ws|org\\.omg|org\\.jboss)\\.[a-z0-9_$]{1,64}(?:\\.[a-z0-9_$]{1,64}){0,8}', 'gi');
+/** Packages whose classes reach the runtime, files, network, scripting or naming: never user data. */
+const SENSITIVE_PACKAGES = re('^(?:java\\.(?:lang|io|net|nio|rmi|beans|security|util\\.zip)|javax\\.(?:script|naming|management|xml\\.transform)|sun\\.|jdk\\.|com\\.sun\\.|com\\.opensymphony\\.|ognl\\.|bsh\\.|javassist\\.|freemarker\\.template|org\\.codehaus\\.groovy|org\\.omg\\.|org\\.jboss\\.|org\\.apache\\.(?:commons|struts|xalan|tomcat|catalina|bcel)|org\\.springframework\\.(?:beans|context|expression)|org\\.mozilla\\.javascript|com\\.thoughtworks\\.xstream|com\\.mchange)');
+
+/** Gadget and runtime class names spelt in base64 at every alignment (they travel inside serialized blobs). */
+const BASE64_NEEDLES: readonly string[] = [
+  'invokertransformer', 'instantiatetransformer', 'chainedtransformer', 'constanttransformer', 'clonetransformer', 'instantiatefactory',
+  'prototypeserializationfactory', 'prototypeclonefactory', 'whileclosure', 'forclosure', 'processbuilder', 'runtime', 'templatesimpl', 'classloader',
+  'java.lang', 'java/lang', 'getruntime', 'ysoserial', 'commons.collections',
+].flatMap(base64Needles);
 
 /** Java serialization stream header 0xACED0005 in hex, and in base64 at each of the three alignments. */
 const MAGIC: readonly string[] = (() => {
@@ -71,6 +81,15 @@ export const javaDetector: ValueDetector = {
         break;
       }
     }
+    if (view.via === 'raw' && s.length >= 8 && hasBase64Run(s, 8)) {
+      for (const n of BASE64_NEEDLES) {
+        const at = s.indexOf(n);
+        if (at !== -1) {
+          out.emit(R.gadget, excerpt(s, at));
+          break;
+        }
+      }
+    }
     if ((view.mask & (M.DOT | M.NONASCII)) === 0 && l.length < 14) return;
     const g = GADGETS.exec(l);
     if (g !== null) out.emit(R.gadget, excerpt(s, g.index));
@@ -95,7 +114,8 @@ function dangerousIdentifiers(s: string, l: string, mask: number, out: Emitter):
         out.emit(R.dangerousClass, excerpt(s, m.index));
         return;
       }
-      if (parts.length >= 3) out.emit(R.classReference, excerpt(s, m.index));
+      if (SENSITIVE_PACKAGES.test(m[0] + '.')) out.emit(R.dangerousClass, excerpt(s, m.index));
+      else if (parts.length >= 3) out.emit(R.classReference, excerpt(s, m.index));
     }
   }
   // Identifiers glued to other words (ProcessBuilder.evil, Runtime.getRuntime()) without a package prefix.

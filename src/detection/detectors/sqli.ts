@@ -28,6 +28,10 @@ const R = {
   execComment: rule('sqli', 'sqli.executable-comment', 1, 5, 'MySQL executable comment'),
   functionChain: rule('sqli', 'sqli.function-chain', 2, 3, 'SQL function calls with SQL operators'),
   commentObfuscation: rule('sqli', 'sqli.inline-comment', 2, 3, 'inline comment between words'),
+  booleanExpression: rule('sqli', 'sqli.boolean-expression', 2, 5, 'boolean operator joining a comparison'),
+  bareOperator: rule('sqli', 'sqli.bare-operator', 2, 5, 'the value is only SQL operator syntax'),
+  statement: rule('sqli', 'sqli.statement', 1, 5, 'the value is a SQL statement'),
+  catalogFunction: rule('sqli', 'sqli.catalog-function', 2, 5, 'database introspection function'),
 };
 
 const LOGIC = new Set(['or', 'and', 'xor', 'not', '||', '&&', 'div']);
@@ -48,6 +52,11 @@ const DANGEROUS_FUNCS = new Set([
 ]);
 const FILE_WORDS = new Set(['outfile', 'dumpfile', 'load_file', 'xp_cmdshell', 'lo_import', 'pg_read_file', 'utl_http', 'extractvalue', 'updatexml', 'openrowset', 'xmltype', 'dbms_java', 'sp_oacreate', 'xp_regread', 'xp_dirtree']);
 const CATALOG = new Set(['information_schema', 'sysobjects', 'syscolumns', 'sysdatabases', 'pg_catalog', 'pg_shadow', 'pg_user', 'pg_database', 'all_tables', 'user_tables', 'sqlite_master', 'sqlite_schema', 'msysobjects', 'msysaccessobjects', 'mysql', 'sys', 'dual', 'all_users', 'v$version', 'master', 'syslogins', 'sysusers', 'pg_tables', 'user_objects', 'dba_users']);
+/** Statements recognised at the very start of a value (their grammar is checked by stackedStatement). */
+const LEADING = new Set(['drop', 'create', 'alter', 'truncate', 'delete', 'insert', 'update', 'exec', 'execute', 'declare']);
+const CATALOG_WORDS = new Set(['information_schema', 'sysobjects', 'syscolumns', 'sysdatabases', 'pg_catalog', 'pg_shadow', 'sqlite_master', 'sqlite_schema', 'msysobjects', 'msysaccessobjects', 'msysqueries', 'msysrelationships', 'tempdb', 'msdb', 'northwind', 'all_tab_columns', 'dba_users', 'user_tab_columns', 'sys_context', 'pg_namespace', 'mysql.user', 'schema_name', 'table_schema', 'column_name', 'table_name']);
+const INTROSPECTION = new Set(['database', 'db_name', 'schema', 'schema_name', 'current_user', 'user', 'system_user', 'session_user', 'version', 'current_database', 'current_schema', 'user_name', 'suser_sname', 'db_id', 'object_id', 'object_name', 'host_name', 'servername', 'connection_id', 'last_insert_id', 'row_count', 'found_rows', 'sqlite_version', 'pg_backend_pid', 'getdate', 'sysdatetime']);
+const BARE = new Set(['xor', 'rlike', 'regexp', 'div', '<=>', '||', '&&', '<>', '!=', '>>', '<<', '<=', '>=', 'is', 'null', 'not', 'sounds', 'like', 'in', '(', ')', ',', 'between', 'and', 'or', 'glob', 'collate']);
 const SYSVARS = /* @@-variables are SQL-only syntax */ '@@';
 
 export const sqliDetector: ValueDetector = {
@@ -62,14 +71,15 @@ export const sqliDetector: ValueDetector = {
       if (s.indexOf(q) === -1) continue;
       const at = stringBreakout(s, q);
       if (at < 0) continue;
-      if (breakout(s, at, sqlTokens(s, at, 24), out)) {
-        found = true;
-        break;
-      }
+      const after = sqlTokens(s, at);
+      if (breakout(s, at, after, out)) found = true;
+      // What follows the breakout is code, not string content: look for whole SQL phrases there too.
+      anywhere(s, after, out);
     }
     const all = sqlTokens(s);
     if (!found) numeric(s, all, out);
     anywhere(s, all, out);
+    if (all.length > 0 && all.length <= 8) bare(s, all, out);
   },
 };
 
@@ -206,8 +216,25 @@ function anywhere(s: string, t: SqlToken[], out: Emitter): void {
       continue;
     }
     if (a.t === 'op' || a.t === ';') ops++;
+    if ((a.t === 'word' || a.t === 'ident') && CATALOG_WORDS.has(a.v)) out.emit(R.catalog, excerpt(s, a.start));
     if (a.t !== 'word') continue;
     const v = a.v;
+    if (next?.t === '(' && INTROSPECTION.has(v) && (t[i + 2] === undefined || t[i + 2]?.t === ')')) out.emit(R.catalogFunction, excerpt(s, a.start));
+    if (v === 'procedure' && next?.v === 'analyse') out.emit(R.dangerousFunction, excerpt(s, a.start));
+    if (isLogic(a) && v !== 'not') {
+      const n = operand(t, i + 1);
+      const cmp = t[i + 1 + n];
+      if (n > 0 && cmp !== undefined && ((cmp.t === 'op' && COMPARE.has(cmp.v)) || cmp.v === 'like')) {
+        // A complete comparison is a filter expression; an attack fragment leaves it dangling into the
+        // surrounding statement: nothing, '(', an open quote, or a closing ')' / comment right after.
+        let j = i + 2 + n;
+        if (t[j]?.t === 'op' && t[j]?.v === '=') j++;
+        const rhs = t[j];
+        const after = t[j + 1];
+        const dangling = rhs === undefined || rhs.t === '(' || (rhs.t === 'str' && rhs.open === true) || (operand(t, j) > 0 && after !== undefined && (after.t === ')' || after.t === 'comment' || (after.t === 'str' && after.open === true)));
+        if (dangling) out.emit(R.booleanExpression, excerpt(s, a.start));
+      }
+    }
     if (next?.t === '(') {
       if (TIME_FUNCS.has(v) && timeArgs(t, i + 2)) out.emit(R.timeFunction, excerpt(s, a.start));
       else if (FILE_WORDS.has(v)) out.emit(R.dangerousFunction, excerpt(s, a.start));
@@ -228,6 +255,8 @@ function anywhere(s: string, t: SqlToken[], out: Emitter): void {
       select(s, t, i, out);
     } else if (isLogic(a) && tautology(t, i + 1)) {
       out.emit(R.tautology, excerpt(s, a.start));
+    } else if (LEADING.has(v) && i === 0 && t.length > 1 && stackedStatement(t, i) && (v !== 'exec' && v !== 'execute' || execTarget(t[1]))) {
+      out.emit(R.statement, excerpt(s, a.start));
     } else if (STATEMENT.has(v) && t[i - 1]?.t === ';' && stackedStatement(t, i)) {
       out.emit(R.stacked, excerpt(s, t[i - 1]?.start ?? a.start));
     }
@@ -235,6 +264,21 @@ function anywhere(s: string, t: SqlToken[], out: Emitter): void {
   if (funcs >= 2 && ops >= 2) out.emit(R.functionChain, excerpt(s, 0));
   const firstComment = t.findIndex((x) => x.t === 'comment' && x.v === '/*');
   if (firstComment > 0 && t[firstComment - 1]?.t === 'word' && t[firstComment + 1]?.t === 'word') out.emit(R.commentObfuscation, excerpt(s, t[firstComment]?.start ?? 0));
+}
+
+function execTarget(b: SqlToken | undefined): boolean {
+  return b !== undefined && (b.t === 'var' || b.t === '(' || (b.t === 'word' && (b.v.startsWith('xp_') || b.v.startsWith('sp_') || b.v === 'master' || b.v === 'immediate')));
+}
+
+/** A value made only of SQL operators and operator keywords (`XOR`, `<=>`, `IS NULL`, `IN (1,2)`). */
+function bare(s: string, t: SqlToken[], out: Emitter): void {
+  let keyword = false;
+  for (const x of t) {
+    if (x.t === 'num' && t.some((y) => y.v === 'in' || y.v === 'between')) continue;
+    if (!BARE.has(x.v) || x.t === 'str') return;
+    if (x.t === 'word' || x.v.length > 1) keyword = true;
+  }
+  if (keyword) out.emit(R.bareOperator, excerpt(s, 0));
 }
 
 function timeArgs(t: SqlToken[], i: number): boolean {
@@ -318,6 +362,7 @@ function select(s: string, t: SqlToken[], i: number, out: Emitter): void {
     else out.emit(R.selectWeak, excerpt(s, t[i]?.start ?? 0));
     return;
   }
-  if (strong && (inSub || i === 0)) out.emit(R.selectFrom, excerpt(s, t[i]?.start ?? 0));
+  if (inSub && prev?.t === '(') out.emit(R.selectFrom, excerpt(s, t[i]?.start ?? 0));
+  else if (strong && (inSub || i === 0)) out.emit(R.selectFrom, excerpt(s, t[i]?.start ?? 0));
   else if (strong) out.emit(R.selectWeak, excerpt(s, t[i]?.start ?? 0));
 }

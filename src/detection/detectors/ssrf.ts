@@ -43,13 +43,20 @@ export const ssrfDetector: ValueDetector = {
       const v = s.trim();
       if (v.length <= 64 && (view.mask & M.SPACE) === 0) {
         const host = hostOf(v);
-        const kind = classifyHost(host);
+        // A bare number like 152.99 is a price, not an address: only dotted quads and explicit forms count.
+        const addressLike = host.split('.').length === 4 || host.startsWith('0x') || host.includes(':') || !isDigitStart(host);
+        const kind = addressLike ? classifyHost(host) : 'name';
         if (kind === 'metadata') out.emit(R.internal, excerpt(view.text, 0));
         else if (kind === 'internal' || kind === 'obfuscated') out.emit(R.bareInternal, excerpt(view.text, 0));
       }
     }
   },
 };
+
+function isDigitStart(s: string): boolean {
+  const c = s.charCodeAt(0);
+  return c >= 48 && c <= 57;
+}
 
 function isAlpha(c: number): boolean {
   return (c | 0x20) >= 97 && (c | 0x20) <= 122;

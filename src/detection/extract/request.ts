@@ -121,7 +121,8 @@ function bodyItems(text: string, ct: string, rawCt: string, c: Collector, loc: s
     }
   } else if (ct.includes('xml') || text.trimStart().startsWith('<?xml')) {
     c.add({ location: loc, value: text, kind: 'xml' });
-    for (const leaf of xmlLeaves(text, MAX_ITEMS)) c.add({ location: `${loc}:${leaf.path}`, value: leaf.value, kind: leaf.name === true ? 'key' : 'body' });
+    // Attribute names are the document's schema, not client data (as in CRS, which does not inspect them).
+    for (const leaf of xmlLeaves(text, MAX_ITEMS)) if (leaf.name !== true) c.add({ location: `${loc}:${leaf.path}`, value: leaf.value, kind: 'body' });
     return;
   }
   c.add({ location: loc, value: text, kind: 'body' });

@@ -75,3 +75,48 @@ export function decodeBase64Text(s: string, minRatio = 0.85): string | undefined
   for (const b of best) if (printable(b)) out += String.fromCharCode(b);
   return out;
 }
+
+/**
+ * The base64 spellings of `word` that survive any alignment: the word encoded after 0, 1 and 2 bytes of prefix,
+ * without the characters that depend on the unknown neighbouring bytes. Searching for these finds the word
+ * inside a larger base64 blob without decoding it.
+ */
+export function base64Needles(word: string): string[] {
+  const out: string[] = [];
+  const bytes = [...Buffer.from(word, 'latin1')];
+  for (let pad = 0; pad < 3; pad++) {
+    const enc = Buffer.from([...new Array<number>(pad).fill(0), ...bytes]).toString('base64');
+    const skip = Math.ceil((pad * 8) / 6);
+    const keep = Math.floor(((pad + bytes.length) * 8) / 6);
+    if (keep - skip >= 6) out.push(enc.slice(skip, keep));
+  }
+  return out;
+}
+
+/**
+ * True when `s` holds a run of at least `min` base64 characters mixing cases beyond a capital initial (or with
+ * digits): how embedded base64 blobs look, and how words and names do not.
+ */
+export function hasBase64Run(s: string, min: number): boolean {
+  let len = 0;
+  let upperInside = false;
+  let lower = false;
+  let digit = false;
+  for (let i = 0; i <= s.length; i++) {
+    const c = i < s.length ? s.charCodeAt(i) : 32;
+    const isUpper = c >= 65 && c <= 90;
+    const isLower = c >= 97 && c <= 122;
+    const isDigit = c >= 48 && c <= 57;
+    if (isUpper || isLower || isDigit || c === 43 || c === 47 || c === 45 || c === 95) {
+      if (isUpper && len > 0) upperInside = true;
+      if (isLower) lower = true;
+      if (isDigit) digit = true;
+      len++;
+      continue;
+    }
+    if (len >= min && lower && (upperInside || digit) && (upperInside || len >= 12)) return true;
+    len = 0;
+    upperInside = lower = digit = false;
+  }
+  return false;
+}
