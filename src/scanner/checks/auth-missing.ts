@@ -21,7 +21,8 @@ export const authMissing = defineCheck({
     const out: FindingDraft[] = [];
     const who = caller(ctx);
     for (const op of ops) {
-      if (!op.safe && !ctx.destructive) continue;
+      // Deletes are left out even with --destructive: an open DELETE would destroy objects other checks use.
+      if ((!op.safe && !ctx.destructive) || op.method === 'DELETE') continue;
       // Use the ids a real user would use, so "200" means the object was served, not an empty default.
       const asUser = await validRequest(ctx, op, who);
       const anon = await ctx.client.send({ ...asUser, identity: undefined });

@@ -2,7 +2,7 @@ import { defineCheck } from '../check.js';
 import type { FindingDraft } from '../types.js';
 import { caller, paramValue, stringParams, validRequest, withParam } from './util.js';
 
-const DELAY_S = 3;
+const DELAY_S = 2;
 const PAYLOADS: readonly string[] = [`;sleep ${DELAY_S};`, `$(sleep ${DELAY_S})`, `|sleep ${DELAY_S}`, `\`sleep ${DELAY_S}\``];
 const SLOW_MS = DELAY_S * 1000 * 0.9;
 

@@ -42,18 +42,17 @@ function templateMatches(template: string, path: string): boolean {
   return re.test(path);
 }
 
-/** Documented paths moved to neighbouring versions: /v2/users → /v1/users, /v3/users. */
+/** A few documented reads moved to neighbouring versions: /v2/users → /v1/users, /v3/users, /beta/users. */
 function versionSiblings(paths: readonly string[]): string[] {
   const out = new Set<string>();
-  for (const p of paths) {
-    const m = /\/v(\d+)(?=\/|$)/.exec(p);
-    if (m === null || p.includes('{')) continue;
+  for (const p of paths.filter((x) => /\/v\d+(\/|$)/.test(x)).slice(0, 3)) {
+    const m = /\/v(\d+)(?=\/|$)/.exec(p)!;
     const n = Number(m[1]);
     for (const v of [n - 1, n + 1, 0]) if (v >= 0 && v !== n) out.add(p.replace(m[0], `/v${v}`));
     out.add(p.replace(m[0], '/beta'));
     out.add(p.replace(m[0], '/internal'));
   }
-  return [...out].slice(0, 12);
+  return [...out];
 }
 
 /**
@@ -75,7 +74,7 @@ export const inventory = defineCheck({
     const soft404 = normalise((await ctx.notFound()).response.body);
     const documented = ctx.api.documentedPaths;
     const probes: Probe[] = [
-      ...versionSiblings(documented).map((path): Probe => ({ path, severity: 'medium', what: 'an undocumented API version' })),
+      ...versionSiblings(ctx.api.operations.filter((o) => o.method === 'GET' && !o.path.includes('{')).map((o) => ctx.api.basePath + o.path)).map((path): Probe => ({ path, severity: 'medium', what: 'an undocumented API version' })),
       ...COMMON.map((p) => ({ ...p, path: p.path })),
     ];
     const out: FindingDraft[] = [];

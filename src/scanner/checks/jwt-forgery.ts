@@ -73,7 +73,7 @@ export const jwtForgery = defineCheck({
       if (!is2xx(ex.response.status) || !sameBody(ex, found.good)) continue;
       reported.add(f.kind);
       out.push({
-        title: `JWT with ${f.what} accepted`,
+        title: `Forged JWT accepted: ${f.what}`,
         operation: found.op.id,
         key: f.kind,
         detail: `${found.op.id} refuses anonymous callers but answered a token with ${f.what} (HTTP ${ex.response.status}) exactly as it answers ${got.identity}'s genuine token.`,

@@ -34,6 +34,8 @@ export const serverError = defineCheck({
     const out: FindingDraft[] = [];
     const who = caller(ctx);
     for (const op of ops) {
+      // Invalid input to a write could still change data: only with --destructive, and never a DELETE.
+      if ((!op.safe && !ctx.destructive) || op.method === 'DELETE') continue;
       const base = await validRequest(ctx, op, who);
       const valid = await ctx.client.send(base);
       if (isServerError(valid.response.status)) continue; // broken anyway: not an input-handling finding

@@ -11,23 +11,29 @@ function sqlError(body: string): string | undefined {
   return SQL_ERRORS.find(([re]) => re.test(body))?.[1];
 }
 
-/** True/false twins: identical syntax, only the truth of the injected condition differs. */
-function twins(p: Parameter, value: string): Array<readonly [string, string]> {
+/**
+ * Two true and two false conditions in the same syntax. LIKE keeps them valid inside `= '…'` and `LIKE '%…%'`
+ * alike; OR makes a true condition select everything, AND makes a false one select nothing.
+ */
+function families(p: Parameter): Array<{ readonly t: readonly [string, string]; readonly f: readonly [string, string] }> {
   const numeric = ['integer', 'number'].includes(typeOf(p.schema) ?? '');
-  const out: Array<readonly [string, string]> = [
-    [`${value}' OR '1'='1' -- `, `${value}' OR '1'='2' -- `],
-    [`${value}' AND '1'='1' -- `, `${value}' AND '1'='2' -- `],
-  ];
-  if (numeric) out.unshift([`${value} OR 1=1`, `${value} OR 1=2`], [`${value} AND 1=1`, `${value} AND 1=2`]);
-  return out;
+  const out = [
+    { t: [`' OR 'a' LIKE 'a`, `' OR 'b' LIKE 'b`], f: [`' OR 'a' LIKE 'b`, `' OR 'b' LIKE 'c`] },
+    { t: [`' AND 'a' LIKE 'a`, `' AND 'b' LIKE 'b`], f: [`' AND 'a' LIKE 'b`, `' AND 'b' LIKE 'c`] },
+  ] as const;
+  const num = [
+    { t: [' OR 1=1', ' OR 2=2'], f: [' OR 1=2', ' OR 2=3'] },
+    { t: [' AND 1=1', ' AND 2=2'], f: [' AND 1=2', ' AND 2=3'] },
+  ] as const;
+  return numeric ? [...num, ...out] : [...out];
 }
 
 const sig = (ex: Exchange) => `${ex.response.status}\n${normalise(ex.response.body)}`;
 
 /**
  * SQL injection (API8), two ways, both confirmed. Error-based: a quote produces a database error the normal answer
- * does not have, twice. Boolean-based: of two twins differing only in the truth of an injected condition, the
- * false one answers like the original value and the true one differently (or the reverse for AND), on two rounds.
+ * does not have, twice. Boolean-based: two true and two false injected conditions in the same syntax; the answers
+ * follow the truth of the condition and nothing else.
  * Time-based probes are not sent (see docs/status/scanner.md).
  */
 export const sqlInjection = defineCheck({
@@ -56,19 +62,13 @@ export const sqlInjection = defineCheck({
           out.push({ title: `SQL injection in "${p.name}" of ${op.id} (error-based)`, operation: op.id, key: p.name, detail: `A single quote in "${p.name}" produced ${err} (twice); the unmodified request did not.`, evidence: [quoted, original], suggestion: { key: 'detection', value: { sqlInjection: 'block' } } });
           continue;
         }
-        for (const [t, f] of twins(p, value)) {
-          const yes = await send(t);
-          const no = await send(f);
-          if (sig(yes) === sig(no)) continue;
-          // One twin must look like the original request, the other not: the condition is being evaluated.
-          const isOr = t.includes(' OR ');
-          const plain = isOr ? no : yes;
-          const changed = isOr ? yes : no;
-          if (sig(plain) !== sig(original) || (!is2xx(changed.response.status) && !is2xx(plain.response.status))) continue;
-          const yes2 = await send(t);
-          const no2 = await send(f);
-          if (sig(yes2) !== sig(yes) || sig(no2) !== sig(no)) continue;
-          out.push({ title: `SQL injection in "${p.name}" of ${op.id} (boolean-based)`, operation: op.id, key: p.name, detail: `"${p.name}"=${JSON.stringify(t)} and ${JSON.stringify(f)} differ only in the truth of the injected condition, yet answer differently (HTTP ${yes.response.status} vs ${no.response.status}), consistently over two rounds; the ${isOr ? 'false' : 'true'} twin answers exactly like the original value.`, evidence: [changed, plain, original], suggestion: { key: 'detection', value: { sqlInjection: 'block' } } });
+        for (const fam of families(p)) {
+          // The answer must follow the truth of the condition only: both true twins alike, both false twins
+          // alike, true and false different. An echo of the input, or a literal search, cannot do that.
+          const [t1, t2, f1, f2] = await Promise.all([...fam.t, ...fam.f].map((x) => send(value + x)));
+          if (sig(t1!) === sig(f1!) || sig(t1!) !== sig(t2!) || sig(f1!) !== sig(f2!)) continue;
+          if (!is2xx(t1!.response.status) && !is2xx(f1!.response.status)) continue;
+          out.push({ title: `SQL injection in "${p.name}" of ${op.id} (boolean-based)`, operation: op.id, key: p.name, detail: `"${p.name}" with the injected conditions ${JSON.stringify(fam.t[0])} and ${JSON.stringify(fam.t[1])} (true) answers one way (HTTP ${t1!.response.status}), with ${JSON.stringify(fam.f[0])} and ${JSON.stringify(fam.f[1])} (false) another (HTTP ${f1!.response.status}): the value is evaluated as SQL.`, evidence: [t1!, f1!], suggestion: { key: 'detection', value: { sqlInjection: 'block' } } });
           break;
         }
       }
