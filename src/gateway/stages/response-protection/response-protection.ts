@@ -30,10 +30,6 @@ function replacementFor(status: number): ProblemCode {
   }
 }
 
-const replace = (status: number, reason: string): ResponseDecision => ({
-  kind: 'replace',
-  problem: problem(replacementFor(status), 'The upstream error was replaced; quote the request id when reporting it.', { reason }),
-});
 
 const isJson = (ct: string | string[] | undefined): boolean => typeof ct === 'string' && /^\s*application\/(?:[\w.+-]*\+)?json\s*(?:;|$)/i.test(ct);
 
@@ -43,7 +39,14 @@ export function createResponseProtectionStage(cfg: ResponseProtectionConfig): St
   const names = new Set(cfg.sensitiveFields.map(normaliseFieldName));
   const scan = cfg.errorBodies === 'scan';
   const needsBody = scan || names.size > 0;
-  const identity = proceed({ upstreamHeaders: { 'accept-encoding': 'identity' } });
+  // Inspecting bodies needs them unencoded: the client's Accept-Encoding is replaced (RFC 9110 §12.5.3).
+  const identity = proceed({ upstreamHeaders: { 'accept-encoding': 'identity' }, dropHeaders: ['accept-encoding'] });
+  // A replacement does not come back through this stage: it carries the security headers itself.
+  const replacementHeaders: Record<string, string> = Object.fromEntries([...plan.set, ...plan.setIfAbsent]);
+  const replace = (status: number, reason: string): ResponseDecision => ({
+    kind: 'replace',
+    problem: problem(replacementFor(status), 'The upstream error was replaced; quote the request id when reporting it.', { reason, headers: replacementHeaders }),
+  });
 
   const inspect = (ctx: RequestContext, res: GatewayResponse): ResponseDecision => {
     if (cfg.errorBodies === 'replace' && res.status >= 500) return replace(res.status, 'upstream 5xx body replaced');
@@ -74,7 +77,6 @@ export function createResponseProtectionStage(cfg: ResponseProtectionConfig): St
   return {
     name: 'response-protection',
     needsResponseBody: needsBody,
-    // Inspecting bodies needs them unencoded: ask the upstream for identity (RFC 9110 §12.5.3).
     ...(needsBody ? { onRequest: () => identity } : {}),
     onResponse(ctx, res) {
       const decision = res.fromGateway ? undefined : inspect(ctx, res);

@@ -81,7 +81,11 @@ export function createValidationStage(doc: CompiledDocument, cfg: ValidationConf
     }
     const outcome = validateRequest(ctx, op, params, settings);
     const facts: Partial<Facts> & { operation: MatchedOperation } = { operation: { id: op.id, ...(op.spec.operationId !== undefined ? { operationId: op.spec.operationId } : {}) } };
-    if (inspectResponses) facts.upstreamHeaders = { ...ctx.facts.upstreamHeaders, 'accept-encoding': 'identity' };
+    if (inspectResponses) {
+      // Responses are inspected as JSON text: the client's Accept-Encoding is replaced (RFC 9110 §12.5.3).
+      facts.upstreamHeaders = { ...ctx.facts.upstreamHeaders, 'accept-encoding': 'identity' };
+      facts.dropHeaders = [...(ctx.facts.dropHeaders ?? []), 'accept-encoding'];
+    }
     if (outcome.kind === 'problem') return reject(outcome.problem);
     if (outcome.kind === 'invalid') {
       ctx.annotate('validationErrors', outcome.errors.map((e) => `${e.in} ${e.pointer}: ${e.message}`));
