@@ -30,14 +30,6 @@ export function evaluate(
       if (s !== undefined && c !== undefined) write(c, s.next, s.ttlMs);
     }
   }
-  // The port speaks whole milliseconds (rounded up: never promise a retry earlier than it would pass).
-  const results: CheckResult[] = steps.map(({ result: r }) => ({
-    allowed: r.allowed,
-    remaining: r.remaining,
-    resetMs: Math.ceil(r.resetMs),
-    retryAfterMs: Math.ceil(r.retryAfterMs),
-    delayMs: Math.ceil(r.delayMs),
-  }));
-  delayMs = Math.ceil(delayMs);
+  const results: CheckResult[] = steps.map((s) => s.result);
   return { allowed: ok, delayMs: ok ? delayMs : 0, results };
 }

@@ -16,10 +16,12 @@ export type StepFn = (state: readonly number[] | undefined, now: number, check: 
 /** Float tolerance (ms or tokens) for comparisons; the Lua scripts use the same value. */
 export const EPS = 1e-6;
 
+// Results speak whole milliseconds, rounded up (never promise a retry earlier than it would pass); the Lua
+// script rounds the same float the same way.
 export function denied(remaining: number, resetMs: number, retryAfterMs: number): CheckResult {
-  return { allowed: false, remaining, resetMs, retryAfterMs, delayMs: 0 };
+  return { allowed: false, remaining, resetMs: Math.ceil(resetMs), retryAfterMs: Math.ceil(retryAfterMs), delayMs: 0 };
 }
 
 export function allowed(remaining: number, resetMs: number, delayMs = 0): CheckResult {
-  return { allowed: true, remaining, resetMs, retryAfterMs: 0, delayMs };
+  return { allowed: true, remaining, resetMs: Math.ceil(resetMs), retryAfterMs: 0, delayMs: Math.ceil(delayMs) };
 }
