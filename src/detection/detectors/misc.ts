@@ -8,7 +8,7 @@ const LDAP = {
   breakout: rule('ldapi', 'ldapi.filter-breakout', 1, 5, 'closes an LDAP filter and opens a new one'),
   composite: rule('ldapi', 'ldapi.filter-composite', 2, 3, 'LDAP composite filter syntax'),
 };
-const LDAP_BREAKOUT = re('\\)\\s{0,4}\\(\\s{0,4}(?:[|&!]|[a-z][\\w-]{0,40}\\s{0,4}[~<>]?=)|^\\s{0,4}\\*\\s{0,4}\\)|\\*\\)\\s{0,4}\\(', 'i');
+const LDAP_BREAKOUT = re('\\)\\s{0,4}[|&!]?\\s{0,4}\\(\\s{0,4}(?:[|&!]|[a-z][\\w-]{0,40}\\s{0,4}[~<>]?=)|^\\s{0,4}\\*\\s{0,4}\\)|\\*\\)\\s{0,4}\\(', 'i');
 const LDAP_COMPOSITE = re('\\(\\s{0,4}[|&!]\\s{0,4}\\(\\s{0,4}[a-z][\\w-]{0,40}\\s{0,4}[~<>]?=', 'i');
 
 export const ldapDetector: ValueDetector = {
@@ -148,11 +148,12 @@ export const jndiDetector: ValueDetector = {
 /** CRLF injection: a value that carries a new header line, a new request or response (splitting, smuggling). */
 const CRLF = {
   header: rule('crlf', 'crlf.header-injection', 1, 5, 'line break followed by a header field'),
-  request: rule('crlf', 'crlf.request-smuggling', 1, 5, 'line break followed by an HTTP request or status line'),
+  request: rule('crlf', 'crlf.request-smuggling', 1, 5, 'an HTTP request or status line inside a value'),
+  path: rule('crlf', 'crlf.in-path', 1, 5, 'line break in the request path'),
   mail: rule('mail', 'mail.header-injection', 1, 5, 'line break followed by a mail header (To, Cc, Bcc...)'),
 };
 const HEADER_LINE = re('[\\r\\n][\\t ]{0,4}([a-z][a-z0-9-]{1,40})[\\t ]{0,4}:[\\t ]{0,8}[^\\s]', 'i');
-const HTTP_LINE = re('[\\r\\n][\\t ]{0,4}(?:(?:get|post|put|delete|head|options|patch|trace|connect)\\s{1,8}\\S{1,2000}\\s{1,8}http/\\d|http/\\d(?:\\.\\d)?\\s{1,8}\\d{3}\\b)', 'i');
+const HTTP_LINE = re('(?:get|post|put|delete|head|options|patch|trace|connect|propfind)\\s{1,8}[^\\s]{1,2000}\\s{1,8}http/\\d|[\\r\\n][\\t ]{0,4}(?:http/\\d(?:\\.\\d)?\\s{1,8}\\d{3}\\b|(?:get|post|put|delete|head|options|patch|trace|connect)\\s{1,8}/)', 'i');
 const MAIL_HEADERS = new Set(['to', 'cc', 'bcc', 'from', 'subject', 'reply-to', 'sender', 'return-path', 'x-mailer', 'mime-version']);
 const HTTP_HEADERS = new Set(['set-cookie', 'location', 'content-type', 'content-length', 'transfer-encoding', 'host', 'refresh', 'x-forwarded-for', 'cookie', 'content-disposition', 'access-control-allow-origin', 'x-xss-protection', 'link', 'authorization', 'connection', 'cache-control', 'x-forwarded-host', 'expect', 'upgrade', 'referer', 'user-agent']);
 
@@ -163,16 +164,28 @@ export const crlfDetector: ValueDetector = {
   inspect(view: View, item: Item, out: Emitter): void {
     if (item.kind === 'body' && item.location === 'body') return;
     const s = view.text;
-    const h = HEADER_LINE.exec(s);
+    if (item.kind === 'path') {
+      out.emit(CRLF.path, excerpt(s.replaceAll('\r', '\\r').replaceAll('\n', '\\n'), 0));
+      return;
+    }
+    // Multi-line free text (a message, an address block) legitimately has "Name: value" lines.
+    const lines = countLines(s);
+    const h = lines <= 3 ? HEADER_LINE.exec(s) : null;
     if (h !== null) {
       const name = (h[1] ?? '').toLowerCase();
       if (MAIL_HEADERS.has(name)) out.emit(CRLF.mail, excerpt(s, h.index));
-      else if (HTTP_HEADERS.has(name) || name.startsWith('x-') || name.startsWith('content-')) out.emit(CRLF.header, excerpt(s, h.index));
+      else if (HTTP_HEADERS.has(name) || name.includes('-') || item.kind === 'key') out.emit(CRLF.header, excerpt(s, h.index));
     }
     const r = HTTP_LINE.exec(s);
     if (r !== null) out.emit(CRLF.request, excerpt(s, r.index));
   },
 };
+
+function countLines(s: string): number {
+  let n = 1;
+  for (let i = s.indexOf('\n'); i !== -1 && n < 10; i = s.indexOf('\n', i + 1)) n++;
+  return n;
+}
 
 /** Server-side includes (Apache mod_include): `<!--#exec cmd=...-->`. */
 const SSI = { directive: rule('ssi', 'ssi.directive', 1, 5, 'server-side include directive') };

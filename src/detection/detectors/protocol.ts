@@ -9,13 +9,25 @@ import type { InspectRequest } from '../types.js';
 /** Protocol anomalies that attacks need: NUL bytes, unknown methods, UTF-7 charsets, multipart tricks, range abuse. */
 const R = {
   nul: rule('protocol', 'protocol.nul-byte', 1, 5, 'NUL byte in an input'),
-  control: rule('protocol', 'protocol.control-character', 3, 3, 'control character in an input'),
+  control: rule('protocol', 'protocol.control-character', 2, 5, 'control character in an input'),
   method: rule('protocol', 'protocol.unknown-method', 1, 5, 'request method outside HTTP/WebDAV'),
   charset: rule('protocol', 'protocol.charset', 1, 5, 'body charset other than UTF-8 / Latin-1 / ASCII (UTF-7 evasion)'),
   multipartCharset: rule('protocol', 'protocol.multipart-charset', 1, 5, 'multipart part with a non-UTF-8 charset or transfer encoding'),
   range: rule('protocol', 'protocol.range-abuse', 1, 5, 'Range header with many or overlapping ranges'),
   contentTypeConfusion: rule('protocol', 'protocol.content-type-confusion', 1, 5, 'Content-Type with several media types or a boundary outside multipart'),
   headerNewline: rule('crlf', 'crlf.header-value', 1, 5, 'header value with an embedded line break'),
+  target: rule('protocol', 'protocol.invalid-target', 1, 5, 'request target that is not an origin-form path (RFC 9112 §3.2)'),
+  contentLength: rule('protocol', 'protocol.invalid-content-length', 1, 5, 'Content-Length that is not a decimal number (RFC 9110 §8.6)'),
+  contentTypeSyntax: rule('protocol', 'protocol.invalid-content-type', 1, 5, 'Content-Type that is not type/subtype;param=value (RFC 9110 §8.3.1)'),
+  duplicateParam: rule('protocol', 'protocol.duplicate-charset', 1, 5, 'Content-Type with several charset parameters'),
+  bodyOnGet: rule('protocol', 'protocol.body-on-get', 2, 5, 'GET or HEAD request with a body'),
+  encoding: rule('protocol', 'protocol.invalid-encoding', 2, 5, 'malformed percent-encoding'),
+  iisEncoding: rule('protocol', 'protocol.iis-unicode-encoding', 1, 5, '%u escape (IIS-only encoding used for evasion)'),
+  utf8: rule('protocol', 'protocol.invalid-utf8', 1, 5, 'percent-encoded bytes that are not valid UTF-8 (overlong forms)'),
+  doubleEncoding: rule('protocol', 'protocol.double-encoding', 2, 3, 'percent-encoded percent sign (double encoding)'),
+  extension: rule('protocol', 'protocol.restricted-extension', 1, 5, 'request for a backup, database or config file'),
+  header: rule('protocol', 'protocol.restricted-header', 1, 5, 'Proxy header (httpoxy) or WebDAV/range header on a plain request'),
+  host: rule('protocol', 'protocol.invalid-host', 1, 5, 'Host header with characters outside a host name'),
 };
 const SCANNER = {
   userAgent: rule('scanner', 'scanner.user-agent', 1, 5, 'User-Agent of a security scanner'),
@@ -46,19 +58,30 @@ export const nulDetector: ValueDetector = {
 
 export const protocolDetector: RequestDetector = {
   name: 'protocol',
-  rules: [R.method, R.charset, R.multipartCharset, R.range, R.contentTypeConfusion, R.headerNewline],
+  rules: [R.method, R.charset, R.multipartCharset, R.range, R.contentTypeConfusion, R.headerNewline, R.target, R.contentLength, R.contentTypeSyntax, R.duplicateParam, R.bodyOnGet, R.encoding, R.iisEncoding, R.utf8, R.doubleEncoding, R.extension, R.header, R.host],
   inspect(req: InspectRequest, ex: Extracted, out: Emitter, at: (location: string) => void): void {
     const method = req.method.toUpperCase();
-    if (!METHODS.has(method) || method !== req.method) {
+    if (!METHODS.has(method) || method !== req.method || method === 'CONNECT') {
       at('method');
       out.emit(R.method, req.method.slice(0, 40));
     }
+    if (!req.path.startsWith('/') && req.path !== '*') {
+      at('path');
+      out.emit(R.target, req.path.slice(0, 80));
+    }
+    target(req, out, at);
+    framing(req, ex, method, out, at);
     const ct = ex.contentType;
     if (ct !== '') {
       at('header:content-type');
+      // Boundaries are often sent unquoted with characters RFC 2046 only allows quoted: do not hold that against them.
+      const b = ct.indexOf('boundary=');
+      if (!CONTENT_TYPE.test(b === -1 ? ct : ct.slice(0, b) + 'boundary=x')) out.emit(R.contentTypeSyntax, ct.slice(0, 80));
+      if (ct.indexOf('charset=') !== ct.lastIndexOf('charset=')) out.emit(R.duplicateParam, ct.slice(0, 80));
       const cs = /* charset parameter */ param(ct, 'charset');
       if (cs !== undefined && !GOOD_CHARSETS.has(cs.replaceAll('"', '').replaceAll("'", '').trim())) out.emit(R.charset, ct.slice(0, 80));
-      const types = ct.split(',').length > 1 || (ct.match(/* media types */ MEDIA) ?? []).length > 1;
+      const head = ct.split(';')[0] ?? '';
+      const types = head.split(',').length > 1 || (head.match(/* media types */ MEDIA) ?? []).length > 1;
       if (types || (ct.includes('boundary=') && !ct.startsWith('multipart/'))) out.emit(R.contentTypeConfusion, ct.slice(0, 80));
       if (ct.startsWith('multipart/') && ex.bodyText !== '') multipart(ex, req, out, at);
     }
@@ -77,6 +100,93 @@ export const protocolDetector: RequestDetector = {
     }
   },
 };
+/** RFC 9110 §8.3.1 media type: token "/" token *( OWS ";" OWS parameter ), parameter = token "=" ( token / quoted-string ). */
+const CONTENT_TYPE = re('^[a-z0-9!#$%&\'*+.^_`|~-]{1,127}/[a-z0-9!#$%&\'*+.^_`|~-]{1,127}(?:[ \\t]{0,8};[ \\t]{0,8}(?:[a-z0-9!#$%&\'*+.^_`|~-]{1,127}=(?:[a-z0-9!#$%&\'*+.^_`|~-]{1,200}|"[^"\\\\]{0,200}"))?){0,16}[ \\t;]{0,8}$', 'i');
+const RESTRICTED_EXT = re('\\.(?:bak|backup|old|orig|save|swp|swo|tmp|temp|sql|sqlite|sqlite3|db|mdb|rdb|dump|dmp|log|cfg|conf|config|ini|env|key|pem|p12|pfx|jks|kdbx|passwd|htpasswd|htaccess|git|svn|hg|ds_store|inc|dist|lock)$|~$', 'i');
+const RESTRICTED_HEADERS = ['proxy', 'lock-token', 'content-range', 'if', 'translate', 'x-forwarded-server'];
+
+function target(req: InspectRequest, out: Emitter, at: (location: string) => void): void {
+  for (const [loc, raw] of [['path', req.path], ['query', req.query]] as const) {
+    if (raw.indexOf('%') === -1) continue;
+    at(loc);
+    let bad = false;
+    let iis = false;
+    let double = false;
+    const bytes: number[] = [];
+    for (let i = 0; i < raw.length; i++) {
+      if (raw[i] !== '%') continue;
+      const h = raw.slice(i + 1, i + 3);
+      if ((raw[i + 1] === 'u' || raw[i + 1] === 'U') && isHex(raw.slice(i + 2, i + 6), 4)) iis = true;
+      else if (!isHex(h, 2)) bad = true;
+      else {
+        if (h === '25' && isHex(raw.slice(i + 3, i + 5), 2)) double = true;
+        bytes.push(parseInt(h, 16));
+        if (raw[i + 3] !== '%') bytes.push(-1);
+      }
+    }
+    if (iis) out.emit(R.iisEncoding, raw.slice(0, 80));
+    if (bad) out.emit(R.encoding, raw.slice(0, 80));
+    if (double) out.emit(R.doubleEncoding, raw.slice(0, 80));
+    if (!validUtf8Runs(bytes)) out.emit(R.utf8, raw.slice(0, 80));
+  }
+  const segs = req.path.split('?')[0] ?? '';
+  if (RESTRICTED_EXT.test(segs.slice(segs.lastIndexOf('/') + 1)) || segs.includes('~/')) {
+    at('path');
+    out.emit(R.extension, segs.slice(-60));
+  }
+}
+
+function isHex(s: string, n: number): boolean {
+  if (s.length !== n) return false;
+  for (const c of s.toLowerCase()) if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+  return true;
+}
+
+/** Runs of percent-encoded bytes (separated by -1) must be valid, shortest-form UTF-8 (RFC 3629 §3). */
+function validUtf8Runs(bytes: number[]): boolean {
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i] ?? -1;
+    if (b < 0x80) continue;
+    let need: number;
+    if (b >= 0xc2 && b <= 0xdf) need = 1;
+    else if (b >= 0xe0 && b <= 0xef) need = 2;
+    else if (b >= 0xf0 && b <= 0xf4) need = 3;
+    else return false;
+    const b1 = bytes[i + 1] ?? -1;
+    if ((b === 0xe0 && b1 < 0xa0) || (b === 0xf0 && b1 < 0x90) || (b === 0xf4 && b1 > 0x8f) || (b === 0xed && b1 > 0x9f)) return false;
+    for (let k = 1; k <= need; k++) {
+      const c = bytes[i + k] ?? -1;
+      if (c < 0x80 || c > 0xbf) return false;
+    }
+    i += need;
+  }
+  return true;
+}
+
+function framing(req: InspectRequest, ex: Extracted, method: string, out: Emitter, at: (location: string) => void): void {
+  const cl = ex.headers.get('content-length');
+  if (cl !== undefined && !/* digits only */ [...cl.trim()].every((c) => c >= '0' && c <= '9')) {
+    at('header:content-length');
+    out.emit(R.contentLength, cl.slice(0, 40));
+  }
+  if ((method === 'GET' || method === 'HEAD') && (ex.bodyText !== '' || (cl !== undefined && cl.trim() !== '0'))) {
+    at('body');
+    out.emit(R.bodyOnGet, method);
+  }
+  for (const h of RESTRICTED_HEADERS) {
+    if (ex.headers.has(h)) {
+      at(`header:${h}`);
+      out.emit(R.header, h);
+    }
+  }
+  const host = ex.headers.get('host');
+  if (host !== undefined && !HOST.test(host)) {
+    at('header:host');
+    out.emit(R.host, host.slice(0, 80));
+  }
+}
+const HOST = re('^(?:[a-z0-9._~-]{0,253}|\\[[0-9a-f:.]{2,45}\\])(?::\\d{1,5})?$', 'i');
+
 const MEDIA = re('[a-z0-9!#$&^_.+-]{1,64}/[a-z0-9!#$&^_.+-]{1,64}', 'g');
 
 function param(ct: string, name: string): string | undefined {
@@ -103,8 +213,10 @@ function multipart(ex: Extracted, req: InspectRequest, out: Emitter, at: (locati
 
 function rangeAbuse(v: string): boolean {
   const eq = v.indexOf('=');
+  // RFC 9110 §14.2: ranges-specifier = range-unit "=" range-set.
+  if (eq <= 0) return true;
   const ranges = v.slice(eq + 1).split(',');
-  if (ranges.length > 5) return true;
+  if (ranges.length > 32) return true;
   for (const r of ranges) {
     const [a, b] = r.trim().split('-');
     if (a !== undefined && b !== undefined && a !== '' && b !== '' && Number(b) < Number(a)) return true;

@@ -100,7 +100,7 @@ function tags(s: string, list: HtmlTag[], out: Emitter): void {
       }
     }
     if (strong) continue;
-    if (ACTIVE.has(t.name)) out.emit(R.activeElement, frag);
+    if (ACTIVE.has(t.name) || (t.name === 'meta' && t.attrs.some((a) => a.name === 'http-equiv' || a.name === 'charset'))) out.emit(R.activeElement, frag);
     else if (MARKUP.has(t.name) && (t.attrs.length > 0 || t.end <= s.length)) out.emit(R.markupElement, frag);
   }
 }

@@ -13,7 +13,7 @@ const SKIP_HEADERS = new Set([
   'host', 'content-length', 'connection', 'accept', 'accept-encoding', 'accept-language', 'accept-charset', 'cache-control', 'pragma',
   'upgrade-insecure-requests', 'if-none-match', 'if-modified-since', 'if-match', 'if-unmodified-since', 'te', 'keep-alive', 'proxy-connection',
   'sec-fetch-site', 'sec-fetch-mode', 'sec-fetch-dest', 'sec-fetch-user', 'sec-ch-ua', 'sec-ch-ua-mobile', 'sec-ch-ua-platform', 'dnt',
-  'authorization', 'proxy-authorization', 'content-type', 'transfer-encoding', 'expect', 'range', 'request-range', 'if-range', 'x-request-id',
+  'authorization', 'proxy-authorization', 'transfer-encoding', 'expect', 'range', 'request-range', 'if-range', 'x-request-id',
   'traceparent', 'tracestate', 'content-encoding', 'origin', 'priority', 'x-api-key', 'upgrade',
 ]);
 
