@@ -57,11 +57,17 @@ export interface Exchange {
   readonly response: RecordedResponse;
 }
 
-/** Where the gateway could block a finding: a route-level YAML fragment (see suggest/config.ts). */
+/**
+ * Where the gateway could block a finding: a route-level section of the Rampart config (see suggest/config.ts).
+ * `proposed` marks keys the gateway schema does not have yet: they are written commented out.
+ */
 export interface ConfigSuggestion {
-  /** Rampart config key under the route (e.g. `auth`, `rateLimit`). */
+  /** Route-level config key: `authorization`, `authentication`, `rateLimit`, `validation`, `responseProtection`, `maxBodyBytes`, `match`. */
   readonly key: string;
-  readonly value: Readonly<Record<string, unknown>>;
+  readonly value: unknown;
+  /** What the reader still has to do by hand (shown as a comment). */
+  readonly note?: string;
+  readonly proposed?: boolean;
 }
 
 /** What a check returns: the engine adds the check's identity, the fingerprint and the curl line. */

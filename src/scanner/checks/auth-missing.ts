@@ -38,7 +38,7 @@ export const authMissing = defineCheck({
         operation: op.id,
         detail: `The document requires authentication for ${op.id}, yet a request without credentials got HTTP ${anon.response.status}, and one with an invalid bearer token got HTTP ${bogus.response.status}.`,
         evidence: [anon, bogus],
-        suggestion: { key: 'auth', value: { required: true } },
+        suggestion: { key: 'authentication', value: { methods: ['jwt'] } },
       });
     }
     return out;

@@ -19,7 +19,7 @@ async function readAdminOnly(ctx: CheckContext, op: Operation, user: string, adm
     operation: op.id,
     detail: `${op.id} is administrative, yet ${user} (role user) got HTTP ${asUser.response.status} with the same answer as ${admin}; anonymous callers get HTTP ${anon.response.status}, so only the role check is missing.`,
     evidence: [asUser, asAdmin, anon],
-    suggestion: { key: 'authorization', value: { roles: ['admin'] } },
+    suggestion: { key: 'authorization', value: { adminOnly: true } },
   };
 }
 
@@ -41,7 +41,7 @@ async function deleteAdminOnly(ctx: CheckContext, op: Operation, user: string, a
     operation: op.id,
     detail: `${user} (role user) deleted an object the admin had just created (HTTP ${del.response.status}); the admin's read-back got HTTP ${back.response.status}.`,
     evidence: [del, back],
-    suggestion: { key: 'authorization', value: { roles: ['admin'] } },
+    suggestion: { key: 'authorization', value: { adminOnly: true } },
   };
 }
 

@@ -41,7 +41,7 @@ export const bolaRead = defineCheck({
         operation: op.id,
         detail: `${b} requested ${op.path} with ${param}=${obj.id}, an object owned by ${a}, and received it (HTTP ${asB.response.status}); ${a}'s own read returned the same object, while an anonymous request got HTTP ${anon.response.status}.`,
         evidence: [asB, asA, anon],
-        suggestion: { key: 'authorization', value: { owner: { param, claim: 'sub' } } },
+        suggestion: { key: 'authorization', value: { owner: { param, principal: 'subject' } } },
       });
     }
     return out;

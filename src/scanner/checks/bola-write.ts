@@ -58,7 +58,7 @@ export const bolaWrite = defineCheck({
           operation: op.id,
           detail: `${b} deleted ${a}'s object ${param}=${obj.id} (HTTP ${del.response.status}); ${a} then got HTTP ${back.response.status} reading it.`,
           evidence: [del, back],
-          suggestion: { key: 'authorization', value: { owner: { param, claim: 'sub' } } },
+          suggestion: { key: 'authorization', value: { owner: { param, principal: 'subject' } } },
         });
         continue;
       }
@@ -77,7 +77,7 @@ export const bolaWrite = defineCheck({
         operation: op.id,
         detail: `${b} wrote "${marker}" into ${field} of ${a}'s object ${param}=${obj.id} (HTTP ${write.response.status}); ${a}'s read-back shows the change.`,
         evidence: [write, back],
-        suggestion: { key: 'authorization', value: { owner: { param, claim: 'sub' } } },
+        suggestion: { key: 'authorization', value: { owner: { param, principal: 'subject' } } },
       });
     }
     return out;

@@ -35,7 +35,7 @@ export const cors = defineCheck({
         key: origin,
         detail: `Origin: ${origin} was answered with Access-Control-Allow-Origin: ${origin}${creds ? ' and Access-Control-Allow-Credentials: true' : ''}.`,
         evidence: [ex],
-        suggestion: { key: 'cors', value: { allowOrigins: ['https://app.example.com'], allowCredentials: creds } },
+        suggestion: { key: 'cors', value: { allowOrigins: ['https://app.example.com'], allowCredentials: false }, proposed: true, note: 'the gateway has no CORS section yet: fix the upstream' },
       };
       return [out];
     }

@@ -65,7 +65,7 @@ export const dataExposure = defineCheck({
         key: fields.join(','),
         detail: `The answer contains ${hits.map((h) => `${h.why} at ${h.path}`).slice(0, 5).join('; ')}.`,
         evidence: [ex],
-        suggestion: { key: 'responseFilter', value: { removeFields: [...new Set(fields.map((f) => f.split('/').pop()!))] } },
+        suggestion: { key: 'responseProtection', value: { sensitiveFields: [...new Set(fields.map((f) => f.split('/').pop()!))] } },
       });
     }
     return out;

@@ -90,7 +90,7 @@ export const inventory = defineCheck({
         operation: `GET ${probe.path}`,
         detail: `GET ${probe.path} answered HTTP ${ex.response.status} with ${probe.what}; the document does not declare it, and unknown paths answer differently.`,
         evidence: [ex],
-        suggestion: { key: 'routes', value: { denyUndocumented: true } },
+        suggestion: { key: 'validation', value: { mode: 'strict' }, note: 'route only documented paths; undocumented operations then answer 404' },
       });
     }
     return out;

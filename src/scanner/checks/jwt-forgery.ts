@@ -78,7 +78,7 @@ export const jwtForgery = defineCheck({
         key: f.kind,
         detail: `${found.op.id} refuses anonymous callers but answered a token with ${f.what} (HTTP ${ex.response.status}) exactly as it answers ${got.identity}'s genuine token.`,
         evidence: [ex, found.good],
-        suggestion: { key: 'auth', value: { jwt: { algorithms: [String(got.jwt.header.alg)], requireExp: true } } },
+        suggestion: { key: 'authentication', value: { methods: ['jwt'] }, note: 'the gateway verifies signature, algorithm and exp itself (auth.jwt.issuers, requiredClaims: [exp])' },
       });
     }
     return out;

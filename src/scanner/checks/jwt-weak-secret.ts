@@ -49,7 +49,7 @@ export const jwtWeakSecret = defineCheck({
       key: String(got.jwt.header.alg),
       detail: `The ${String(got.jwt.header.alg)} token issued to ${got.identity} verifies with the secret "${secret}" from the scanner's wordlist of ${JWT_SECRET_WORDLIST.length} common secrets: anyone can mint tokens for any user.`,
       evidence: ex !== undefined ? [ex] : [],
-      suggestion: { key: 'auth', value: { jwt: { algorithms: ['RS256', 'ES256'], note: 'rotate the HMAC secret' } } },
+      suggestion: { key: 'authentication', value: { methods: ['jwt'] }, note: 'rotate the secret: auth.jwt.issuers[].keys[].secret of 32+ random characters (or an RS256/ES256 key)' },
     };
     return [out];
   },

@@ -37,7 +37,7 @@ export const loginNoLimit = defineCheck({
       operation: `${t.login.method} ${t.login.path}`,
       detail: `${ATTEMPTS} wrong passwords for ${t.identity}'s account were answered HTTP ${last.response.status} without any limit signal, and the right password was still accepted afterwards (HTTP ${right.response.status}).`,
       evidence: [last, right],
-      suggestion: { key: 'rateLimit', value: { limit: 5, windowMs: 60_000, key: `body:${t.userField}` } },
+      suggestion: { key: 'rateLimit', value: { policies: [{ name: 'login', limit: 5, per: '1m', key: ['ip'] }] } },
     };
     return [out];
   },

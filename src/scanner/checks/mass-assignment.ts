@@ -93,7 +93,7 @@ function finding(op: Operation, keys: string[], extras: Readonly<Record<string, 
     key: keys.join(','),
     detail: `The object ${how} through ${op.id} with the undeclared (or read-only) properties ${shown} reads back with them set; a control request without them does not.`,
     evidence: [write, read],
-    suggestion: { key: 'validation', value: { request: { additionalProperties: false, readOnly: keys } } },
+    suggestion: { key: 'validation', value: { unknownProperties: 'reject' }, note: `keep ${keys.join(', ')} out of (or readOnly in) the request schema` },
   };
 }
 

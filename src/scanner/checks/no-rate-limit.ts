@@ -39,7 +39,7 @@ export const noRateLimit = defineCheck({
         operation: op.id,
         detail: `${n + 1} requests within ${Math.max(...burst.map((b) => b.response.durationMs))} ms all succeeded; none was refused (429) or carried a rate-limit header.`,
         evidence: [burst[burst.length - 1]!],
-        suggestion: { key: 'rateLimit', value: { limit: 100, windowMs: 60_000, key: 'principal' } },
+        suggestion: { key: 'rateLimit', value: { policies: [{ limit: 100, per: '1m', key: ['ip'] }] } },
       };
       return [out];
     }

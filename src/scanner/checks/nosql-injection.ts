@@ -30,7 +30,7 @@ export const nosqlInjection = defineCheck({
         for (const op of ['$ne', '$gt']) {
           const inj = await ctx.client.send(loginRequest(t, { [t.passwordField]: { [op]: op === '$ne' ? uniqueMarker('x') : '' } }));
           if (!is2xx(inj.response.status)) continue;
-          out.push({ title: `Login bypass with a "${op}" operator password`, operation: `${t.login.method} ${t.login.path}`, key: 'login', detail: `A wrong password is refused (HTTP ${wrong.response.status}), but the password {"${op}": …} logs in (HTTP ${inj.response.status}).`, evidence: [inj, wrong], suggestion: { key: 'validation', value: { request: { strictTypes: true } } } });
+          out.push({ title: `Login bypass with a "${op}" operator password`, operation: `${t.login.method} ${t.login.path}`, key: 'login', detail: `A wrong password is refused (HTTP ${wrong.response.status}), but the password {"${op}": …} logs in (HTTP ${inj.response.status}).`, evidence: [inj, wrong], suggestion: { key: 'validation', value: { mode: 'strict' }, note: 'schema validation refuses objects where the document declares strings' } });
           break;
         }
       }
@@ -48,7 +48,7 @@ export const nosqlInjection = defineCheck({
         if (!is2xx(opx.response.status) || sig(opx) === sig(literal) || sig(control) !== sig(literal)) continue;
         const again = await send(`${p.name}[$ne]`);
         if (sig(again) !== sig(opx)) continue;
-        out.push({ title: `NoSQL operator injection in "${p.name}" of ${op.id}`, operation: op.id, key: p.name, detail: `${p.name}[$ne]=${v} answers differently from ${p.name}=${v}, while the non-operator twin ${p.name}[rampart]=${v} answers like the literal: the server evaluates query operators from the request.`, evidence: [opx, literal, control], suggestion: { key: 'validation', value: { request: { strictTypes: true } } } });
+        out.push({ title: `NoSQL operator injection in "${p.name}" of ${op.id}`, operation: op.id, key: p.name, detail: `${p.name}[$ne]=${v} answers differently from ${p.name}=${v}, while the non-operator twin ${p.name}[rampart]=${v} answers like the literal: the server evaluates query operators from the request.`, evidence: [opx, literal, control], suggestion: { key: 'validation', value: { mode: 'strict' }, note: 'schema validation refuses objects where the document declares strings' } });
       }
     }
     return out;

@@ -38,7 +38,7 @@ export const oversizedPayload = defineCheck({
         operation: op.id,
         detail: `A ${SIZE}-byte value in "${field}"${typeof max === 'number' ? ` (declared maxLength ${max})` : ''} was accepted with HTTP ${ex.response.status}.`,
         evidence: [ex],
-        suggestion: { key: 'maxBodyBytes', value: { value: 65536 } },
+        suggestion: { key: 'maxBodyBytes', value: 65536 },
       });
       break; // one proof is enough: the limit is per service, not per operation
     }

@@ -47,7 +47,7 @@ export const pageSizeUncapped = defineCheck({
         key: p.name,
         detail: `${p.name}=1 returned 1 item and ${p.name}=2 returned 2, so the parameter is honoured; ${p.name}=${HUGE} was accepted (HTTP ${huge.response.status}) and returned ${n} items. The document declares no maximum.`,
         evidence: [huge, one],
-        suggestion: { key: 'validation', value: { request: { query: { [p.name]: { maximum: 100 } } } } },
+        suggestion: { key: 'validation', value: { mode: 'strict' }, note: `declare "maximum" on the ${p.name} parameter in the OpenAPI document` },
       });
     }
     return out;

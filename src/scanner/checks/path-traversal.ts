@@ -36,7 +36,7 @@ export const pathTraversal = defineCheck({
             const value = prefix.includes('%') ? decodeURIComponent(prefix) + file : prefix + file;
             const ex = await ctx.client.send(withParam(base, op, p, value, ctx.api));
             if (!proof.test(ex.response.body)) continue;
-            out.push({ title: `Path traversal in "${p.name}" of ${op.id}`, operation: op.id, key: p.name, detail: `"${p.name}"=${JSON.stringify(value)} returned the content of /${file}.`, evidence: [ex, normal], suggestion: { key: 'detection', value: { pathTraversal: 'block' } } });
+            out.push({ title: `Path traversal in "${p.name}" of ${op.id}`, operation: op.id, key: p.name, detail: `"${p.name}"=${JSON.stringify(value)} returned the content of /${file}.`, evidence: [ex, normal], suggestion: { key: 'detection', value: { pathTraversal: 'block' }, proposed: true, note: 'the attack-detection stage\'s config key is not in the schema yet' } });
             continue params;
           }
         }

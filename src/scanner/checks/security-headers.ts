@@ -44,7 +44,7 @@ export const securityHeaders = defineCheck({
       key: common.join(','),
       detail: `${seen.length} successful answers lack ${common.join(', ')}.`,
       evidence: seen,
-      suggestion: { key: 'responseHeaders', value: { set: { 'x-content-type-options': 'nosniff', 'cache-control': 'no-store' } } },
+      suggestion: { key: 'responseProtection', value: { headers: { nosniff: true, set: { 'cache-control': 'no-store' } } } },
     };
     return [out];
   },

@@ -55,7 +55,7 @@ export const serverError = defineCheck({
         if (!isServerError(ex.response.status)) continue;
         const again = await ctx.client.send(req);
         if (!isServerError(again.response.status)) continue;
-        out.push({ title: `${op.id} fails with HTTP ${ex.response.status} on invalid ${what}`, operation: op.id, key: what.split(' ')[0], detail: `An invalid ${what} was answered HTTP ${ex.response.status} twice, where a 4xx was due; the valid request got HTTP ${valid.response.status}.`, evidence: [ex, valid], suggestion: { key: 'validation', value: { request: true } } });
+        out.push({ title: `${op.id} fails with HTTP ${ex.response.status} on invalid ${what}`, operation: op.id, key: what.split(' ')[0], detail: `An invalid ${what} was answered HTTP ${ex.response.status} twice, where a 4xx was due; the valid request got HTTP ${valid.response.status}.`, evidence: [ex, valid], suggestion: { key: 'validation', value: { mode: 'strict' } } });
         break;
       }
     }

@@ -59,7 +59,7 @@ export const sqlInjection = defineCheck({
         const quoted = await send(`${value}'`);
         const err = sqlError(quoted.response.body);
         if (err !== undefined && sqlError((await send(`${value}'`)).response.body) === err) {
-          out.push({ title: `SQL injection in "${p.name}" of ${op.id} (error-based)`, operation: op.id, key: p.name, detail: `A single quote in "${p.name}" produced ${err} (twice); the unmodified request did not.`, evidence: [quoted, original], suggestion: { key: 'detection', value: { sqlInjection: 'block' } } });
+          out.push({ title: `SQL injection in "${p.name}" of ${op.id} (error-based)`, operation: op.id, key: p.name, detail: `A single quote in "${p.name}" produced ${err} (twice); the unmodified request did not.`, evidence: [quoted, original], suggestion: { key: 'detection', value: { sqlInjection: 'block' }, proposed: true, note: 'the attack-detection stage\'s config key is not in the schema yet' } });
           continue;
         }
         for (const fam of families(p)) {
@@ -68,7 +68,7 @@ export const sqlInjection = defineCheck({
           const [t1, t2, f1, f2] = await Promise.all([...fam.t, ...fam.f].map((x) => send(value + x)));
           if (sig(t1!) === sig(f1!) || sig(t1!) !== sig(t2!) || sig(f1!) !== sig(f2!)) continue;
           if (!is2xx(t1!.response.status) && !is2xx(f1!.response.status)) continue;
-          out.push({ title: `SQL injection in "${p.name}" of ${op.id} (boolean-based)`, operation: op.id, key: p.name, detail: `"${p.name}" with the injected conditions ${JSON.stringify(fam.t[0])} and ${JSON.stringify(fam.t[1])} (true) answers one way (HTTP ${t1!.response.status}), with ${JSON.stringify(fam.f[0])} and ${JSON.stringify(fam.f[1])} (false) another (HTTP ${f1!.response.status}): the value is evaluated as SQL.`, evidence: [t1!, f1!], suggestion: { key: 'detection', value: { sqlInjection: 'block' } } });
+          out.push({ title: `SQL injection in "${p.name}" of ${op.id} (boolean-based)`, operation: op.id, key: p.name, detail: `"${p.name}" with the injected conditions ${JSON.stringify(fam.t[0])} and ${JSON.stringify(fam.t[1])} (true) answers one way (HTTP ${t1!.response.status}), with ${JSON.stringify(fam.f[0])} and ${JSON.stringify(fam.f[1])} (false) another (HTTP ${f1!.response.status}): the value is evaluated as SQL.`, evidence: [t1!, f1!], suggestion: { key: 'detection', value: { sqlInjection: 'block' }, proposed: true, note: 'the attack-detection stage\'s config key is not in the schema yet' } });
           break;
         }
       }

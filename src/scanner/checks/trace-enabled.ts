@@ -25,7 +25,7 @@ export const traceEnabled = defineCheck({
       operation: `TRACE ${path}`,
       detail: `TRACE ${path} answered HTTP 200 and echoed the request, including a header only that request carried.`,
       evidence: [ex],
-      suggestion: { key: 'match', value: { methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] } },
+      suggestion: { key: 'match', value: { methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] }, note: 'methods a route does not list are answered 405' },
     };
     return [out];
   },

@@ -53,7 +53,7 @@ export const undeclaredProperties = defineCheck({
         key: extra.join(','),
         detail: `The HTTP ${ex.response.status} answer carries ${extra.length} propert${extra.length === 1 ? 'y' : 'ies'} its schema does not declare: ${extra.join(', ')}.`,
         evidence: [ex],
-        suggestion: { key: 'responseFilter', value: { removeUndocumented: true } },
+        suggestion: { key: 'validation', value: { responses: { stripUndeclared: true } } },
       });
     }
     return out;

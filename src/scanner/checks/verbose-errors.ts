@@ -58,7 +58,7 @@ export const verboseErrors = defineCheck({
           operation: op.id,
           detail: `Malformed input got HTTP ${ex.response.status} with ${what} in the body (twice)${op.safe ? '; the normal answer has none' : ''}.`,
           evidence: [ex],
-          suggestion: { key: 'responseFilter', value: { genericErrors: true } },
+          suggestion: { key: 'responseProtection', value: { errorBodies: 'scan' } },
         });
         break;
       }

@@ -32,7 +32,7 @@ export const versionDisclosure = defineCheck({
         key: h,
         detail: `Every answer carries "${h}: ${v}"${versioned ? ', naming the exact version to look up known vulnerabilities for' : ''}.`,
         evidence: [one],
-        suggestion: { key: 'responseHeaders', value: { remove: [h] } },
+        suggestion: { key: 'responseProtection', value: { headers: { remove: [h] } } },
       });
     }
     return out;
