@@ -8,7 +8,7 @@ const LOCK = `local cur = tonumber(redis.call('GET', KEYS[1]) or '0') local u = 
 
 /** Failure counters, lock-outs and nonces in Redis: shared by every gateway instance. */
 export function createRedisStateStore(url: string, prefix: string, client?: Redis): AuthStateStore {
-  const redis = client ?? new Redis(url, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false, connectTimeout: 2000 });
+  const redis = client ?? new Redis(url, { maxRetriesPerRequest: 1, commandTimeout: 1000, connectTimeout: 2000 });
   // Errors surface on each command (and fail closed in the stage); an 'error' listener keeps them from crashing.
   redis.on('error', () => {});
   return {
