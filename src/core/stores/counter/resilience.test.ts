@@ -34,6 +34,14 @@ describe('resilient counter store (unit)', () => {
     expect(events).toEqual(['failure', 'down']);
   });
 
+  it('fails open with a share of each limit per instance when asked', async () => {
+    const store = createResilientCounterStore({ primary: failing, onFailure: 'open', fallbackFactor: 0.5, probeAfterMs: 10_000 });
+    const wide = { ...check, limit: 10, burst: 10 };
+    const answers: boolean[] = [];
+    for (let i = 0; i < 7; i++) answers.push((await store.consume([wide])).allowed);
+    expect(answers).toEqual([true, true, true, true, true, false, false]);
+  });
+
   it('fails closed when configured', async () => {
     const store = createResilientCounterStore({ primary: failing, onFailure: 'closed' });
     expect(await store.consume([check])).toMatchObject({ allowed: false, degraded: 'closed' });

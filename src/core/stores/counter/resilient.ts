@@ -22,6 +22,11 @@ export interface ResilientCounterStoreOptions {
   readonly events?: ResilientEvents;
   /** The local store used when failing open (default: a fresh memory store). */
   readonly fallback?: CounterStore;
+  /**
+   * Failing open, each instance alone admits this fraction of every limit (e.g. 1/3 with three instances, so
+   * the cluster as a whole stays near the limit). 1: each instance admits the full limit.
+   */
+  readonly fallbackFactor?: number;
 }
 
 /**
@@ -40,7 +45,9 @@ export function createResilientCounterStore(options: ResilientCounterStoreOption
 
   function degrade(checks: readonly LimitCheck[], mode: ConsumeMode): Verdict | Promise<Verdict> {
     if (options.onFailure === 'closed') return { allowed: false, delayMs: 0, results: [], degraded: 'closed' };
-    const v = fallback.consume(checks, mode);
+    const f = options.fallbackFactor ?? 1;
+    const local = f >= 1 ? checks : checks.map((c) => ({ ...c, limit: Math.max(1, Math.floor(c.limit * f)), burst: Math.max(1, Math.floor(c.burst * f)) }));
+    const v = fallback.consume(local, mode);
     return v instanceof Promise ? v.then((r) => ({ ...r, degraded: 'open' as const })) : { ...v, degraded: 'open' };
   }
 

@@ -24,6 +24,20 @@ export function groupIp(ip: string, v4Prefix: number, v6Prefix: number): string 
   return `${out}/${v6Prefix}`;
 }
 
+/** The identity of a client for adaptive limits (IPv4 address, IPv6 /64), remembered for repeat callers. */
+export function cachedGroupIp(v4Prefix = 32, v6Prefix = 64, size = 10_000): (ip: string) => string {
+  const cache = new Map<string, string>();
+  return (ip) => {
+    let g = cache.get(ip);
+    if (g === undefined) {
+      if (cache.size >= size) cache.clear();
+      g = groupIp(ip, v4Prefix, v6Prefix);
+      cache.set(ip, g);
+    }
+    return g;
+  };
+}
+
 function maskV4(ip: string, prefix: number): string {
   const n = ip.split('.').reduce((acc, o) => acc * 256 + Number(o), 0);
   const mask = prefix === 0 ? 0 : (0xffffffff << (32 - prefix)) >>> 0;

@@ -1,12 +1,11 @@
 import { createHash } from 'node:crypto';
 import type { RequestContext } from '../../pipeline/types.js';
-import { groupIp } from './ip-group.js';
+import { cachedGroupIp } from './ip-group.js';
 import type { KeyPart } from './schema.js';
 
 export type KeyFn = (ctx: RequestContext) => string;
 
 const MAX_PART = 64;
-const IP_CACHE = 10_000;
 
 /** A value safe to place in a key: short, without the separator; long or odd values are hashed. */
 function safe(value: string): string {
@@ -19,17 +18,9 @@ function safe(value: string): string {
  * client IP: an anonymous caller is still limited, never pooled with every other anonymous caller.
  */
 export function compileKey(parts: readonly KeyPart[], routeId: string, v4Prefix: number, v6Prefix: number): KeyFn {
-  // Grouping an address parses it; clients repeat, so remember the last few thousand (cleared when full).
-  const groups = new Map<string, string>();
-  const ip = (ctx: RequestContext) => {
-    let g = groups.get(ctx.clientIp);
-    if (g === undefined) {
-      if (groups.size >= IP_CACHE) groups.clear();
-      g = 'ip=' + groupIp(ctx.clientIp, v4Prefix, v6Prefix);
-      groups.set(ctx.clientIp, g);
-    }
-    return g;
-  };
+  // Grouping an address parses it; clients repeat, so the last few thousand are remembered.
+  const group = cachedGroupIp(v4Prefix, v6Prefix);
+  const ip = (ctx: RequestContext) => 'ip=' + group(ctx.clientIp);
   const fns: KeyFn[] = parts.map((p): KeyFn => {
     if (p === 'ip') return ip;
     if (p === 'route') return () => 'r=' + routeId;

@@ -120,7 +120,7 @@ describe('rate-limit stage', () => {
   });
 
   it('reports a bad top-level section with its path', async () => {
-    const { config } = configWith(undefined, { store: { kind: 'redis', url: 'http://x', prefix: 'p', timeoutMs: 50, onFailure: 'open', probeAfterMs: 100, maxKeys: 1000 } });
+    const { config } = configWith(undefined, { store: { kind: 'redis', url: 'http://x', prefix: 'p', timeoutMs: 50, onFailure: 'open', probeAfterMs: 100, failOpenFactor: 1, maxKeys: 1000 } });
     expect(() => buildRateLimit(config, env)).toThrow(/rateLimit\.store\.url/);
   });
 

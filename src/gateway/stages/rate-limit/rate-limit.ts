@@ -7,7 +7,7 @@ import { RiskTracker, type RiskChange } from './adaptive.js';
 import { GradientLimit, PRIORITY_SHARE, type InFlight } from './concurrency.js';
 import { readGlobalConfig } from './config.js';
 import { limitHeaders, policyHeader, retryAfter } from './headers.js';
-import { groupIp } from './ip-group.js';
+import { cachedGroupIp } from './ip-group.js';
 import { checksFor, compilePolicies, type CompiledPolicy } from './policies.js';
 import type { RateLimitGlobalConfig, RouteRateLimitConfig } from './schema.js';
 import { EventLoopMonitor, shedByDelay } from './shedding.js';
@@ -78,6 +78,7 @@ export function createRateLimitStage(route: Readonly<RouteConfig>, shared: Share
   let waiting = 0;
 
   const count = (outcome: string) => metrics.decisions.inc({ route: route.id, outcome });
+  const clientOf = cachedGroupIp();
 
   function release(ctx: RequestContext): void {
     const h = held.get(ctx);
@@ -128,7 +129,7 @@ export function createRateLimitStage(route: Readonly<RouteConfig>, shared: Share
 
   function factorFor(ctx: RequestContext): number {
     if (risk === undefined) return 1;
-    const { factor, change } = risk.factor(groupIp(ctx.clientIp, 32, 64));
+    const { factor, change } = risk.factor(clientOf(ctx.clientIp));
     if (change !== undefined) explain(change);
     return global.adaptive.mode === 'enforce' ? factor : 1;
   }
@@ -194,12 +195,15 @@ export function createRateLimitStage(route: Readonly<RouteConfig>, shared: Share
     onLog(ctx: RequestContext, record: LogRecord) {
       const h = held.get(ctx);
       if (h !== undefined) {
-        if (gradient !== undefined && h.upstream !== undefined && record.upstreamMs !== undefined) gradient.sample(record.upstreamMs, h.upstream.n);
+        if (gradient !== undefined && h.upstream !== undefined && record.upstreamMs !== undefined) {
+          gradient.sample(record.upstreamMs, h.upstream.n);
+          metrics.upstreamLimit.set({ upstream: route.upstream }, Math.round(gradient.limit));
+        }
         release(ctx);
         held.delete(ctx);
       }
       if (risk !== undefined) {
-        const change = risk.observe(groupIp(record.clientIp, 32, 64), record);
+        const change = risk.observe(clientOf(record.clientIp), record);
         if (change !== undefined) explain(change);
       }
     },

@@ -90,6 +90,12 @@ export const storeSchema = Type.Object(
       description: 'open: fall back to a local per-instance limit; closed: answer 503.',
     }),
     probeAfterMs: Type.Integer({ minimum: 10, default: 1000, description: 'While the store fails, try it again this often.' }),
+    failOpenFactor: Type.Number({
+      exclusiveMinimum: 0,
+      maximum: 1,
+      default: 1,
+      description: 'Failing open, each instance alone admits this fraction of every limit (1/N with N instances keeps the cluster near the limit).',
+    }),
     maxKeys: Type.Integer({ minimum: 100, default: 100_000, description: 'Most counters kept in memory (memory store and local fallback).' }),
   },
   { additionalProperties: false, default: {} },

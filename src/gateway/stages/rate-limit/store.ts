@@ -15,16 +15,17 @@ function counter(registry: Registry, name: string, help: string, labelNames: str
   return new Counter({ name, help, labelNames, registers: [registry] });
 }
 
-function gauge(registry: Registry, name: string, help: string): Gauge {
+function gauge(registry: Registry, name: string, help: string, labelNames: string[] = []): Gauge {
   const existing = registry.getSingleMetric(name);
   if (existing instanceof Gauge) return existing;
-  return new Gauge({ name, help, registers: [registry] });
+  return new Gauge({ name, help, labelNames, registers: [registry] });
 }
 
 export interface RateLimitMetrics {
   readonly decisions: Counter;
   readonly storeFailures: Counter;
   readonly storeUp: Gauge;
+  readonly upstreamLimit: Gauge;
 }
 
 export function rateLimitMetrics(registry: Registry): RateLimitMetrics {
@@ -32,6 +33,7 @@ export function rateLimitMetrics(registry: Registry): RateLimitMetrics {
     decisions: counter(registry, 'rampart_rate_limit_decisions_total', 'Rate-limit stage decisions by route and outcome.', ['route', 'outcome']),
     storeFailures: counter(registry, 'rampart_rate_limit_store_failures_total', 'Counter-store calls that failed or timed out.', ['reason']),
     storeUp: gauge(registry, 'rampart_rate_limit_store_up', '1 while the shared counter store answers, 0 while the failure policy decides.'),
+    upstreamLimit: gauge(registry, 'rampart_upstream_concurrency_limit', 'The adaptive in-flight limit of each upstream (gradient controller).', ['upstream']),
   };
 }
 
@@ -59,6 +61,7 @@ export function openCounterStore(cfg: RateLimitGlobalConfig['store'], env: Stage
     onFailure: cfg.onFailure,
     probeAfterMs: cfg.probeAfterMs,
     fallback,
+    fallbackFactor: cfg.failOpenFactor,
     events: {
       failure: (err) => metrics.storeFailures.inc({ reason: err.reason }),
       down: (err) => {
