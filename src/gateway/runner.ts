@@ -101,9 +101,7 @@ async function run(gw: CompiledGateway, req: IncomingMessage, res: ServerRespons
     }
   }
   if (gw.config.log.accessLog) deps.logger.info(record, 'access');
-  const m = deps.metrics;
-  m.requests.inc({ route: record.route ?? '', method, status: `${Math.floor(record.status / 100)}xx`, decision: record.decision, stage: record.stage });
-  m.duration.observe({ route: record.route ?? '' }, record.durationMs / 1000);
+  deps.metrics.observeCall(record.route ?? '', method, record.status, record.decision, record.stage, record.durationMs / 1000);
 }
 
 interface RequestState {

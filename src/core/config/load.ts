@@ -85,19 +85,28 @@ export function parseConfigText(text: string, env: Readonly<Record<string, strin
     },
   });
 
-  const data: unknown = doc.toJS({ maxAliasCount: 100 }) ?? {};
-  if (!validateSchema(data)) {
-    for (const e of dedupeErrors(validateSchema.errors ?? [])) issues.push(toIssue(e, doc, lineCounter));
-    return { ok: false, issues };
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: 100 }) ?? {};
+  } catch (err) {
+    return { ok: false, issues: [...issues, { path: '', message: `YAML: ${(err as Error).message}` }] };
   }
-  if (issues.length > 0) return { ok: false, issues };
-  const semantic = checkSemantics(data);
+  const valid = validateSchema(data);
+  if (!valid) for (const e of dedupeErrors(validateSchema.errors ?? [])) issues.push(toIssue(e, doc, lineCounter));
+  // Cross-references are checked even when the shape is wrong elsewhere, so one run lists every problem;
+  // on a malformed document the checks may trip over a missing part, which the schema already reported.
+  let semantic: { path: string; message: string }[] = [];
+  try {
+    semantic = checkSemantics(data as Config);
+  } catch {
+    semantic = [];
+  }
   for (const s of semantic) {
-    const loc = locate(doc, lineCounter, s.path);
-    issues.push({ ...s, ...loc });
+    if (issues.some((i) => i.path === s.path)) continue;
+    issues.push({ ...s, ...locate(doc, lineCounter, s.path) });
   }
-  if (issues.length > 0) return { ok: false, issues };
-  return { ok: true, config: deepFreeze(data), warnings: [] };
+  if (!valid || issues.length > 0) return { ok: false, issues };
+  return { ok: true, config: deepFreeze(data as Config), warnings: [] };
 }
 
 /** ajv reports every branch of a failed anyOf; keep the most useful messages and drop exact repeats. */

@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { routeStagesSchema } from '../../gateway/stages/schemas.js';
+import { globalStagesSchema, routeStagesSchema } from '../../gateway/stages/schemas.js';
 
 /**
  * The root config schema. Types are derived from it (Static<>), ajv validates with it, and
@@ -134,6 +134,7 @@ export const configSchema = Type.Object(
     admin: adminSchema,
     upstreams: Type.Record(Type.String({ pattern: '^[A-Za-z0-9_.-]+$' }), upstreamSchema, { description: 'Named upstream services.' }),
     routes: Type.Array(routeSchema, { minItems: 1, description: 'Routes, matched by host, method and path.' }),
+    ...globalStagesSchema,
   },
   { additionalProperties: false, title: 'Rampart gateway configuration' },
 );

@@ -6,19 +6,19 @@ import { parsePathTemplate } from '../../gateway/routing/template.js';
 export function checkSemantics(config: Config): { path: string; message: string }[] {
   const issues: { path: string; message: string }[] = [];
   const ids = new Map<string, number>();
-  config.routes.forEach((route, i) => {
+  (Array.isArray(config.routes) ? config.routes : []).forEach((route, i) => {
     const at = `routes[${i}]`;
     const prev = ids.get(route.id);
     if (prev !== undefined) issues.push({ path: `${at}.id`, message: `duplicate route id "${route.id}" (also routes[${prev}])` });
     ids.set(route.id, i);
-    if (!Object.hasOwn(config.upstreams, route.upstream)) {
+    if (typeof config.upstreams === 'object' && config.upstreams !== null && !Object.hasOwn(config.upstreams, route.upstream)) {
       const known = Object.keys(config.upstreams);
       issues.push({ path: `${at}.upstream`, message: `unknown upstream "${route.upstream}"${known.length ? ` (known: ${known.join(', ')})` : ''}` });
     }
-    const parsed = parsePathTemplate(route.match.path);
+    const parsed = typeof route.match?.path === 'string' ? parsePathTemplate(route.match.path) : { ok: true as const };
     if (!parsed.ok) issues.push({ path: `${at}.match.path`, message: parsed.error });
   });
-  config.listen.trustedProxies.forEach((p, i) => {
+  (config.listen?.trustedProxies ?? []).forEach((p, i) => {
     const [addr, bits, extra] = p.split('/');
     const family = isIP(addr ?? '');
     const max = family === 6 ? 128 : 32;
@@ -26,8 +26,8 @@ export function checkSemantics(config: Config): { path: string; message: string 
       issues.push({ path: `listen.trustedProxies[${i}]`, message: `"${p}" is not an IP address or CIDR range` });
     }
   });
-  for (const [name, up] of Object.entries(config.upstreams)) {
-    up.targets.forEach((t, i) => {
+  for (const [name, up] of Object.entries(config.upstreams ?? {})) {
+    (Array.isArray(up?.targets) ? up.targets : []).forEach((t, i) => {
       const url = typeof t === 'string' ? t : t.url;
       try {
         const u = new URL(url);

@@ -22,7 +22,9 @@ export function createLogger(config: Readonly<LogConfig>, stream?: DestinationSt
     pino.destination({
       dest: config.destination === 'stdout' ? 1 : config.destination === 'stderr' ? 2 : config.destination,
       sync: false,
-      minLength: 0,
+      // Lines are batched into 4 KiB writes (one syscall per ~15 calls instead of one each); a timer and
+      // shutdown flush the rest, so a quiet gateway's last lines still land within a second.
+      minLength: 4096,
       mkdir: true,
       append: true,
     });
@@ -36,6 +38,15 @@ export function createLogger(config: Readonly<LogConfig>, stream?: DestinationSt
     },
     dest,
   );
+  const timer = setInterval(() => {
+    const d = dest as { flush?: () => void };
+    try {
+      d.flush?.();
+    } catch {
+      // not open yet
+    }
+  }, 1000);
+  timer.unref();
   return {
     logger,
     flush() {
