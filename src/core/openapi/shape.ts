@@ -131,30 +131,42 @@ export function visitShape(
   const out: ShapeVisit = { undeclared: [], flagged: [] };
   const isFlagged =
     options.flag === 'readOnly' ? (s: Shape) => s.readOnly : options.flag === 'writeOnly' ? (s: Shape) => s.writeOnly : (s: Shape) => s.writeOnly || s.sensitive;
-  const walk = (v: unknown, s: Shape, ptr: string): void => {
+  // The path is kept as tokens and joined only when something is reported: the common case reports nothing.
+  const path: string[] = [];
+  const pointer = (k: string) => (path.length === 0 ? '' : '/' + path.map(escapeToken).join('/')) + '/' + escapeToken(k);
+  const walk = (v: unknown, s: Shape): void => {
     if (Array.isArray(v)) {
-      if (s.items !== undefined) for (let i = 0; i < v.length; i++) walk(v[i], s.items, `${ptr}/${i}`);
+      const items = s.items;
+      if (items === undefined) return;
+      for (let i = 0; i < v.length; i++) {
+        path.push(String(i));
+        walk(v[i], items);
+        path.pop();
+      }
       return;
     }
-    if (!isRecord(v) || s.properties === undefined) return;
-    for (const k of Object.keys(v)) {
-      const p = `${ptr}/${escapeToken(k)}`;
-      const declared = s.properties.get(k);
+    const props = s.properties;
+    if (props === undefined || !isRecord(v)) return;
+    for (const k in v) {
+      const declared = props.get(k);
       const sub = declared ?? (typeof s.additional === 'object' ? s.additional : undefined);
-      if (sub === undefined && s.additional === false) {
-        out.undeclared.push(p);
+      if (sub === undefined) {
+        if (s.additional !== false) continue;
+        out.undeclared.push(pointer(k));
         if (options.removeUndeclared) delete v[k];
         continue;
       }
-      if (sub === undefined) continue;
       if (isFlagged(sub)) {
-        out.flagged.push(p);
+        out.flagged.push(pointer(k));
         if (options.removeFlagged) delete v[k];
         continue;
       }
-      walk(v[k], sub, p);
+      if (typeof v[k] !== 'object' || v[k] === null) continue;
+      path.push(k);
+      walk(v[k], sub);
+      path.pop();
     }
   };
-  walk(value, shape, '');
+  walk(value, shape);
   return out;
 }
