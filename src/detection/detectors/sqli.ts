@@ -32,6 +32,10 @@ const R = {
   bareOperator: rule('sqli', 'sqli.bare-operator', 2, 5, 'the value is only SQL operator syntax'),
   statement: rule('sqli', 'sqli.statement', 1, 5, 'the value is a SQL statement'),
   catalogFunction: rule('sqli', 'sqli.catalog-function', 2, 5, 'database introspection function'),
+  fromClause: rule('sqli', 'sqli.from-clause', 1, 5, 'FROM clause with a quoted or qualified table'),
+  functionOpen: rule('sqli', 'sqli.function-open', 2, 5, 'the value ends by opening a SQL function call'),
+  keyword: rule('sqli', 'sqli.system-procedure', 1, 5, 'database system procedure or package'),
+  breakoutKeyword: rule('sqli', 'sqli.breakout-keyword', 2, 5, 'closes the string and starts a SQL statement'),
 };
 
 const LOGIC = new Set(['or', 'and', 'xor', 'not', '||', '&&', 'div']);
@@ -54,6 +58,9 @@ const FILE_WORDS = new Set(['outfile', 'dumpfile', 'load_file', 'xp_cmdshell', '
 const CATALOG = new Set(['information_schema', 'sysobjects', 'syscolumns', 'sysdatabases', 'pg_catalog', 'pg_shadow', 'pg_user', 'pg_database', 'all_tables', 'user_tables', 'sqlite_master', 'sqlite_schema', 'msysobjects', 'msysaccessobjects', 'mysql', 'sys', 'dual', 'all_users', 'v$version', 'master', 'syslogins', 'sysusers', 'pg_tables', 'user_objects', 'dba_users']);
 /** Statements recognised at the very start of a value (their grammar is checked by stackedStatement). */
 const LEADING = new Set(['drop', 'create', 'alter', 'truncate', 'delete', 'insert', 'update', 'exec', 'execute', 'declare']);
+const FROM_FOLLOW = new Set(['where', 'limit', 'order', 'group', 'join', 'inner', 'left', 'right', 'union', 'having', 'as', 'into', 'procedure', 'offset', 'for', 'natural', 'cross', 'outer', 'straight_join', 'use', 'force', 'ignore']);
+const KEYWORDS = new Set(['xp_cmdshell', 'xp_regread', 'xp_regwrite', 'xp_dirtree', 'xp_fileexist', 'xp_servicecontrol', 'xp_availablemedia', 'xp_loginconfig', 'xp_makecab', 'xp_ntsec_enumdomains', 'xp_terminate_process', 'sp_executesql', 'sp_makewebtask', 'sp_oacreate', 'sp_oamethod', 'sp_password', 'sp_addlogin', 'sp_addsrvrolemember', 'sp_configure', 'utl_http', 'utl_inaddr', 'utl_file', 'utl_smtp', 'utl_tcp', 'dbms_pipe', 'dbms_java', 'dbms_xmlquery', 'dbms_lock', 'dbms_sql', 'dbms_xmlgen', 'dbms_ldap', 'httpuritype', 'openrowset', 'opendatasource', 'openquery', 'pg_read_file', 'pg_ls_dir', 'lo_import', 'lo_export', 'load_file', 'pg_sleep']);
+const SQL_FUNCS = new Set([...DANGEROUS_FUNCS, 'abs', 'cos', 'sin', 'tan', 'pi', 'pow', 'power', 'round', 'rtrim', 'ltrim', 'trim', 'ln', 'log', 'log10', 'exp', 'sqrt', 'floor', 'ceil', 'ceiling', 'format', 'day', 'month', 'year', 'date', 'time', 'compress', 'uncompress', 'local', 'password', 'replace', 'values', 'left', 'right', 'decode', 'encode', 'elt', 'field', 'lower', 'upper', 'lcase', 'ucase', 'greatest', 'least', 'sum', 'avg', 'min', 'max', 'char_length', 'character_length', 'octet_length', 'bit_length', 'crc32', 'sha', 'sha2', 'aes_encrypt', 'aes_decrypt', 'des_encrypt', 'encrypt', 'export_set', 'insert', 'quote', 'repeat', 'space', 'strcmp', 'timestamp', 'utc_time', 'curdate', 'curtime', 'datediff', 'adddate', 'subdate', 'weekday', 'dayname', 'monthname', 'hour', 'minute', 'second', 'week', 'quarter', 'from_unixtime', 'unix_timestamp', 'inet_aton', 'inet_ntoa', 'collation', 'charset', 'coercibility', 'benchmark', 'extractvalue', 'updatexml', 'mod', 'sign', 'truncate', 'radians', 'degrees', 'atan', 'asin', 'acos', 'cot', 'rand', 'soundex', 'position', 'lpad', 'rpad', 'stuff', 'patindex', 'charindex', 'datalength', 'isnull', 'nvl', 'nvl2', 'to_date', 'instr', 'substring_index', 'json_extract', 'make_set', 'exists']);
 const CATALOG_WORDS = new Set(['information_schema', 'sysobjects', 'syscolumns', 'sysdatabases', 'pg_catalog', 'pg_shadow', 'sqlite_master', 'sqlite_schema', 'msysobjects', 'msysaccessobjects', 'msysqueries', 'msysrelationships', 'tempdb', 'msdb', 'northwind', 'all_tab_columns', 'dba_users', 'user_tab_columns', 'sys_context', 'pg_namespace', 'mysql.user', 'schema_name', 'table_schema', 'column_name', 'table_name']);
 const INTROSPECTION = new Set(['database', 'db_name', 'schema', 'schema_name', 'current_user', 'user', 'system_user', 'session_user', 'version', 'current_database', 'current_schema', 'user_name', 'suser_sname', 'db_id', 'object_id', 'object_name', 'host_name', 'servername', 'connection_id', 'last_insert_id', 'row_count', 'found_rows', 'sqlite_version', 'pg_backend_pid', 'getdate', 'sysdatetime']);
 const BARE = new Set(['xor', 'rlike', 'regexp', 'div', '<=>', '||', '&&', '<>', '!=', '>>', '<<', '<=', '>=', 'is', 'null', 'not', 'sounds', 'like', 'in', '(', ')', ',', 'between', 'and', 'or', 'glob', 'collate']);
@@ -112,6 +119,10 @@ function breakout(s: string, at: number, t: SqlToken[], out: Emitter): boolean {
   }
   if (a.t === 'word' && CLAUSE.has(a.v) && clauseFollows(t, i)) {
     out.emit(R.breakoutClause, frag);
+    return true;
+  }
+  if (i === 0 && a.t === 'word' && (a.v === 'union' || LEADING.has(a.v) || a.v === 'select')) {
+    out.emit(R.breakoutKeyword, frag);
     return true;
   }
   if (a.t === ';' && t[i + 1]?.t === 'word' && STATEMENT.has(t[i + 1]?.v ?? '')) {
@@ -221,6 +232,18 @@ function anywhere(s: string, t: SqlToken[], out: Emitter): void {
     const v = a.v;
     if (next?.t === '(' && INTROSPECTION.has(v) && (t[i + 2] === undefined || t[i + 2]?.t === ')')) out.emit(R.catalogFunction, excerpt(s, a.start));
     if (v === 'procedure' && next?.v === 'analyse') out.emit(R.dangerousFunction, excerpt(s, a.start));
+    if (v === 'from' && fromClause(t, i + 1)) out.emit(R.fromClause, excerpt(s, a.start));
+    if (v === 'as' && (t[i - 1]?.t === ')' || t[i - 1]?.t === 'num') && (t[i + 1]?.t === 'word' || t[i + 1]?.t === 'str' || t[i + 1]?.t === 'ident') && t[i + 2]?.v === 'from') {
+      out.emit(R.fromClause, excerpt(s, a.start));
+    }
+    if (next?.t === '(' && SQL_FUNCS.has(v) && t[i + 2] === undefined) out.emit(R.functionOpen, excerpt(s, a.start));
+    if (KEYWORDS.has(v)) out.emit(R.keyword, excerpt(s, a.start));
+  }
+  for (let i = 0; i < t.length; i++) {
+    const a = t[i];
+    if (a === undefined) break;
+    const v = a.v;
+    const next = t[i + 1];
     if (isLogic(a) && v !== 'not') {
       const n = operand(t, i + 1);
       const cmp = t[i + 1 + n];
@@ -235,6 +258,7 @@ function anywhere(s: string, t: SqlToken[], out: Emitter): void {
         if (dangling) out.emit(R.booleanExpression, excerpt(s, a.start));
       }
     }
+    if (a.t !== 'word') continue;
     if (next?.t === '(') {
       if (TIME_FUNCS.has(v) && timeArgs(t, i + 2)) out.emit(R.timeFunction, excerpt(s, a.start));
       else if (FILE_WORDS.has(v)) out.emit(R.dangerousFunction, excerpt(s, a.start));
@@ -262,8 +286,29 @@ function anywhere(s: string, t: SqlToken[], out: Emitter): void {
     }
   }
   if (funcs >= 2 && ops >= 2) out.emit(R.functionChain, excerpt(s, 0));
-  const firstComment = t.findIndex((x) => x.t === 'comment' && x.v === '/*');
-  if (firstComment > 0 && t[firstComment - 1]?.t === 'word' && t[firstComment + 1]?.t === 'word') out.emit(R.commentObfuscation, excerpt(s, t[firstComment]?.start ?? 0));
+  const c = s.indexOf('/*');
+  if (c > 0 && isWordChar(s.charCodeAt(c - 1))) {
+    const e = s.indexOf('*/', c + 2);
+    if (e !== -1 && isWordChar(s.charCodeAt(e + 2))) out.emit(R.commentObfuscation, excerpt(s, c));
+  }
+}
+
+function isWordChar(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 64 || c === 40;
+}
+
+/** FROM followed by a quoted or qualified table name and a clause: a FROM clause, not prose. */
+function fromClause(t: SqlToken[], i: number): boolean {
+  const a = t[i];
+  if (a === undefined) return false;
+  let j = i;
+  if (a.t === 'ident' || (a.t === 'word' && t[i + 1]?.t === '.')) {
+    j++;
+    while (t[j]?.t === '.' && (t[j + 1]?.t === 'word' || t[j + 1]?.t === 'ident')) j += 2;
+    const b = t[j];
+    return b === undefined ? a.t === 'ident' : b.t === ';' || b.t === 'comment' || (b.t === 'word' && FROM_FOLLOW.has(b.v));
+  }
+  return false;
 }
 
 function execTarget(b: SqlToken | undefined): boolean {

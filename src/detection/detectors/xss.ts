@@ -17,10 +17,11 @@ const R = {
   attributeBreakout: rule('xss', 'xss.attribute-breakout', 1, 5, 'closes an attribute value and adds an event handler'),
   markupElement: rule('xss', 'xss.markup-element', 2, 3, 'element that can carry active content'),
   jsSink: rule('xss', 'xss.js-sink', 1, 3, 'JavaScript sink or dialog call'),
+  jsFuck: rule('xss', 'xss.jsfuck', 1, 5, 'JavaScript written with []()!+ only (JSFuck)'),
   templateExpression: rule('xss', 'xss.template-expression', 2, 3, 'client-side template expression'),
 };
 
-const ACTIVE = new Set(['iframe', 'frame', 'frameset', 'object', 'embed', 'applet', 'base', 'isindex', 'xss', 'script', 'svg', 'math', 'vmlframe', 'import', 'xml', 'bgsound', 'layer', 'ilayer']);
+const ACTIVE = new Set(['link', 'iframe', 'frame', 'frameset', 'object', 'embed', 'applet', 'base', 'isindex', 'xss', 'script', 'svg', 'math', 'vmlframe', 'import', 'xml', 'bgsound', 'layer', 'ilayer']);
 const MARKUP = new Set(['img', 'image', 'meta', 'link', 'style', 'form', 'input', 'button', 'body', 'html', 'template', 'video', 'audio', 'source', 'marquee', 'details', 'select', 'textarea', 'keygen', 'table', 'td', 'div', 'a', 'animate', 'set', 'foreignobject', 'title', 'noscript', 'iframe', 'base', 'object', 'embed', 'portal', 'x', 'var', 'span', 'p', 'b', 'i', 'u', 'svg', 'math', 'xmp', 'plaintext', 'listing', 'applet']);
 const URL_ATTRS = new Set(['href', 'src', 'action', 'formaction', 'data', 'xlink:href', 'background', 'poster', 'lowsrc', 'dynsrc', 'code', 'codebase', 'srcdoc', 'values', 'from', 'to', 'by', 'content', 'ping', 'icon', 'manifest', 'archive', 'longdesc', 'usemap', 'profile', 'cite', 'classid']);
 const SCRIPT_SCHEMES = new Set(['javascript', 'vbscript', 'livescript', 'mocha', 'jscript']);
@@ -30,8 +31,34 @@ const SINK = re('(?:\\b(?:alert|prompt|confirm|eval|settimeout|setinterval|execs
 const CSS_EXPR = re('expression\\s{0,16}\\(|url\\s{0,16}\\(\\s{0,16}["\']?\\s{0,16}(?:javascript|vbscript):|-moz-binding|behavior\\s{0,16}:', 'i');
 const TEMPLATE = re('\\{\\{[^}]{0,200}(?:constructor|\\$on|\\$eval|alert|\\$emit|\\[\\s{0,4}["\']|=>|\\(\\s{0,4}\\))', 'i');
 
-/** DOM event names after "on" that plain words rarely collide with. */
-const isEventName = (name: string) => name.length >= 4;
+/** DOM event handler names (HTML Living Standard §8.1.8.2 plus common vendor ones). */
+const EVENTS = new Set(
+  ('abort afterprint animationend animationiteration animationstart auxclick beforecopy beforecut beforeinput beforepaste beforeprint beforeunload blur ' +
+    'cancel canplay canplaythrough change click close contextmenu copy cuechange cut dblclick drag dragend dragenter dragleave dragover dragstart drop ' +
+    'durationchange emptied ended error focus focusin focusout formdata fullscreenchange hashchange input invalid keydown keypress keyup load loadeddata ' +
+    'loadedmetadata loadend loadstart message mousedown mouseenter mouseleave mousemove mouseout mouseover mouseup mousewheel offline online pagehide ' +
+    'pageshow paste pause play playing pointerdown pointerenter pointerleave pointermove pointerout pointerover pointerup popstate progress ratechange ' +
+    'readystatechange repeat reset resize scroll scrollend search seeked seeking select selectionchange selectstart show stalled storage submit suspend ' +
+    'timeupdate toggle touchend touchmove touchstart transitioncancel transitionend transitionrun transitionstart unload volumechange waiting wheel ' +
+    'begin end activate afterupdate beforeactivate beforeupdate bounce datasetchanged dataavailable errorupdate filterchange finish help losecapture ' +
+    'move moveend movestart propertychange rowenter rowexit rowsdelete rowsinserted start stop webkitanimationend webkittransitionend').split(' '),
+);
+const isEventName = (m: string) => {
+  const at = m.toLowerCase().indexOf('on');
+  let end = at + 2;
+  while (end < m.length && (m.charCodeAt(end) | 0x20) >= 97 && (m.charCodeAt(end) | 0x20) <= 122) end++;
+  return EVENTS.has(m.slice(at + 2, end).toLowerCase());
+};
+/** JSFuck-style code: only []()!+ characters. */
+const isJsFuck = (s: string) => {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i];
+    if (c === '[' || c === ']' || c === '(' || c === ')' || c === '!' || c === '+') n++;
+    else if (c !== ' ') return false;
+  }
+  return n >= 5 && s.includes('[]');
+};
 
 export const xssDetector: ValueDetector = {
   name: 'xss',
@@ -50,13 +77,15 @@ export const xssDetector: ValueDetector = {
     if ((view.mask & M.EQ) !== 0) {
       const b = BREAKOUT.exec(s);
       if (b !== null && isEventOrUrl(s, b.index)) out.emit(R.attributeBreakout, excerpt(s, b.index));
-      else if ((view.mask & (M.QUOTE | M.DQUOTE | M.LT | M.SLASH)) !== 0) {
+      else {
         const e = EVENT.exec(s);
-        if (e !== null && isEventName(e[0])) out.emit(R.markupElement, excerpt(s, e.index));
+        if (e !== null && isEventName(e[0])) out.emit((view.mask & (M.QUOTE | M.DQUOTE | M.LT | M.SLASH)) !== 0 || e.index === 0 || s.slice(0, e.index).trim() === '' ? R.attributeBreakout : R.markupElement, excerpt(s, e.index));
       }
     }
+    if ((view.mask & M.BRACKET) !== 0 && isJsFuck(s)) out.emit(R.jsFuck, excerpt(s, 0, 40));
     if ((view.mask & (M.PAREN | M.BACKTICK | M.DOT)) !== 0) {
-      const k = SINK.exec(s);
+      // JavaScript comments are whitespace: document/**/.cookie is document.cookie.
+      const k = SINK.exec(s.includes('/*') ? stripComments(s) : s);
       if (k !== null && item.kind !== 'key') out.emit(R.jsSink, excerpt(s, k.index));
     }
     if ((view.mask & M.PAREN) !== 0 || (view.mask & M.COLON) !== 0) {
@@ -69,6 +98,19 @@ export const xssDetector: ValueDetector = {
     }
   },
 };
+
+function stripComments(s: string): string {
+  let out = '';
+  let i = 0;
+  while (i < s.length) {
+    const a = s.indexOf('/*', i);
+    if (a === -1) break;
+    const b = s.indexOf('*/', a + 2);
+    out += s.slice(i, a);
+    i = b === -1 ? s.length : b + 2;
+  }
+  return out + s.slice(i);
+}
 
 function isEventOrUrl(s: string, at: number): boolean {
   return at >= 0 && at < s.length;

@@ -52,8 +52,9 @@ export function sqlTokens(s: string, from = 0, maxTokens = 256): SqlToken[] {
         out.push({ t: 'comment', v: '/*!', start });
         continue;
       }
+      // A closed block comment is whitespace to the grammar; an unclosed one ends the statement.
       const end = s.indexOf('*/', i + 2);
-      out.push({ t: 'comment', v: '/*', start });
+      if (end === -1) out.push({ t: 'comment', v: '/*', start });
       i = end === -1 ? n : end + 2;
       continue;
     }
