@@ -122,6 +122,8 @@ export const validationModule: StageModule = {
   name: 'validation',
   async build(config, env: StageEnv) {
     const documents = new Map<string, Promise<LoadedOpenApi>>();
+    // Routes that share a document and a policy (the demo's four routes) share one compiled set of validators.
+    const compiled = new Map<string, CompiledDocument>();
     const stages = new Map<RouteConfig, Stage>();
     for (const route of config.routes) {
       const cfg = route.validation;
@@ -130,9 +132,13 @@ export const validationModule: StageModule = {
       let loading = documents.get(file);
       if (loading === undefined) documents.set(file, (loading = loadOpenApi(file)));
       const loaded = await loading;
-      const warnings = new Set<string>();
-      const doc = compileDocument(loaded, cfg, (m) => warnings.add(m));
-      for (const w of warnings) env.logger.warn({ route: route.id, openapi: file }, `validation: ${w}`);
+      const key = JSON.stringify([file, cfg.unknownProperties, cfg.responses]);
+      let doc = compiled.get(key);
+      if (doc === undefined) {
+        const warnings = new Set<string>();
+        compiled.set(key, (doc = compileDocument(loaded, cfg, (m) => warnings.add(m))));
+        for (const w of warnings) env.logger.warn({ route: route.id, openapi: file }, `validation: ${w}`);
+      }
       const basePath = (cfg.basePath ?? route.stripPrefix ?? serverBasePath(loaded)).replace(/\/+$/, '');
       stages.set(route, createValidationStage(doc, cfg, basePath));
     }
