@@ -118,3 +118,11 @@ describe('published JSON Schema', () => {
     expect(published).toBe(publishedSchema());
   });
 });
+
+describe('README config reference', () => {
+  it('README.md lists every config key as the schema has it (run `npm run docs` when this fails)', async () => {
+    const { configReference } = await import('./reference.js');
+    const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
+    expect(readme).toContain(`<!-- config-reference:start -->\n${configReference()}<!-- config-reference:end -->`);
+  });
+});

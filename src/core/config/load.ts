@@ -95,7 +95,7 @@ export function parseConfigText(text: string, env: Readonly<Record<string, strin
   if (!valid) for (const e of dedupeErrors(validateSchema.errors ?? [])) issues.push(toIssue(e, doc, lineCounter));
   // Cross-references are checked even when the shape is wrong elsewhere, so one run lists every problem;
   // on a malformed document the checks may trip over a missing part, which the schema already reported.
-  let semantic: { path: string; message: string }[] = [];
+  let semantic: { path: string; message: string }[];
   try {
     semantic = checkSemantics(data as Config);
   } catch {

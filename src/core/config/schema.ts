@@ -42,14 +42,14 @@ export const pathsSchema = Type.Object(
 
 export const logSchema = Type.Object(
   {
-    level: Type.Union([Type.Literal('trace'), Type.Literal('debug'), Type.Literal('info'), Type.Literal('warn'), Type.Literal('error'), Type.Literal('silent')], { default: 'info' }),
+    level: Type.Union([Type.Literal('trace'), Type.Literal('debug'), Type.Literal('info'), Type.Literal('warn'), Type.Literal('error'), Type.Literal('silent')], { default: 'info', description: 'Lowest level written (access lines are info).' }),
     destination: Type.String({ default: 'stdout', description: '"stdout", "stderr" or a file path (appended to).' }),
     accessLog: Type.Boolean({ default: true, description: 'Write one line per call.' }),
     redactHeaders: Type.Array(Type.String(), { default: [], description: 'Header names to redact in addition to Authorization, Cookie, Set-Cookie, Proxy-Authorization and X-API-Key.' }),
     redactFields: Type.Array(Type.String(), { default: [], description: 'Log field paths to redact (pino redact paths).' }),
     maxValueLength: Type.Integer({ minimum: 16, default: 1024, description: 'Longer logged values are truncated.' }),
   },
-  { additionalProperties: false, default: {} },
+  { additionalProperties: false, default: {}, description: 'Logging: one JSON line per call (access log) and operational events, through pino.' },
 );
 
 const targetSchema = Type.Union([
@@ -63,7 +63,7 @@ const targetSchema = Type.Union([
 export const upstreamSchema = Type.Object(
   {
     targets: Type.Array(targetSchema, { minItems: 1, description: 'One or more base URLs of the same service.' }),
-    balance: Type.Union([Type.Literal('round-robin'), Type.Literal('least-busy')], { default: 'round-robin' }),
+    balance: Type.Union([Type.Literal('round-robin'), Type.Literal('least-busy')], { default: 'round-robin', description: 'How a target is chosen: weighted round robin, or the fewest in-flight requests per weight.' }),
     connections: Type.Integer({ minimum: 1, maximum: 4096, default: 128, description: 'Most connections per target.' }),
     connectTimeoutMs: Duration('Connect timeout (504)', 2_000, 1),
     responseTimeoutMs: Duration('Time to the response headers (504)', 30_000, 1),
@@ -75,19 +75,19 @@ export const upstreamSchema = Type.Object(
         failures: Type.Integer({ minimum: 1, default: 3, description: 'Consecutive failures before a target is ejected.' }),
         ejectMs: Duration('How long an ejected target rests', 30_000, 100),
       },
-      { additionalProperties: false, default: {} },
+      { additionalProperties: false, default: {}, description: 'Eject a target after consecutive connection failures, timeouts or 502/503/504 answers.' },
     ),
     activeHealth: Type.Optional(
       Type.Object(
         {
-          path: Type.String({ pattern: '^/', default: '/health' }),
+          path: Type.String({ pattern: '^/', default: '/health', description: 'Path probed with GET on each target.' }),
           intervalMs: Duration('Probe interval', 5_000, 100),
           timeoutMs: Duration('Probe timeout', 1_000, 10),
-          healthyThreshold: Type.Integer({ minimum: 1, default: 2 }),
-          unhealthyThreshold: Type.Integer({ minimum: 1, default: 2 }),
-          expectStatus: Type.Array(Type.Integer({ minimum: 100, maximum: 599 }), { default: [200, 204] }),
+          healthyThreshold: Type.Integer({ minimum: 1, default: 2, description: 'Consecutive good probes to take a target back.' }),
+          unhealthyThreshold: Type.Integer({ minimum: 1, default: 2, description: 'Consecutive bad probes to take a target out.' }),
+          expectStatus: Type.Array(Type.Integer({ minimum: 100, maximum: 599 }), { default: [200, 204], description: 'Statuses that count as healthy.' }),
         },
-        { additionalProperties: false },
+        { additionalProperties: false, description: 'Probe each target periodically; unhealthy targets get no traffic.' },
       ),
     ),
   },
@@ -102,10 +102,10 @@ export const routeSchema = Type.Object(
     match: Type.Object(
       {
         path: Type.String({ pattern: '^/', description: 'Path template: /users/{id}; a trailing /** matches any rest.' }),
-        methods: Type.Optional(Type.Array(Type.Union(HTTP_METHODS.map((m) => Type.Literal(m))), { minItems: 1, uniqueItems: true })),
+        methods: Type.Optional(Type.Array(Type.Union(HTTP_METHODS.map((m) => Type.Literal(m))), { minItems: 1, uniqueItems: true, description: 'Methods this route takes (GET implies HEAD); any when absent.' })),
         hosts: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { minItems: 1, description: 'Host names; "*.example.com" matches one label.' })),
       },
-      { additionalProperties: false },
+      { additionalProperties: false, description: 'What requests this route takes.' },
     ),
     upstream: Type.String({ minLength: 1, description: 'Name of an entry of `upstreams`.' }),
     stripPrefix: Type.Optional(Type.String({ pattern: '^/', description: 'Removed from the path before proxying.' })),
@@ -117,9 +117,9 @@ export const routeSchema = Type.Object(
 
 export const adminSchema = Type.Object(
   {
-    enabled: Type.Boolean({ default: true }),
-    host: Type.String({ default: '127.0.0.1' }),
-    port: Type.Integer({ minimum: 0, maximum: 65535, default: 9090 }),
+    enabled: Type.Boolean({ default: true, description: 'Start the admin listener.' }),
+    host: Type.String({ default: '127.0.0.1', description: 'Address of the admin listener (keep it private).' }),
+    port: Type.Integer({ minimum: 0, maximum: 65535, default: 9090, description: 'Port of the admin listener.' }),
   },
   { additionalProperties: false, default: {}, description: 'The admin listener: /metrics (Prometheus), /healthz, /readyz.' },
 );

@@ -67,6 +67,5 @@ export function createLogger(config: Readonly<LogConfig>, stream?: DestinationSt
 export function logSafe(value: string, max: number): string {
   let v = value;
   if (v.length > max) v = `${v.slice(0, max)}…[${value.length - max} more]`;
-  // eslint-disable-next-line no-control-regex
   return /[\x00-\x1f\x7f]/.test(v) ? v.replace(/[\x00-\x1f\x7f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`) : v;
 }

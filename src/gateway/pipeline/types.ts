@@ -25,7 +25,6 @@ export type StageName = (typeof STAGE_ORDER)[number];
  *
  * The runner merges the `facts` of every `continue` decision; stages see them read-only.
  */
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type
 export interface Facts {
   /** The matched route and its path parameters (set by routing). */
   route?: RouteMatch;

@@ -188,7 +188,7 @@ export class Upstream {
     const hc = this.config.activeHealth;
     if (hc === undefined || this.healthTimer !== undefined) return;
     const probe = async (t: Target) => {
-      let ok = false;
+      let ok: boolean;
       try {
         const res = await t.pool.request({ method: 'GET', path: t.basePath + hc.path, headersTimeout: hc.timeoutMs, bodyTimeout: hc.timeoutMs });
         ok = hc.expectStatus.includes(res.statusCode);
