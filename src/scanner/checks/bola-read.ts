@@ -6,7 +6,7 @@ import { is2xx, sameBody, validRequest } from './util.js';
 /**
  * API1: user B reads an object that belongs to user A. Confirmed by content, not status: B's answer carries A's
  * object (the marker the scanner wrote into it, or exactly what A sees), and anonymous callers do not get it
- * (so the object is not simply public).
+ * when the document does not declare the operation protected (so the object is not simply public).
  */
 export const bolaRead = defineCheck({
   id: 'bola-read',
@@ -35,11 +35,12 @@ export const bolaRead = defineCheck({
       const carries = obj.marker !== undefined ? asB.response.body.includes(obj.marker) : sameBody(asA, asB);
       if (!carries) continue;
       const anon = await ctx.client.send(await validRequest(ctx, op, undefined, { pathValues }));
-      if (is2xx(anon.response.status) && sameBody(anon, asA)) continue; // public object: not an authorization flaw
+      // Served to anyone and not declared protected: a public object, not an authorization flaw.
+      if (!op.requiresAuth && is2xx(anon.response.status) && sameBody(anon, asA)) continue;
       out.push({
         title: `User ${b} can read ${a}'s object via ${op.id}`,
         operation: op.id,
-        detail: `${b} requested ${op.path} with ${param}=${obj.id}, an object owned by ${a}, and received it (HTTP ${asB.response.status}); ${a}'s own read returned the same object, while an anonymous request got HTTP ${anon.response.status}.`,
+        detail: `${b} requested ${op.path} with ${param}=${obj.id}, an object owned by ${a}, and received it (HTTP ${asB.response.status}); ${a}'s own read returned the same object${is2xx(anon.response.status) ? ` (anonymous callers get it too: see auth-missing)` : `, while an anonymous request got HTTP ${anon.response.status}`}.`,
         evidence: [asB, asA, anon],
         suggestion: { key: 'authorization', value: { owner: { param, principal: 'subject' } } },
       });

@@ -56,7 +56,10 @@ export const dataExposure = defineCheck({
     for (const op of ops) {
       const ex: Exchange = await ctx.client.send(await validRequest(ctx, op, caller(ctx)));
       if (!is2xx(ex.response.status)) continue;
-      const hits = findSecrets(parseJson(ex.response.body));
+      const body = parseJson(ex.response.body);
+      // An API description's examples are documentation, not data.
+      if (isObject(body) && (typeof body.openapi === 'string' || typeof body.swagger === 'string')) continue;
+      const hits = findSecrets(body);
       if (hits.length === 0) continue;
       const fields = [...new Set(hits.map((h) => h.path.replace(/\/\d+(?=\/|$)/g, '/*')))];
       out.push({

@@ -3,12 +3,21 @@ import type { Parameter } from '../model/operations.js';
 import { typeOf } from '../model/sample.js';
 import type { Exchange, FindingDraft } from '../types.js';
 import { caller, injectableParams, is2xx, normalise, paramValue, validRequest, withParam } from './util.js';
-import { LEAK_PATTERNS } from './verbose-errors.js';
 
-const SQL_ERRORS = LEAK_PATTERNS.filter(([, what]) => /SQL|database/i.test(what));
+/**
+ * Errors that an unbalanced quote causes in SQL text, and only that: type errors (a string bound to an integer
+ * column) are not injection and are left to the robustness checks.
+ */
+const SYNTAX_ERRORS: ReadonlyArray<readonly [RegExp, string]> = [
+  [/unrecognized token: "'|near "[^"]*": syntax error|incomplete input|unterminated quoted string/i, 'an SQLite syntax error'],
+  [/You have an error in your SQL syntax|check the manual that corresponds to your (MySQL|MariaDB)/i, 'a MySQL syntax error'],
+  [/unterminated quoted (string|identifier) at or near|syntax error at or near|syntax error at end of input/i, 'a PostgreSQL syntax error'],
+  [/Unclosed quotation mark after the character string|Incorrect syntax near/i, 'an SQL Server syntax error'],
+  [/ORA-01756|ORA-00933|quoted string not properly terminated/i, 'an Oracle syntax error'],
+];
 
 function sqlError(body: string): string | undefined {
-  return SQL_ERRORS.find(([re]) => re.test(body))?.[1];
+  return SYNTAX_ERRORS.find(([re]) => re.test(body))?.[1];
 }
 
 /**
@@ -31,8 +40,8 @@ function families(p: Parameter): Array<{ readonly t: readonly [string, string]; 
 const sig = (ex: Exchange) => `${ex.response.status}\n${normalise(ex.response.body)}`;
 
 /**
- * SQL injection (API8), two ways, both confirmed. Error-based: a quote produces a database error the normal answer
- * does not have, twice. Boolean-based: two true and two false injected conditions in the same syntax; the answers
+ * SQL injection (API8), two ways, both confirmed. Error-based: one quote produces an SQL syntax error that two
+ * quotes (and the normal value) do not, twice. Boolean-based: two true and two false injected conditions in the same syntax; the answers
  * follow the truth of the condition and nothing else.
  * Time-based probes are not sent (see docs/status/scanner.md).
  */
@@ -58,8 +67,10 @@ export const sqlInjection = defineCheck({
         const send = (v: string) => ctx.client.send(withParam(base, op, p, v, ctx.api));
         const quoted = await send(`${value}'`);
         const err = sqlError(quoted.response.body);
-        if (err !== undefined && sqlError((await send(`${value}'`)).response.body) === err) {
-          out.push({ title: `SQL injection in "${p.name}" of ${op.id} (error-based)`, operation: op.id, key: p.name, detail: `A single quote in "${p.name}" produced ${err} (twice); the unmodified request did not.`, evidence: [quoted, original], suggestion: { key: 'detection', value: { sqlInjection: 'block' }, proposed: true, note: 'the attack-detection stage\'s config key is not in the schema yet' } });
+        // Twin: two quotes (an escaped quote inside a string literal) must parse, or the quote is not the cause.
+        const balanced = err !== undefined ? await send(`${value}''`) : undefined;
+        if (err !== undefined && balanced !== undefined && sqlError(balanced.response.body) === undefined && sqlError((await send(`${value}'`)).response.body) === err) {
+          out.push({ title: `SQL injection in "${p.name}" of ${op.id} (error-based)`, operation: op.id, key: p.name, detail: `A single quote in "${p.name}" produced ${err} (twice); two quotes and the unmodified request did not.`, evidence: [quoted, balanced], suggestion: { key: 'detection', value: { sqlInjection: 'block' }, proposed: true, note: 'the attack-detection stage\'s config key is not in the schema yet' } });
           continue;
         }
         for (const fam of families(p)) {

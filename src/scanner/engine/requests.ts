@@ -33,12 +33,25 @@ export function bodyFor(op: Operation, marker?: string): unknown {
   const out: Record<string, unknown> = { ...(v as Record<string, unknown>) };
   const props = propertiesOf(schema);
   for (const [k, s] of Object.entries(props)) {
-    if (s.readOnly === true || typeOf(s) !== 'string' || s.format !== undefined || s.enum !== undefined || s.pattern !== undefined) continue;
+    if (s.readOnly === true || typeOf(s) !== 'string' || s.enum !== undefined || s.const !== undefined) continue;
     if (/pass|secret|token/i.test(k)) continue;
-    const max = typeof s.maxLength === 'number' ? s.maxLength : 64;
-    out[k] = marker.slice(0, Math.max(1, max));
+    // Unique values also keep unique constraints (usernames, emails) from refusing a second create.
+    const candidate = s.format === 'email' ? `${marker}@example.com` : s.format === undefined ? marker : undefined;
+    if (candidate === undefined || !fits(s, candidate)) continue;
+    out[k] = candidate;
   }
   return out;
+}
+
+function fits(s: Readonly<Record<string, unknown>>, v: string): boolean {
+  if (typeof s.maxLength === 'number' && v.length > s.maxLength) return false;
+  if (typeof s.minLength === 'number' && v.length < s.minLength) return false;
+  if (typeof s.pattern !== 'string') return true;
+  try {
+    return new RegExp(s.pattern, 'u').test(v);
+  } catch {
+    return false;
+  }
 }
 
 export interface RequestOverrides {

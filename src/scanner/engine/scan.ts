@@ -42,9 +42,21 @@ const NOT_COVERED: Partial<Record<OwaspCategory, string>> = {
 async function loadSpec(spec: ScanOptions['spec']): Promise<LoadedOpenApi> {
   if (typeof spec !== 'string') return loadOpenApiObject(spec, 'inline document');
   if (/^https?:\/\//i.test(spec)) {
-    const res = await fetch(spec, { signal: AbortSignal.timeout(10_000) });
-    if (!res.ok) throw new ScanSetupError(`cannot fetch ${spec}: HTTP ${res.status}`);
-    return loadOpenApiObject(parseYaml(await res.text()), spec);
+    let text: string;
+    try {
+      const res = await fetch(spec, { signal: AbortSignal.timeout(10_000) });
+      if (!res.ok) throw new ScanSetupError(`cannot fetch ${spec}: HTTP ${res.status}`);
+      text = await res.text();
+    } catch (err) {
+      throw err instanceof ScanSetupError ? err : new ScanSetupError(`cannot fetch ${spec}: ${(err as Error).message}`);
+    }
+    let raw: unknown;
+    try {
+      raw = parseYaml(text);
+    } catch (err) {
+      throw new ScanSetupError(`${spec}: not YAML or JSON (${(err as Error).message})`);
+    }
+    return loadOpenApiObject(raw, spec);
   }
   return loadOpenApi(spec);
 }
