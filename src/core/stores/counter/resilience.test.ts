@@ -42,6 +42,22 @@ describe('resilient counter store (unit)', () => {
     expect(answers).toEqual([true, true, true, true, true, false, false]);
   });
 
+  it('stays synchronous over a synchronous primary, and fails open when it throws', () => {
+    let broken = false;
+    const sync: CounterStore = {
+      kind: 'sqlite',
+      consume: () => {
+        if (broken) throw new CounterStoreError('locked', 'unavailable');
+        return { allowed: true, delayMs: 0, results: [] };
+      },
+      close: async () => {},
+    };
+    const store = createResilientCounterStore({ primary: sync, onFailure: 'open', probeAfterMs: 10_000 });
+    expect(store.consume([check])).toEqual({ allowed: true, delayMs: 0, results: [] });
+    broken = true;
+    expect(store.consume([check])).toMatchObject({ allowed: true, degraded: 'open' });
+  });
+
   it('fails closed when configured', async () => {
     const store = createResilientCounterStore({ primary: failing, onFailure: 'closed' });
     expect(await store.consume([check])).toMatchObject({ allowed: false, degraded: 'closed' });

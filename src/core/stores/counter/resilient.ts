@@ -62,20 +62,37 @@ export function createResilientCounterStore(options: ResilientCounterStoreOption
     return degrade(checks, mode);
   }
 
-  async function viaPrimary(checks: readonly LimitCheck[], mode: ConsumeMode, probe: boolean): Promise<Verdict> {
+  function recovered(): void {
+    if (downSince === 0) return;
+    ev.up?.(now() - downSince);
+    downSince = 0;
+  }
+
+  /** Synchronous when the primary is (SQLite): no promise on the hot path unless the store needs one. */
+  function viaPrimary(checks: readonly LimitCheck[], mode: ConsumeMode, probe: boolean): Verdict | Promise<Verdict> {
+    let r: Verdict | Promise<Verdict>;
     try {
-      const v = await options.primary.consume(checks, mode);
-      if (downSince !== 0) {
-        const t = now();
-        ev.up?.(t - downSince);
-        downSince = 0;
-      }
-      return v;
+      r = options.primary.consume(checks, mode);
     } catch (err) {
-      return failed(err, checks, mode);
-    } finally {
       if (probe) probing = false;
+      return failed(err, checks, mode);
     }
+    if (!(r instanceof Promise)) {
+      if (probe) probing = false;
+      recovered();
+      return r;
+    }
+    return r.then(
+      (v) => {
+        if (probe) probing = false;
+        recovered();
+        return v;
+      },
+      (err: unknown) => {
+        if (probe) probing = false;
+        return failed(err, checks, mode);
+      },
+    );
   }
 
   return {

@@ -55,7 +55,7 @@ export interface Verdict {
 export type ConsumeMode = 'consume' | 'peek' | 'force';
 
 export interface CounterStore {
-  readonly kind: 'memory' | 'redis' | 'resilient';
+  readonly kind: 'memory' | 'sqlite' | 'redis' | 'resilient';
   /** Synchronous for the memory store (no promise on the hot path); a promise for remote stores. */
   consume(checks: readonly LimitCheck[], mode?: ConsumeMode): Verdict | Promise<Verdict>;
   close(): Promise<void>;

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Decision, Principal } from '../../pipeline/types.js';
 import { buildRateLimit } from './rate-limit.js';
@@ -120,8 +123,27 @@ describe('rate-limit stage', () => {
   });
 
   it('reports a bad top-level section with its path', async () => {
-    const { config } = configWith(undefined, { store: { kind: 'redis', url: 'http://x', prefix: 'p', timeoutMs: 50, onFailure: 'open', probeAfterMs: 100, failOpenFactor: 1, maxKeys: 1000 } });
+    const { config } = configWith(undefined, { store: { kind: 'redis', url: 'http://x' } });
     expect(() => buildRateLimit(config, env)).toThrow(/rateLimit\.store\.url/);
+  });
+
+  it('keeps a daily quota across a restart with the sqlite store', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rampart-rl-'));
+    try {
+      const route = { policies: [{ name: 'daily', algorithm: 'fixed-window' as const, limit: 3, per: '1d', key: ['ip' as const], ipv4Prefix: 32, ipv6Prefix: 64, cost: 1, adaptive: true }] };
+      const global = { store: { kind: 'sqlite', path: join(dir, 'counters.db') } };
+      const before = await stageFor(env, route, global);
+      expect((await decide(before, request())).kind).toBe('continue');
+      expect((await decide(before, request())).kind).toBe('continue');
+      await env.dispose(); // the gateway stops: the database is closed
+      const restarted = testEnv();
+      const after = await stageFor(restarted, route, global);
+      expect((await decide(after, request())).kind).toBe('continue');
+      expect(rejected(await decide(after, request())).code).toBe('too-many-requests');
+      await restarted.dispose();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('gives no stage to a route that neither limits nor learns', async () => {

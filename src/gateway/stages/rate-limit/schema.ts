@@ -81,8 +81,12 @@ const upstreamLimitSchema = Type.Object(
 
 export const storeSchema = Type.Object(
   {
-    kind: Type.Union([Type.Literal('memory'), Type.Literal('redis')], { default: 'memory', description: 'memory: one instance; redis: shared, exact across instances.' }),
-    url: Type.String({ pattern: '^rediss?://', default: 'redis://127.0.0.1:6379' }),
+    kind: Type.Union([Type.Literal('memory'), Type.Literal('sqlite'), Type.Literal('redis')], {
+      default: 'memory',
+      description: 'memory: one instance, lost on restart; sqlite: survives restarts, shared by processes on one host; redis: shared, exact across hosts.',
+    }),
+    url: Type.String({ pattern: '^rediss?://', default: 'redis://127.0.0.1:6379', description: 'Redis URL (kind redis).' }),
+    path: Type.String({ minLength: 1, default: 'rampart-counters.db', description: 'Database file (kind sqlite), relative to the config file.' }),
     prefix: Type.String({ default: 'rampart:rl:', maxLength: 128 }),
     timeoutMs: Type.Integer({ minimum: 1, maximum: 10_000, default: 50, description: 'A decision that takes longer is a store failure.' }),
     onFailure: Type.Union([Type.Literal('open'), Type.Literal('closed')], {

@@ -1,10 +1,13 @@
+import { resolve } from 'node:path';
 import { Counter, Gauge, type Registry } from 'prom-client';
 import {
   createMemoryCounterStore,
   createRedisClient,
   createRedisCounterStore,
   createResilientCounterStore,
+  createSqliteCounterStore,
   type CounterStore,
+  type ResilientEvents,
 } from '../../../core/stores/counter/index.js';
 import type { StageEnv } from '../../pipeline/module.js';
 import type { RateLimitGlobalConfig } from './schema.js';
@@ -38,15 +41,34 @@ export function rateLimitMetrics(registry: Registry): RateLimitMetrics {
 }
 
 /**
- * The counter store for this config. The memory store and the Redis client are env resources: a reload
- * keeps the counters and the connection. Redis sits behind the failure policy (open: a local per-instance
- * limit; closed: 503), which logs once when Redis goes away and once when it is back.
+ * The counter store for this config. The memory store, the SQLite database and the Redis client are env
+ * resources: a reload keeps the counters and the connection. SQLite and Redis sit behind the failure policy
+ * (open: a local per-instance limit; closed: 503), which logs once when the store goes and once when it is back.
  */
 export function openCounterStore(cfg: RateLimitGlobalConfig['store'], env: StageEnv, metrics: RateLimitMetrics): CounterStore {
   if (cfg.kind === 'memory') {
     return env.resource(`rate-limit:memory-store:${cfg.maxKeys}`, () => createMemoryCounterStore({ now: env.now, maxKeys: cfg.maxKeys }));
   }
-  const log = env.logger.child({ stage: 'rate-limit', store: 'redis' });
+  const log = env.logger.child({ stage: 'rate-limit', store: cfg.kind });
+  const fallback = env.resource(`rate-limit:fallback-store:${cfg.maxKeys}`, () => createMemoryCounterStore({ now: env.now, maxKeys: cfg.maxKeys }));
+  const events: ResilientEvents = {
+    failure: (err) => metrics.storeFailures.inc({ reason: err.reason }),
+    down: (err) => {
+      metrics.storeUp.set(0);
+      log.warn({ err: err.message, reason: err.reason, onFailure: cfg.onFailure }, `rate-limit store unavailable: failing ${cfg.onFailure}`);
+    },
+    up: (downForMs) => {
+      metrics.storeUp.set(1);
+      log.info({ downForMs }, 'rate-limit store recovered');
+    },
+  };
+  const policy = { onFailure: cfg.onFailure, probeAfterMs: cfg.probeAfterMs, fallback, fallbackFactor: cfg.failOpenFactor, events };
+  metrics.storeUp.set(1);
+  if (cfg.kind === 'sqlite') {
+    const path = resolve(env.baseDir, cfg.path);
+    const primary = env.resource(`rate-limit:sqlite:${path}`, () => createSqliteCounterStore({ path, now: env.now }), (s) => s.close());
+    return createResilientCounterStore({ primary, ...policy });
+  }
   const client = env.resource(
     `rate-limit:redis:${cfg.url}:${cfg.timeoutMs}`,
     () => createRedisClient(cfg.url, cfg.timeoutMs, (err) => log.debug({ err: err.message }, 'redis connection error')),
@@ -54,24 +76,5 @@ export function openCounterStore(cfg: RateLimitGlobalConfig['store'], env: Stage
       await c.quit().catch(() => c.disconnect());
     },
   );
-  const fallback = env.resource(`rate-limit:fallback-store:${cfg.maxKeys}`, () => createMemoryCounterStore({ now: env.now, maxKeys: cfg.maxKeys }));
-  metrics.storeUp.set(1);
-  return createResilientCounterStore({
-    primary: createRedisCounterStore({ client, prefix: cfg.prefix, timeoutMs: cfg.timeoutMs }),
-    onFailure: cfg.onFailure,
-    probeAfterMs: cfg.probeAfterMs,
-    fallback,
-    fallbackFactor: cfg.failOpenFactor,
-    events: {
-      failure: (err) => metrics.storeFailures.inc({ reason: err.reason }),
-      down: (err) => {
-        metrics.storeUp.set(0);
-        log.warn({ err: err.message, reason: err.reason, onFailure: cfg.onFailure }, `rate-limit store unavailable: failing ${cfg.onFailure}`);
-      },
-      up: (downForMs) => {
-        metrics.storeUp.set(1);
-        log.info({ downForMs }, 'rate-limit store recovered');
-      },
-    },
-  });
+  return createResilientCounterStore({ primary: createRedisCounterStore({ client, prefix: cfg.prefix, timeoutMs: cfg.timeoutMs }), ...policy });
 }

@@ -7,7 +7,7 @@ import type { Config, RouteConfig } from '../../../../core/config/schema.js';
 import type { StageEnv } from '../../../pipeline/module.js';
 import type { Decision, Facts, GatewayResponse, LogRecord, RequestContext, Stage } from '../../../pipeline/types.js';
 import { buildRateLimit } from '../rate-limit.js';
-import type { RateLimitGlobalConfig, RouteRateLimitConfig } from '../schema.js';
+import type { RouteRateLimitConfig } from '../schema.js';
 
 /** Test doubles for the stage: an env with a movable clock and captured logs, and request contexts. */
 export interface TestEnv extends StageEnv {
@@ -87,8 +87,8 @@ export function response(): GatewayResponse {
   return { status: 200, headers: {}, body: undefined, fromGateway: false };
 }
 
-/** A config with one route using `rateLimit`, plus an optional top-level section. */
-export function configWith(route: Partial<RouteRateLimitConfig> | undefined, global?: Partial<RateLimitGlobalConfig>, id = 'r1'): { config: Config; route: RouteConfig } {
+/** A config with one route using `rateLimit`, plus an optional top-level section (validated, with defaults, by the stage). */
+export function configWith(route: Partial<RouteRateLimitConfig> | undefined, global?: Readonly<Record<string, unknown>>, id = 'r1'): { config: Config; route: RouteConfig } {
   const r: RouteConfig = {
     id,
     match: { path: '/**' },
@@ -112,7 +112,7 @@ export function configWith(route: Partial<RouteRateLimitConfig> | undefined, glo
 }
 
 /** Build the stage for a route the way the runner does. */
-export async function stageFor(env: TestEnv, route: Partial<RouteRateLimitConfig> | undefined, global?: Partial<RateLimitGlobalConfig>): Promise<Stage> {
+export async function stageFor(env: TestEnv, route: Partial<RouteRateLimitConfig> | undefined, global?: Readonly<Record<string, unknown>>): Promise<Stage> {
   const { config, route: r } = configWith(route, global);
   const build = await buildRateLimit(config, env);
   const stage = build.forRoute(r);
