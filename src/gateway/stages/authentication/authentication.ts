@@ -100,10 +100,10 @@ function verify(ctx: RequestContext, c: Presented, r: RouteAuth, s: AuthServices
 
 function conclude(ctx: RequestContext, a: Attempt, method: AuthMethod, keys: readonly string[], credKey: string | undefined, r: RouteAuth, s: AuthServices, dropHeaders: readonly string[]): MaybePromise<Decision> {
   if (a.kind === 'ok') {
-    const principal = s.directory.enrich(a.principal);
+    const { principal, upstreamHeaders } = s.resolve(a.principal);
     ctx.annotate('principal', principal.subject);
     ctx.annotate('authMethod', principal.method);
-    const decision = proceed({ principal, upstreamHeaders: s.identity.forPrincipal(principal), dropHeaders });
+    const decision = proceed({ principal, upstreamHeaders, dropHeaders });
     return andThen(s.guard.succeeded(credKey), () => decision);
   }
   if (a.kind === 'unavailable') return reject(problem('service-unavailable', 'authentication is temporarily unavailable', { reason: a.reason, headers: { 'retry-after': '5' } }));

@@ -3,6 +3,7 @@ import type { Config } from '../../../core/config/schema.js';
 import { openKeyStore } from '../../../core/stores/keys/open.js';
 import type { KeyStore } from '../../../core/stores/keys/key-store.js';
 import type { StageEnv } from '../../pipeline/module.js';
+import type { Principal } from '../../pipeline/types.js';
 import { ApiKeyVerifier } from './api-key.js';
 import { BasicVerifier } from './basic.js';
 import { createBruteForceGuard, type BruteForceGuard } from './brute-force.js';
@@ -27,9 +28,16 @@ export interface AuthServices {
   readonly introspectors: ReadonlyMap<string, Introspector>;
   readonly hmac: HmacVerifier;
   readonly basic: BasicVerifier;
+  /** The enriched principal and its identity headers, memoised per verified principal object (cache hits). */
+  resolve(p: Principal): Resolved;
   /** Created on first use: only routes with api-key open the key store. */
   apiKeys(): ApiKeyVerifier;
   close(): Promise<void>;
+}
+
+export interface Resolved {
+  readonly principal: Principal;
+  readonly upstreamHeaders: Readonly<Record<string, string>>;
 }
 
 export async function buildAuthServices(config: Readonly<Config>, env: StageEnv): Promise<AuthServices> {
@@ -52,11 +60,23 @@ export async function buildAuthServices(config: Readonly<Config>, env: StageEnv)
 
   const keyStore = keyStoreHandle(auth, env);
   let apiKeys: ApiKeyVerifier | undefined;
+  const identity = new IdentityHeaders(auth.identityHeaders);
+  const directory = new Directory(auth);
+  const memo = new WeakMap<Principal, Resolved>();
   return {
     auth,
     now,
-    identity: new IdentityHeaders(auth.identityHeaders),
-    directory: new Directory(auth),
+    identity,
+    directory,
+    resolve(p) {
+      let r = memo.get(p);
+      if (r === undefined) {
+        const principal = directory.enrich(p);
+        r = { principal, upstreamHeaders: Object.freeze(identity.forPrincipal(principal)) };
+        memo.set(p, r);
+      }
+      return r;
+    },
     guard: createBruteForceGuard(state, auth.bruteForce),
     jwt,
     introspectors: new Map(auth.introspection.map((c) => [c.name, new Introspector(c, now)])),
