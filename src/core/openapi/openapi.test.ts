@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { createSchemaCompiler, KNOWN_FORMATS } from './compile.js';
-import { loadOpenApi } from './load.js';
+import { loadOpenApi, loadOpenApiObject } from './load.js';
 import { createPathMatcher } from './match.js';
 import { listOperations, serverBasePath } from './operations.js';
 import { toJsonSchema } from './schema.js';
@@ -23,10 +23,44 @@ describe('OpenAPI operations, schemas and shapes', async () => {
   };
 
   it('lists operations with merged parameters and style defaults', () => {
-    expect(ops.map((o) => `${o.method} ${o.path}`).sort()).toEqual(['GET /tree', 'GET /users', 'GET /users/me', 'GET /users/{id}', 'POST /users']);
+    expect(ops.map((o) => `${o.method} ${o.path}`).sort()).toEqual([
+      'GET /search', 'GET /tree', 'GET /users', 'GET /users/me', 'GET /users/{id}', 'POST /avatars', 'POST /sessions', 'POST /users',
+    ]);
     expect(op('GET', '/users/{id}').parameters[0]).toMatchObject({ name: 'id', in: 'path', required: true, style: 'simple', explode: false });
     expect(op('GET', '/users').parameters[1]).toMatchObject({ name: 'tags', style: 'form', explode: true });
     expect(serverBasePath(loaded)).toBe('/v1');
+  });
+
+  it('maps Swagger 2.0 body, formData and collectionFormat onto the same shape', async () => {
+    const v2 = await loadOpenApiObject(
+      {
+        swagger: '2.0',
+        info: { title: 't', version: '1' },
+        basePath: '/api/',
+        consumes: ['application/json'],
+        paths: {
+          '/pets': {
+            post: { parameters: [{ name: 'pet', in: 'body', required: true, schema: { type: 'object', properties: { name: { type: 'string', 'x-nullable': true } } } }], responses: { '200': { description: 'ok', schema: { type: 'object' } } } },
+            get: { parameters: [{ name: 'tags', in: 'query', type: 'array', items: { type: 'string' }, collectionFormat: 'pipes' }], responses: { '200': { description: 'ok' } } },
+          },
+          '/upload': { post: { consumes: ['multipart/form-data'], parameters: [{ name: 'file', in: 'formData', type: 'file', required: true }], responses: { '200': { description: 'ok' } } } },
+        },
+      },
+      'inline',
+    );
+    const v2ops = listOperations(v2);
+    expect(serverBasePath(v2)).toBe('/api');
+    const post = v2ops.find((o) => o.method === 'POST' && o.path === '/pets');
+    expect(post?.requestBody).toMatchObject({ required: true, content: { 'application/json': { schema: { type: 'object' } } } });
+    expect(v2ops.find((o) => o.method === 'GET')?.parameters[0]).toMatchObject({ name: 'tags', style: 'pipeDelimited', explode: false, schema: { type: 'array' } });
+    expect(v2ops.find((o) => o.path === '/upload')?.requestBody?.content['multipart/form-data']?.schema).toEqual({
+      type: 'object',
+      properties: { file: { type: 'string', format: 'binary' } },
+      required: ['file'],
+    });
+    const schema = post?.requestBody?.content['application/json']?.schema ?? {};
+    const validate = createSchemaCompiler().compile(toJsonSchema(schema, { version: '2.0', direction: 'request', document: v2.document, knownFormats: KNOWN_FORMATS }).schema);
+    expect(validate({ name: null })).toBe(true);
   });
 
   it('matches concrete paths before templated ones', () => {

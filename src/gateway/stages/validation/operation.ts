@@ -92,8 +92,9 @@ export function compileOperations(
     const deepObjectPrefixes: string[] = [];
     for (const p of query) {
       knownQuery.add(p.spec.name);
-      if (p.kind === 'object' && p.spec.style === 'deepObject') deepObjectPrefixes.push(`${p.spec.name}[`);
-      if (p.kind === 'object' && p.spec.style === 'form' && p.spec.explode) for (const k of p.propertyTypes.keys()) knownQuery.add(k);
+      if (p.kind !== 'object' || p.spec.contentType !== undefined) continue;
+      if (p.spec.style === 'deepObject') deepObjectPrefixes.push(`${p.spec.name}[`);
+      if (p.spec.style === 'form' && p.spec.explode) for (const k of p.propertyTypes.keys()) knownQuery.add(k);
     }
     let body: CompiledOperation['body'];
     if (spec.requestBody !== undefined) {

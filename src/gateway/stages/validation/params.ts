@@ -119,6 +119,7 @@ function splitItems(p: CompiledParameter, raw: string, delimiter: string, decode
 /** Query (and form-style cookie) values: name -> all occurrences, already decoded. */
 export function fromQuery(p: CompiledParameter, query: ReadonlyMap<string, readonly string[]>, limits: JsonLimits): Deserialised {
   const { name, style, explode } = p.spec;
+  if (p.spec.contentType !== undefined) return fromContent(p, query.get(name), limits);
   if (p.kind === 'object' && (style === 'deepObject' || (style === 'form' && explode))) {
     const obj: Record<string, unknown> = {};
     let present = false;
@@ -137,13 +138,17 @@ export function fromQuery(p: CompiledParameter, query: ReadonlyMap<string, reado
   // Anything else is one occurrence: a second one is parameter pollution (HPP, CWE-235).
   if (values.length > 1) return fail(p, 'parameter given more than once', 'repeated');
   const raw = values[0] ?? '';
-  if (p.spec.contentType !== undefined) {
-    const r = parseJsonBounded(raw, limits);
-    return r.ok ? { ok: true, value: r.value, present: true } : fail(p, `not valid JSON: ${r.issue.message}`, r.issue.rule);
-  }
   if (p.kind === 'array') return splitItems(p, raw, DELIMITER[style] ?? ',', false);
   if (p.kind === 'object') return toObject(p, raw.split(','));
   return { ok: true, value: coerce(raw, p.types), present: true };
+}
+
+/** A parameter serialised as a media type (`content: {application/json: ...}`): one occurrence, bounded JSON. */
+function fromContent(p: CompiledParameter, values: readonly string[] | undefined, limits: JsonLimits): Deserialised {
+  if (values === undefined) return { ok: true, value: undefined, present: false };
+  if (values.length > 1) return fail(p, 'parameter given more than once', 'repeated');
+  const r = parseJsonBounded(values[0] ?? '', limits);
+  return r.ok ? { ok: true, value: r.value, present: true } : fail(p, `not valid JSON: ${r.issue.message}`, r.issue.rule);
 }
 
 function toObject(p: CompiledParameter, parts: readonly string[]): Deserialised {

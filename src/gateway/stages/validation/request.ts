@@ -205,8 +205,11 @@ function fieldsToObject(fields: ReadonlyMap<string, readonly string[]>, media: C
   for (const [name, values] of fields) {
     const types = media.propertyTypes.get(name) ?? [];
     if (types.includes('array')) value[name] = values.map((v) => coerce(v, []));
-    else if (values.length > 1) errors.push({ in: 'body', pointer: '/' + name.replace(/~/g, '~0').replace(/\//g, '~1'), message: 'field given more than once', keyword: 'repeated' });
-    else value[name] = coerce(values[0] ?? '', types);
+    else {
+      // A repeat is an error of its own; the first value is still checked so that `required` stays quiet.
+      if (values.length > 1) errors.push({ in: 'body', pointer: '/' + name.replace(/~/g, '~0').replace(/\//g, '~1'), message: 'field given more than once', keyword: 'repeated' });
+      value[name] = coerce(values[0] ?? '', types);
+    }
   }
   return value;
 }
