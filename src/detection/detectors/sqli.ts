@@ -121,7 +121,8 @@ function breakout(s: string, at: number, t: SqlToken[], out: Emitter): boolean {
     out.emit(R.breakoutClause, frag);
     return true;
   }
-  if (i === 0 && a.t === 'word' && (a.v === 'union' || LEADING.has(a.v) || a.v === 'select')) {
+  // A quoted phrase that closes again ('union jack') is prose; an attack leaves the statement open.
+  if (i === 0 && a.t === 'word' && (a.v === 'union' || LEADING.has(a.v) || a.v === 'select') && s.indexOf(s[at - 1] ?? "'", at) === -1) {
     out.emit(R.breakoutKeyword, frag);
     return true;
   }
@@ -382,7 +383,7 @@ function stackedStatement(t: SqlToken[], i: number): boolean {
 /** SELECT select-list [FROM table]: strong when the list or the table is clearly SQL. */
 function select(s: string, t: SqlToken[], i: number, out: Emitter): void {
   const prev = t[i - 1];
-  const inSub = prev !== undefined && (prev.t === '(' || prev.t === ';' || prev.t === 'op');
+  const inSub = prev !== undefined && (prev.t === '(' || prev.t === ';' || (prev.t === 'op' && prev.v !== '=' && prev.v !== '+' && prev.v !== '&'));
   let j = i + 1;
   if (t[j]?.v === 'distinct' || t[j]?.v === 'all' || t[j]?.v === 'top') j++;
   let strong = false;
@@ -393,8 +394,10 @@ function select(s: string, t: SqlToken[], i: number, out: Emitter): void {
     const a = t[j];
     if (a === undefined) break;
     if (a.t === 'word' && a.v === 'from') break;
-    if (a.t === 'op' && a.v === '*') strong = true;
-    else if (a.t === 'var' || a.t === '(' || a.t === 'num' || a.t === 'str') strong = strong || a.t !== 'str' || t[j + 1]?.t === ',';
+    const first = j === i + 1 || t[j - 1]?.t === ',';
+    if (a.t === 'op' && a.v === '*' && first) strong = true;
+    else if (a.t === 'var' || (a.t === '(' && t[j - 1]?.t === 'word')) strong = true;
+    else if ((a.t === 'num' || a.t === 'str') && first && (t[j + 1] === undefined || t[j + 1]?.t === ',' || t[j + 1]?.v === 'from')) strong = true;
     else if (a.t === ',') items++;
     else if (a.t === 'word') words++;
     else if (a.t === 'comment' || a.t === ';') break;

@@ -1,5 +1,6 @@
 import { authenticationRouteEntry, authGlobalEntry } from './authentication/schema.js';
 import { authorizationRouteEntry } from './authorization/schema.js';
+import { detectionRouteEntry } from './detection/schema.js';
 import { rateLimitGlobalEntry, rateLimitRouteEntry } from './rate-limit/schema.js';
 import { responseProtectionRouteEntry } from './response-protection/schema.js';
 import { validationRouteEntry } from './validation/schema.js';
@@ -13,6 +14,7 @@ export const routeStagesSchema = {
   authentication: authenticationRouteEntry,
   authorization: authorizationRouteEntry,
   rateLimit: rateLimitRouteEntry,
+  detection: detectionRouteEntry,
 };
 
 /** Optional top-level sections owned by the stages; the root config schema spreads this object into its own. */
