@@ -3,9 +3,11 @@
  * information; OWASP API8:2023 security misconfiguration). Each pattern is linear: no nested quantifiers,
  * bounded repetition, anchored on literal text.
  */
+// A line break, raw or JSON-escaped ("stack": "Error: x\n    at f (...)").
+const NL = String.raw`(?:\n|\\n)`;
 const STACK_TRACE: readonly RegExp[] = [
-  /\n\s{1,16}at [\w$.<>[\] ]{1,200} \([^()\n]{1,500}:\d{1,7}:\d{1,7}\)/, // Node / V8
-  /\n\s{1,16}at [\w$.<>]{1,300}\([\w$.-]{1,200}\.(?:java|kt|scala):\d{1,7}\)/, // JVM
+  new RegExp(NL + String.raw`[ \t]{1,16}at [\w$.<>[\] ]{1,200} \([^()\n]{1,500}:\d{1,7}:\d{1,7}\)`), // Node / V8
+  new RegExp(NL + String.raw`(?:[ \t]|\\t){1,16}at [\w$.<>]{1,300}\([\w$.-]{1,200}\.(?:java|kt|scala):\d{1,7}\)`), // JVM
   /Traceback \(most recent call last\):/, // Python
   /File "[^"\n]{1,500}", line \d{1,7}/, // Python frames
   /\.rb:\d{1,7}:in [`']/, // Ruby
