@@ -204,7 +204,10 @@ async function proxy(gw: CompiledGateway, route: CompiledRoute, ctx: Context, fr
   else if (framing.hasBody) {
     // pipeline() (unlike pipe) destroys the limiter when the client's body breaks off, so the upstream
     // request fails instead of waiting for a body that will never come.
-    body = framing.contentLength >= 0 ? req : pipeline(req, limitStream(route.maxBodyBytes), () => undefined);
+    if (framing.contentLength >= 0) {
+      body = req;
+      record.bytesIn = framing.contentLength;
+    } else body = pipeline(req, limitStream(route.maxBodyBytes, (n) => (record.bytesIn = n)), () => undefined);
   }
   // A client that goes away cancels its upstream request.
   const abort = new AbortController();

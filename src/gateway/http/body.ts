@@ -43,11 +43,12 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer | 
 }
 
 /** A pass-through that fails once more than `limit` bytes went through (bodies of unknown length). */
-export function limitStream(limit: number): Transform {
+export function limitStream(limit: number, onSize?: (bytes: number) => void): Transform {
   let size = 0;
   return new Transform({
     transform(chunk: Buffer, _enc, cb: TransformCallback) {
       size += chunk.length;
+      onSize?.(size);
       if (size > limit) cb(new BodyLimitError(`request body larger than ${limit} bytes`));
       else cb(null, chunk);
     },

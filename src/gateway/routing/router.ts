@@ -43,6 +43,8 @@ interface TrieNode<T> {
   rest: Leaf<T>[];
 }
 
+const NOT_FOUND = Object.freeze({ kind: 'not-found' as const });
+
 const newNode = <T>(): TrieNode<T> => ({ statics: new Map(), param: undefined, leaves: [], rest: [] });
 
 /**
@@ -92,11 +94,11 @@ export function createRouter<T>(routes: readonly RouteDefinition<T>[], options: 
       const segs = path === '/' ? [] : path.slice(1).split('/');
       if (segs.length > 0 && segs[segs.length - 1] === '') segs.pop();
       const values: string[] = [];
-      const allow = new Set<string>();
+      const allow = new Set<string>(); // small and short-lived; filled only on a method mismatch
       const found = walk(root, segs, 0, values, method, host, allow);
       if (found !== undefined) return { kind: 'match', match: found };
       if (allow.size > 0) return { kind: 'method-not-allowed', allow: [...allow].sort() };
-      return { kind: 'not-found' };
+      return NOT_FOUND;
     },
   };
 
