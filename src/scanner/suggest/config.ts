@@ -30,7 +30,7 @@ export function mergeSection(a: unknown, b: unknown): unknown {
 }
 
 function routeId(method: string, path: string): string {
-  return `${method}-${path}`.toLowerCase().replace(/[{}]/g, '').replace(/[^a-z0-9_.-]+/g, '-').replace(/-+$/, '');
+  return `${method}-${path}`.toLowerCase().replace(/[{}]/g, '').replace(/[^a-z0-9_.]+/g, '-').replace(/^-+|-+$/g, '');
 }
 
 function comment(f: Finding): string {
@@ -79,16 +79,20 @@ export function suggestConfig(r: ScanResult, opts: { upstream?: string; openapi?
     `# Findings: ${r.findings.length}; routes: ${routes.size}.`,
     'routes:',
   ];
+  let written = 0;
   for (const route of routes.values()) {
     const { match: extraMatch, ...sections } = route.sections;
     const methods = [...route.methods].sort();
     const match = mergeSection(methods.length > 0 ? { path: route.path, methods } : { path: route.path }, extraMatch ?? {});
-    const yaml = stringify([{ id: route.id, match, upstream, ...sections }], { lineWidth: 0 }).trimEnd();
     out.push(...route.comments.flatMap((c) => c.split('\n')).map((l) => `  ${l}`));
     if (route.proposed.length > 0) out.push('  # proposed (not in the gateway schema yet):', ...route.proposed.map((l) => `  ${l}`));
+    // A route with nothing to enforce would only shadow others: its comments stand alone.
+    if (Object.keys(route.sections).length === 0) continue;
+    written++;
+    const yaml = stringify([{ id: route.id, match, upstream, ...sections }], { lineWidth: 0 }).trimEnd();
     out.push(...yaml.split('\n').map((l) => `  ${l}`));
   }
-  if (routes.size === 0) out.push('  []');
+  if (written === 0) out.push('  []');
   if (unblockable.length > 0) out.push('', '# Findings the gateway cannot block (fix them in the API):', ...unblockable);
   return `${out.join('\n')}\n`;
 }
