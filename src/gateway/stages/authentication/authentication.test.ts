@@ -130,6 +130,23 @@ describe('identity headers', () => {
   });
 });
 
+describe('credentials to the upstream', () => {
+  it('never forwards an unverified Authorization header; hides the verified one on request; keeps earlier drops', async () => {
+    const k = generateApiKey();
+    const s = openSqliteKeyStore(dbFile);
+    await s.create({ prefix: k.prefix, consumer: 'dan', hash: k.hash, createdAt: Date.now() });
+    await s.close();
+    const forged = 'Bearer eyJhbGciOiJub25lIn0.eyJzdWIiOiJhZG1pbiIsInJvbGUiOiJhZG1pbiJ9.';
+    const stage = await stageFor({ methods: ['api-key'] });
+    const d = await run(stage, fakeContext({ headers: { 'x-api-key': k.key, authorization: forged }, facts: { dropHeaders: ['x-earlier'] } }));
+    expect(d.kind === 'continue' && d.facts?.dropHeaders).toEqual(['x-earlier', 'x-rampart-subject', 'x-rampart-consumer', 'x-rampart-scopes', 'authorization']);
+    const anon = await stageFor({ methods: ['api-key'], anonymous: true });
+    expect(await run(anon, fakeContext({ headers: { authorization: forged } }))).toMatchObject({ kind: 'continue', facts: { dropHeaders: expect.arrayContaining(['authorization']) } });
+    const hide = await stageFor({ methods: ['api-key'] }, { hideCredentials: true });
+    expect(await run(hide, fakeContext({ headers: { 'x-api-key': k.key } }))).toMatchObject({ kind: 'continue', facts: { dropHeaders: expect.arrayContaining(['x-api-key']) } });
+  });
+});
+
 describe('Basic', () => {
   it('verifies scrypt hashes and refuses wrong passwords and unknown users alike', async () => {
     const stage = await stageFor({ methods: ['basic'] }, { basic: { users: [{ username: 'dora', hash: await hashPassword('s3cret', 1024), consumer: 'dora-app' }] } });

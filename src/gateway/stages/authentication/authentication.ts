@@ -8,7 +8,7 @@ import { duplicatedHeader, extractCredential, type ExtractSettings, type Present
 import { credentialKey, ipKey } from './brute-force.js';
 import { andThen, isPromise, type MaybePromise } from './maybe.js';
 import { buildAuthServices, type AuthServices } from './services.js';
-import type { AuthMethod, RouteAuthenticationConfig } from './schema.js';
+import type { RouteAuthenticationConfig } from './schema.js';
 
 export const ANONYMOUS: Principal = Object.freeze({ subject: 'anonymous', groups: [], scopes: [], roles: [], method: 'anonymous' });
 
@@ -38,7 +38,7 @@ export function createAuthenticationStage(route: Readonly<RouteConfig>, s: AuthS
   const a = route.authentication;
   if (a === undefined) {
     if (s.identity.names.length === 0) return undefined;
-    return { name: 'authentication', onRequest: (ctx) => proceed({ dropHeaders: s.identity.spoofed(ctx.headers) }) };
+    return { name: 'authentication', onRequest: (ctx) => proceed({ dropHeaders: drops(ctx, s.identity.spoofed(ctx.headers)) }) };
   }
   const apiKeyHeader = (a.apiKeyHeader ?? s.auth.apiKeyHeader).toLowerCase();
   const challenge: ChallengeSettings = { realm: s.auth.realm, apiKeyHeader, hmacHeaders: s.auth.hmac.requiredHeaders };
@@ -58,12 +58,13 @@ export function createAuthenticationStage(route: Readonly<RouteConfig>, s: AuthS
 }
 
 function authenticate(ctx: RequestContext, r: RouteAuth, s: AuthServices): MaybePromise<Decision> {
-  const dropHeaders = s.identity.spoofed(ctx.headers);
+  const spoofed = s.identity.spoofed(ctx.headers);
   const dup = duplicatedHeader(ctx.raw?.rawHeaders, r.credentialHeaders);
   if (dup !== undefined) return reject(problem('duplicate-header', `the ${dup} header may appear only once`, { reason: `duplicate ${dup} header` }));
   const found = extractCredential(ctx, r.extract);
   if (found.kind === 'none') {
-    if (r.config.anonymous) return proceed({ principal: ANONYMOUS, dropHeaders });
+    // An Authorization header the route does not accept is not checked, so it must not reach the upstream either.
+    if (r.config.anonymous) return proceed({ principal: ANONYMOUS, dropHeaders: drops(ctx, spoofed, ctx.headers.authorization === undefined ? undefined : 'authorization') });
     return reject(unauthorized(r.challengeAll, 'credentials required', 'no credentials'));
   }
   if (found.kind === 'malformed') {
@@ -75,7 +76,7 @@ function authenticate(ctx: RequestContext, r: RouteAuth, s: AuthServices): Maybe
   const now = s.now();
   const result = andThen(s.guard.retryAfterMs(keys, now), (wait) => {
     if (wait > 0) return reject(tooManyFailures(wait));
-    return andThen(verify(ctx, cred, r, s), (attempt) => conclude(ctx, attempt, cred.method, keys, credKey, r, s, dropHeaders));
+    return andThen(verify(ctx, cred, r, s), (attempt) => conclude(ctx, attempt, cred, keys, credKey, r, s, spoofed));
   });
   // A failing shared store (Redis down) fails closed with 503, never a 500.
   return isPromise(result) ? result.catch((err: unknown) => reject(problem('service-unavailable', 'authentication is temporarily unavailable', { reason: `auth state: ${String(err)}` }))) : result;
@@ -98,17 +99,36 @@ function verify(ctx: RequestContext, c: Presented, r: RouteAuth, s: AuthServices
   }
 }
 
-function conclude(ctx: RequestContext, a: Attempt, method: AuthMethod, keys: readonly string[], credKey: string | undefined, r: RouteAuth, s: AuthServices, dropHeaders: readonly string[]): MaybePromise<Decision> {
+function conclude(ctx: RequestContext, a: Attempt, cred: Presented, keys: readonly string[], credKey: string | undefined, r: RouteAuth, s: AuthServices, spoofed: readonly string[]): MaybePromise<Decision> {
+  const method = cred.method;
   if (a.kind === 'ok') {
     const { principal, upstreamHeaders } = s.resolve(a.principal);
     ctx.annotate('principal', principal.subject);
     ctx.annotate('authMethod', principal.method);
-    const decision = proceed({ principal, upstreamHeaders, dropHeaders });
+    const fromAuthorization = method !== 'api-key';
+    // Unverified credentials never reach the upstream (a naive upstream might believe an unchecked token);
+    // the verified one only when hideCredentials is off.
+    const hidden = s.auth.hideCredentials ? (fromAuthorization ? 'authorization' : r.extract.apiKeyHeader) : undefined;
+    const unverified = !fromAuthorization && ctx.headers.authorization !== undefined ? 'authorization' : undefined;
+    const dropHeaders = drops(ctx, spoofed, hidden, unverified);
+    const earlier = ctx.facts.upstreamHeaders;
+    const decision = proceed({ principal, upstreamHeaders: earlier === undefined ? upstreamHeaders : { ...earlier, ...upstreamHeaders }, dropHeaders });
     return andThen(s.guard.succeeded(credKey), () => decision);
   }
   if (a.kind === 'unavailable') return reject(problem('service-unavailable', 'authentication is temporarily unavailable', { reason: a.reason, headers: { 'retry-after': '5' } }));
   const p = unauthorized(errorChallenge(method, r.challenge, 'invalid_token', a.detail), a.detail, `${method}: ${a.reason}`);
   return a.countsAsFailure ? andThen(s.guard.failed(keys, s.now()), () => reject(p)) : reject(p);
+}
+
+/**
+ * Headers to drop: ours plus those earlier stages asked for (the runner assigns facts; it does not merge them).
+ * Allocates only when there is something to add.
+ */
+function drops(ctx: RequestContext, base: readonly string[], ...more: (string | undefined)[]): readonly string[] {
+  const earlier = ctx.facts.dropHeaders;
+  const extra = more.filter((m): m is string => m !== undefined);
+  if ((earlier === undefined || earlier.length === 0) && extra.length === 0) return base;
+  return [...(earlier ?? []), ...base, ...extra];
 }
 
 function credentialIdOf(c: Presented): string | undefined {

@@ -57,6 +57,8 @@ export function parseHmacAuthorization(value: string): HmacParams | { error: str
   const nonce = params.get('nonce');
   if (keyId === undefined || signature === undefined || nonce === undefined) return { error: 'keyId, nonce and signature are required' };
   const headers = (params.get('headers') ?? '').toLowerCase().split(';').filter((h) => h !== '');
+  // Names only (they are echoed in error details): RFC 9110 tokens, as lower-case letters, digits and '-'.
+  if (headers.some((h) => !/^[a-z0-9-]{1,64}$/.test(h))) return { error: 'invalid headers parameter' };
   return { scheme, keyId, headers, nonce, signature };
 }
 

@@ -115,6 +115,7 @@ export const authSchema = Type.Object(
       },
       { additionalProperties: false, default: {} },
     ),
+    hideCredentials: Type.Boolean({ default: false, description: 'Remove the verified credential (Authorization or API key header) before proxying. Unverified credentials are always removed.' }),
     apiKeyHeader: Type.String({ default: 'x-api-key', pattern: "^[A-Za-z0-9!#$%&'*+.^_`|~-]+$" }),
     consumers: Type.Record(
       Name,
