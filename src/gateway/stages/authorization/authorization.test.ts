@@ -15,8 +15,8 @@ function stageOf(route: Partial<RouteConfig>) {
   return build.forRoute(config.routes[0]!);
 }
 
-const stageFor = (authorization: Record<string, unknown>, path = '/users/{id}') =>
-  stageOf({ match: { path }, authentication: { methods: ['jwt'], anonymous: true }, authorization: authorization as RouteConfig['authorization'] });
+const stageFor = (authorization: NonNullable<RouteConfig['authorization']>, path = '/users/{id}') =>
+  stageOf({ match: { path }, authentication: { methods: ['jwt'], anonymous: true }, authorization });
 
 function req(p: Principal, r: FakeRequest & { id?: string } = {}) {
   return fakeContext({ path: `/users/${r.id ?? 'alice'}`, ...r, facts: { principal: p, route: { id: 'r0', template: '/users/{id}', params: { id: r.id ?? 'alice' }, value: undefined }, ...r.facts } });

@@ -14,6 +14,7 @@ import { generateApiKey } from '../../../../core/stores/keys/api-key.js';
 import { openSqliteKeyStore } from '../../../../core/stores/keys/sqlite-store.js';
 import type { Stage } from '../../../pipeline/types.js';
 import { authenticationModule } from '../authentication.js';
+import type { AuthMethod } from '../schema.js';
 import { fakeContext, testConfig, testEnv } from '../testing.js';
 
 const SECRET = 'bench-shared-secret-0123456789abcdefghij';
@@ -30,8 +31,8 @@ async function measure(name: string, n: number, f: (i: number) => unknown): Prom
   console.log(`${name.padEnd(52)} ${us.toFixed(2).padStart(8)} µs/req  (${Math.round(1e6 / us).toLocaleString('en')} /s, n=${n})`);
 }
 
-async function stage(auth: Record<string, unknown>, methods: string[]): Promise<Stage> {
-  const config = testConfig([{ authentication: { methods: methods as never, anonymous: false } }], auth);
+async function stage(auth: Record<string, unknown>, methods: AuthMethod[]): Promise<Stage> {
+  const config = testConfig([{ authentication: { methods, anonymous: false } }], auth);
   const s = (await authenticationModule.build(config, testEnv(dir))).forRoute(config.routes[0]!);
   if (s === undefined) throw new Error('no stage');
   return s;
