@@ -4,8 +4,8 @@
  * suite holds the two to identical answers). The decision uses Redis TIME unless a test injects a clock, so
  * clock skew between gateway instances cannot refill a bucket.
  *
- * KEYS: one per check.  ARGV: now ('' = Redis TIME), mode (consume|peek|force), then 6 per check:
- * algorithm, limit, periodMs, burst, cost, maxDelayMs.
+ * KEYS: one per check.  ARGV: now ('' = Redis TIME), mode (consume|peek|force), then 7 per check:
+ * algorithm, limit, periodMs, burst, cost, maxDelayMs, calendar ('' or 'month').
  * Returns: allowed (0/1), delayMs, then 5 per check: allowed, remaining, resetMs, retryAfterMs, delayMs
  * (milliseconds rounded up). State is one string per key ("%.17g" numbers joined by spaces) with PX expiry.
  */
@@ -63,11 +63,45 @@ local function tokenBucket(s, c)
   return {0, max(0, floor(tokens)), (cap - tokens) / rate, retry, 0}, nxt, ttl
 end
 
+-- Days since 1970-01-01 <-> (year, month), after Howard Hinnant's civil calendar algorithms (UTC, proleptic
+-- Gregorian), so monthly windows match Date.UTC in the TypeScript step.
+local function civilFromDays(z)
+  z = z + 719468
+  local era = floor(z / 146097)
+  local doe = z - era * 146097
+  local yoe = floor((doe - floor(doe / 1460) + floor(doe / 36524) - floor(doe / 146096)) / 365)
+  local doy = doe - (365 * yoe + floor(yoe / 4) - floor(yoe / 100))
+  local mp = floor((5 * doy + 2) / 153)
+  local m = mp < 10 and mp + 3 or mp - 9
+  local y = yoe + era * 400
+  if m <= 2 then y = y + 1 end
+  return y, m
+end
+
+local function daysFromCivil(y, m)
+  if m <= 2 then y = y - 1 end
+  local era = floor(y / 400)
+  local yoe = y - era * 400
+  local mp = (m + 9) % 12
+  local doy = floor((153 * mp + 2) / 5)
+  local doe = yoe * 365 + floor(yoe / 4) - floor(yoe / 100) + doy
+  return era * 146097 + doe - 719468
+end
+
 local function fixedWindow(s, c)
-  local w = floor(now / c.period)
+  local w, reset
+  if c.calendar == 'month' then
+    local y, m = civilFromDays(floor(now / 86400000))
+    w = (y - 1970) * 12 + (m - 1)
+    local ny, nm = y, m + 1
+    if nm == 13 then ny, nm = y + 1, 1 end
+    reset = daysFromCivil(ny, nm) * 86400000 - now
+  else
+    w = floor(now / c.period)
+    reset = (w + 1) * c.period - now
+  end
   local count = 0
   if s and s[1] == w then count = s[2] end
-  local reset = (w + 1) * c.period - now
   local nxt = {w, count + c.cost}
   local ttl = ceil(reset)
   if count + c.cost <= c.limit then return {1, c.limit - count - c.cost, reset, 0, 0}, nxt, ttl end
@@ -113,9 +147,9 @@ local algorithms = { gcra = gcra, ['token-bucket'] = tokenBucket, ['fixed-window
 local results, states, ttls = {}, {}, {}
 local ok, delay = 1, 0
 for i = 1, #KEYS do
-  local a = 2 + (i - 1) * 6
+  local a = 2 + (i - 1) * 7
   local c = { limit = tonumber(ARGV[a + 2]), period = tonumber(ARGV[a + 3]), burst = tonumber(ARGV[a + 4]),
-              cost = tonumber(ARGV[a + 5]), maxDelay = tonumber(ARGV[a + 6]) }
+              cost = tonumber(ARGV[a + 5]), maxDelay = tonumber(ARGV[a + 6]), calendar = ARGV[a + 7] }
   local fn = algorithms[ARGV[a + 1]]
   if not fn then return redis.error_reply('unknown algorithm ' .. tostring(ARGV[a + 1])) end
   local r, nxt, ttl = fn(read(KEYS[i]), c)

@@ -55,7 +55,7 @@ export function createRedisCounterStore(options: RedisCounterStoreOptions): Coun
     const args: string[] = [options.now === undefined ? '' : String(options.now()), mode];
     for (const c of checks) {
       keys.push(prefix + c.algorithm + ':' + c.key);
-      args.push(c.algorithm, String(c.limit), String(c.periodMs), String(c.burst), String(c.cost), String(c.maxDelayMs));
+      args.push(c.algorithm, String(c.limit), String(c.periodMs), String(c.burst), String(c.cost), String(c.maxDelayMs), c.calendar ?? '');
     }
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, rejectTimeout) => {

@@ -23,6 +23,8 @@ export interface LimitCheck {
   readonly cost: number;
   /** Throttling: admit a request that would exceed the rate by delaying it up to this long (GCRA, token bucket). */
   readonly maxDelayMs: number;
+  /** Fixed window only: windows are UTC calendar months (periodMs then stands for 30 days elsewhere). */
+  readonly calendar?: 'month';
 }
 
 export interface CheckResult {

@@ -19,7 +19,10 @@ export interface CompiledPolicy {
   readonly cost: number;
   readonly maxDelayMs: number;
   readonly adaptive: boolean;
+  readonly calendar: 'month' | undefined;
 }
+
+const DAY_MS = 86_400_000;
 
 export function compilePolicies(route: Readonly<RouteConfig>, policies: readonly PolicyConfig[]): CompiledPolicy[] {
   return policies.map((p, i) => {
@@ -29,7 +32,8 @@ export function compilePolicies(route: Readonly<RouteConfig>, policies: readonly
       throw new Error(`${at}.maxDelay: throttling needs algorithm gcra or token-bucket (a window cannot schedule a request later)`);
     }
     const name = p.name ?? String(i);
-    const periodMs = parseDuration(p.per);
+    const month = p.per === 'month';
+    const periodMs = month ? 30 * DAY_MS : parseDuration(p.per);
     return {
       info: { name, limit: p.limit, periodMs },
       id: p.name ?? `${route.id}.${i}`,
@@ -41,6 +45,7 @@ export function compilePolicies(route: Readonly<RouteConfig>, policies: readonly
       cost: p.cost,
       maxDelayMs,
       adaptive: p.adaptive,
+      calendar: month && p.algorithm === 'fixed-window' ? 'month' : undefined,
     };
   });
 }
@@ -58,6 +63,7 @@ export function checksFor(ctx: RequestContext, policies: readonly CompiledPolicy
       burst: f === 1 ? p.burst : Math.max(1, Math.floor(p.burst * f)),
       cost: p.cost,
       maxDelayMs: allowDelay ? p.maxDelayMs : 0,
+      calendar: p.calendar,
     });
   }
   return out;

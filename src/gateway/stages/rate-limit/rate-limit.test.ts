@@ -106,6 +106,19 @@ describe('rate-limit stage', () => {
     expect((await decide(stage, request({ clientIp: '2001:db8:aa:bc::1' }))).kind).toBe('continue');
   });
 
+  it('counts a monthly quota per consumer in calendar months', async () => {
+    const stage = await stageFor(env, { policies: [{ name: 'monthly', algorithm: 'fixed-window', limit: 2, per: 'month', key: ['consumer'], ipv4Prefix: 32, ipv6Prefix: 64, cost: 1, adaptive: false }] });
+    env.advance(Date.UTC(2027, 2, 31, 12) - env.now());
+    const who = { facts: { principal: principal('svc', 'acme') } };
+    expect((await decide(stage, request(who))).kind).toBe('continue');
+    expect((await decide(stage, request(who))).kind).toBe('continue');
+    const p = rejected(await decide(stage, request(who)));
+    expect(p.headers?.['retry-after']).toBe(String(12 * 3600));
+    expect(p.headers?.['ratelimit-policy']).toBe('"monthly";q=2;w=2592000');
+    env.advance(12 * 3600 * 1000);
+    expect((await decide(stage, request(who))).kind).toBe('continue');
+  });
+
   it('sends the legacy X-RateLimit headers when asked', async () => {
     const stage = await stageFor(env, { headers: 'legacy', policies: [{ algorithm: 'fixed-window', limit: 5, per: '10s', key: ['ip'], ipv4Prefix: 32, ipv6Prefix: 64, cost: 1, adaptive: true }] });
     const ctx = request();

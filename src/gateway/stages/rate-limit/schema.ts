@@ -29,7 +29,9 @@ export const policySchema = Type.Object(
     name: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_.-]+$', maxLength: 64, description: 'Shown in RateLimit-Policy and logs (default: the policy index).' })),
     algorithm: Type.Union(ALGORITHM_NAMES.map((a) => Type.Literal(a)), { default: 'gcra', description: 'gcra (smooth, the default), token-bucket, sliding-window (weighted counter) or fixed-window.' }),
     limit: Type.Integer({ minimum: 1, maximum: 1_000_000_000, description: 'Requests (cost units) allowed per period.' }),
-    per: Duration,
+    per: Type.Union([Duration, Type.Literal('month')], {
+      description: 'The period: a duration (1s, 1m, 1h, 1d...) or "month" (a UTC calendar month for fixed-window; 30 days for the others).',
+    }),
     burst: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000_000, description: 'Instant capacity for gcra and token-bucket (default: limit).' })),
     key: Type.Array(keyPartSchema, { minItems: 1, default: ['ip'], description: 'What is counted separately: any combination of ip, consumer, route, method, {header}, {claim}.' }),
     ipv6Prefix: Type.Integer({ minimum: 1, maximum: 128, default: 64, description: 'IPv6 clients are grouped by this prefix (one /64 is one subscriber).' }),

@@ -18,7 +18,7 @@ const spec = (over: Partial<LimitCheck>): LimitCheck => ({
   key: uniqueKey('k'),
   algorithm: 'gcra',
   limit: 5,
-  periodMs: 1000,
+  periodMs: 60_000,
   burst: 5,
   cost: 1,
   maxDelayMs: 0,
@@ -37,6 +37,9 @@ function prng(seed: number) {
 }
 
 /**
+ * Note for remote stores: the clock is injected, but Redis expires keys in real time with TTLs computed from
+ * that clock, so every period here is long enough (a minute or more) for state to outlive a slow run.
+ *
  * The one suite every CounterStore implementation runs (memory, Redis): same inputs, same answers. The
  * reference is the pure algorithm code (evaluate), so the Redis Lua is held to it number for number.
  */
@@ -54,7 +57,7 @@ export function runCounterStoreContract(name: string, setup: () => Promise<Contr
     it(
       'admits exactly the burst, then denies with Retry-After, and refills',
       withStore(async (s) => {
-        const c = spec({ limit: 5, periodMs: 1000, burst: 5 });
+        const c = spec({ limit: 5, periodMs: 60_000, burst: 5 });
         const remaining: number[] = [];
         for (let i = 0; i < 5; i++) {
           const v = await s.store.consume([c]);
@@ -64,8 +67,8 @@ export function runCounterStoreContract(name: string, setup: () => Promise<Contr
         expect(remaining).toEqual([4, 3, 2, 1, 0]);
         const denied = await s.store.consume([c]);
         expect(denied.allowed).toBe(false);
-        expect(denied.results[0]?.retryAfterMs).toBe(200);
-        s.advance(200);
+        expect(denied.results[0]?.retryAfterMs).toBe(12_000);
+        s.advance(12_000);
         expect((await s.store.consume([c])).allowed).toBe(true);
       }),
     );
@@ -112,10 +115,10 @@ export function runCounterStoreContract(name: string, setup: () => Promise<Contr
     it(
       'throttles: admits with a growing delay up to maxDelay',
       withStore(async (s) => {
-        const c = spec({ limit: 10, periodMs: 1000, burst: 1, maxDelayMs: 300 });
+        const c = spec({ limit: 10, periodMs: 10_000, burst: 1, maxDelayMs: 3000 });
         const delays: number[] = [];
         for (let i = 0; i < 4; i++) delays.push((await s.store.consume([c])).delayMs);
-        expect(delays).toEqual([0, 100, 200, 300]);
+        expect(delays).toEqual([0, 1000, 2000, 3000]);
         const v = await s.store.consume([c]);
         expect(v.allowed).toBe(false);
         expect(v.delayMs).toBe(0);
@@ -131,6 +134,32 @@ export function runCounterStoreContract(name: string, setup: () => Promise<Contr
       }),
     );
 
+    it(
+      'counts monthly quotas per UTC calendar month',
+      withStore(async (s) => {
+        // Move the clock to 2027-01-31T23:59:00Z, a minute before February. (Not closer: Redis expires keys in
+        // real time, and the TTL it is given comes from this injected clock.)
+        s.advance(Date.UTC(2027, 0, 31, 23, 59) - s.now());
+        const c = spec({ algorithm: 'fixed-window', limit: 2, periodMs: 30 * 86_400_000, calendar: 'month' });
+        expect((await s.store.consume([c])).results[0]?.resetMs).toBe(60_000);
+        await s.store.consume([c]);
+        expect((await s.store.consume([c])).allowed).toBe(false);
+        s.advance(60_000);
+        const feb = await s.store.consume([c]);
+        expect(feb.allowed).toBe(true);
+        // February 2027 has 28 days.
+        expect(feb.results[0]?.resetMs).toBe(28 * 86_400_000);
+        s.advance(28 * 86_400_000 - 60_000);
+        await s.store.consume([c]);
+        expect((await s.store.consume([c])).allowed).toBe(false);
+        s.advance(60_000);
+        expect((await s.store.consume([c])).allowed).toBe(true);
+        // A leap year: 2028-02 has 29 days.
+        s.advance(Date.UTC(2028, 1, 10) - s.now());
+        expect((await s.store.consume([c])).results[0]?.resetMs).toBe(Date.UTC(2028, 2, 1) - Date.UTC(2028, 1, 10));
+      }),
+    );
+
     const algorithms: Algorithm[] = ['gcra', 'token-bucket', 'fixed-window', 'sliding-window'];
     it.each(algorithms)(
       '%s: answers exactly like the reference algorithm over a random timeline',
@@ -138,12 +167,13 @@ export function runCounterStoreContract(name: string, setup: () => Promise<Contr
         const s = await setup();
         try {
           const rnd = prng(algorithm.length * 7919);
-          const checks = [spec({ algorithm, limit: 7, burst: 4, periodMs: 1000 }), spec({ algorithm, limit: 30, burst: 30, periodMs: 10_000 })];
+          // Periods of a minute and ten: Redis expires keys in real time, so state must outlive a slow test run.
+          const checks = [spec({ algorithm, limit: 7, burst: 4, periodMs: 60_000 }), spec({ algorithm, limit: 30, burst: 30, periodMs: 600_000 })];
           const ref = new Map<string, readonly number[]>();
           for (let i = 0; i < 80; i++) {
-            s.advance(Math.floor(rnd() * 400));
+            s.advance(Math.floor(rnd() * 24_000));
             const cost = rnd() < 0.2 ? 2 : 1;
-            const maxDelayMs = (algorithm === 'gcra' || algorithm === 'token-bucket') && rnd() < 0.3 ? 150 : 0;
+            const maxDelayMs = (algorithm === 'gcra' || algorithm === 'token-bucket') && rnd() < 0.3 ? 9000 : 0;
             const batch = checks.map((c) => ({ ...c, cost, maxDelayMs }));
             const expected: Verdict = evaluate(batch, s.now(), (c) => ref.get(c.key), (c, st) => ref.set(c.key, st), 'consume');
             const got = await s.store.consume(batch);
