@@ -18,9 +18,11 @@ export interface Shape {
   readOnly: boolean;
   /** `x-rampart-sensitive: true`: never in responses. */
   sensitive: boolean;
+  /** The field's own `x-rampart-sanitise` options, as written (the gateway interprets them). */
+  sanitise: Readonly<Record<string, unknown>> | undefined;
 }
 
-const anyShape = (): Shape => ({ properties: undefined, additional: true, items: undefined, writeOnly: false, readOnly: false, sensitive: false });
+const anyShape = (): Shape => ({ properties: undefined, additional: true, items: undefined, writeOnly: false, readOnly: false, sensitive: false, sanitise: undefined });
 
 function resolveRef(doc: unknown, ref: string): unknown {
   if (!ref.startsWith('#/')) return undefined;
@@ -45,6 +47,8 @@ export function shapeOf(raw: RawSchema | undefined, document: Readonly<Record<st
     shape.writeOnly = s.writeOnly === true;
     shape.readOnly = s.readOnly === true;
     shape.sensitive = s['x-rampart-sensitive'] === true;
+    const sanitise = s['x-rampart-sanitise'];
+    if (isRecord(sanitise)) shape.sanitise = sanitise;
     let declaresProps = false;
     let additional: Shape | boolean = true;
     const props = new Map<string, Shape>();
@@ -102,6 +106,7 @@ function unite(a: Shape, b: Shape): Shape {
     writeOnly: a.writeOnly || b.writeOnly,
     readOnly: a.readOnly || b.readOnly,
     sensitive: a.sensitive || b.sensitive,
+    sanitise: a.sanitise ?? b.sanitise,
   };
 }
 

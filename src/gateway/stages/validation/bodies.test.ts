@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { loadOpenApi } from '../../../core/openapi/load.js';
+import { loadOpenApi, loadOpenApiObject } from '../../../core/openapi/load.js';
 import type { Decision, Stage } from '../../pipeline/types.js';
 import { fakeContext, type FakeRequest } from './fake-context.js';
 import { parseMultipart } from './multipart.js';
@@ -117,5 +117,53 @@ describe('parameter styles, headers and cookies', () => {
     expect(errorsOf(search('', [['x-trace', 'NOPE']]))).toEqual(['header X-Trace pattern']);
     expect(errorsOf(search('', [['X-Trace', 'deadbeef'], ['Cookie', 'theme=dark; session=ab']]))).toEqual(['cookie session minLength']);
     expect(codeOf(search('', [['X-Trace', 'deadbeef'], ['Cookie', 'session=abcdef']]))).toBe('continue');
+  });
+});
+
+describe('field-level sanitising, base paths, case', () => {
+  it('applies x-rampart-sanitise to its own member only, in JSON and form bodies', () => {
+    const body = { name: '  <i>A</i> ', password: '  keep  ', address: { city: ' London ' } };
+    const d = run(strict, { method: 'POST', url: '/v1/users', headers: [['Content-Type', 'application/json']], body: JSON.stringify(body) });
+    expect(JSON.parse(forwarded(d) ?? 'null')).toEqual({ ...body, name: '&lt;i&gt;A&lt;/i&gt;' });
+    const withRoute = run(stageOf({ sanitise: { stripControl: true } }), { method: 'POST', url: '/v1/users', headers: [['Content-Type', 'application/json']], body: JSON.stringify({ ...body, password: 'pw\u0000' }) });
+    expect(JSON.parse(forwarded(withRoute) ?? 'null')).toMatchObject({ name: '&lt;i&gt;A&lt;/i&gt;', password: 'pw', address: { city: ' London ' } });
+    const form = run(strict, { method: 'POST', url: '/v1/sessions', headers: [['Content-Type', 'application/x-www-form-urlencoded']], body: 'user=+ada+&scopes=+a+' });
+    expect(forwarded(form)).toBe('user=ada&scopes=+a+');
+  });
+
+  it('matches below the base path only, case-insensitively like the router', () => {
+    expect(codeOf(run(strict, { url: '/v10/users' }))).toBe('not-found');
+    expect(codeOf(run(strict, { url: '/v1users' }))).toBe('not-found');
+    expect(codeOf(run(strict, { url: '/V1/USERS?limit=2' }))).toBe('continue');
+    expect(codeOf(run(strict, { url: '/v1/Users/7' }))).toBe('continue');
+  });
+});
+
+describe('unknown-properties policy from the document', () => {
+  it('takes the root x-rampart-unknown-properties as default and the operation one over it', async () => {
+    const body = (props: Record<string, unknown>) => ({ type: 'object', properties: props });
+    const doc = await loadOpenApiObject(
+      {
+        openapi: '3.1.0',
+        info: { title: 't', version: '1' },
+        'x-rampart-unknown-properties': 'strip',
+        paths: {
+          '/a': { post: { requestBody: { content: { 'application/json': { schema: body({ x: { type: 'integer' } }) } } }, responses: { '200': { description: 'ok' } } } },
+          '/b': {
+            post: {
+              'x-rampart-unknown-properties': 'reject',
+              requestBody: { content: { 'application/json': { schema: body({ x: { type: 'integer' } }) } } },
+              responses: { '200': { description: 'ok' } },
+            },
+          },
+        },
+      },
+      'inline',
+    );
+    const cfg = validationConfigOf();
+    const s = createValidationStage(compileDocument(doc, cfg, () => undefined), cfg, '');
+    const post = (url: string) => run(s, { method: 'POST', url, headers: [['Content-Type', 'application/json']], body: '{"x":1,"admin":true}' });
+    expect(forwarded(post('/a'))).toBe('{"x":1}');
+    expect(errorsOf(post('/b'))).toEqual(['body /admin additionalProperties']);
   });
 });

@@ -6,6 +6,7 @@ import { toJsonSchema, type JsonSchema } from '../../../core/openapi/schema.js';
 import { shapeOf, type Shape } from '../../../core/openapi/shape.js';
 import { bodyKindOf, type BodyKind } from './media.js';
 import { compileParameter, type CompiledParameter } from './params.js';
+import { hasFieldSanitisers } from './sanitise.js';
 import type { ValidationConfig } from './schema.js';
 
 export type UnknownProperties = ValidationConfig['unknownProperties'];
@@ -16,6 +17,8 @@ export interface CompiledMedia {
   /** undefined: the document gives no schema for this media type (any content is fine). */
   readonly validate: SchemaValidator | undefined;
   readonly shape: Shape;
+  /** Some member asks for its own sanitising (`x-rampart-sanitise`). */
+  readonly fieldSanitise: boolean;
   /** Form and multipart bodies: each property's JSON types (for coercion of the string fields). */
   readonly propertyTypes: ReadonlyMap<string, readonly string[]>;
 }
@@ -79,6 +82,8 @@ export function compileOperations(
     return r.schema;
   };
   const expose = new Set(config.responses.exposeSensitive);
+  // A document may set its own default (root `x-rampart-unknown-properties`); an operation's wins over it.
+  const docPolicy = doc['x-rampart-unknown-properties'];
   return listOperations(loaded).map((spec) => {
     const id = `${spec.method} ${spec.path}`;
     const params = spec.parameters
@@ -100,11 +105,13 @@ export function compileOperations(
     if (spec.requestBody !== undefined) {
       const media = new Map<string, CompiledMedia>();
       for (const [key, m] of Object.entries(spec.requestBody.content)) {
+        const shape = shapeOf(m.schema, doc);
         media.set(key, {
           key,
           kind: bodyKindOf(key),
           validate: m.schema !== undefined ? compiler.compile(convert(m.schema, 'request', `${id} body ${key}`)) : undefined,
-          shape: shapeOf(m.schema, doc),
+          shape,
+          fieldSanitise: hasFieldSanitisers(shape),
           propertyTypes: propertyTypesOf(m.schema),
         });
       }
@@ -123,7 +130,7 @@ export function compileOperations(
         });
       }
     }
-    const override = spec.extensions['x-rampart-unknown-properties'];
+    const override = spec.extensions['x-rampart-unknown-properties'] ?? docPolicy;
     return {
       id,
       spec,

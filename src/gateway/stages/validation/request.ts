@@ -7,7 +7,7 @@ import { matchMediaKey, parseMediaType } from './media.js';
 import { parseMultipart, type MultipartLimits } from './multipart.js';
 import type { CompiledMedia, CompiledOperation } from './operation.js';
 import { checkParameter, coerce, fromQuery, fromSingle, parseCookies, parseFormEncoded, type CompiledParameter, type Deserialised } from './params.js';
-import { sanitiseLeaves } from './sanitise.js';
+import { composeRewrites, fieldSanitiser, sanitiseByShape, sanitiseLeaves } from './sanitise.js';
 
 export interface RequestSettings {
   readonly json: JsonLimits;
@@ -158,8 +158,8 @@ function jsonBody(bytes: Buffer, op: CompiledOperation, media: CompiledMedia, s:
   if (!parsed.ok) return bodyProblem(parsed.issue.pointer, parsed.issue.message, parsed.issue.rule);
   let value = parsed.value;
   const changed = massAssignment(value, op, media, true, errors);
-  if (s.sanitise !== undefined) {
-    const r = sanitiseLeaves(value, s.sanitise);
+  if (media.fieldSanitise || s.sanitise !== undefined) {
+    const r = media.fieldSanitise ? sanitiseByShape(value, media.shape, s.sanitise) : sanitiseLeaves(value, s.sanitise ?? String);
     value = r.value;
     changed.push(...r.changed);
   }
@@ -179,9 +179,11 @@ function formBody(bytes: Buffer, op: CompiledOperation, media: CompiledMedia, s:
   const changed: string[] = [];
   for (const [name, values] of fields) {
     if (FORBIDDEN.has(name)) return bodyProblem('', 'member name not allowed', 'forbidden-key');
-    if (s.sanitise !== undefined) {
+    const field = media.shape.properties?.get(name);
+    const rewrite = field === undefined ? s.sanitise : composeRewrites(s.sanitise, fieldSanitiser(field));
+    if (rewrite !== undefined) {
       for (let i = 0; i < values.length; i++) {
-        const r = s.sanitise(values[i] ?? '');
+        const r = rewrite(values[i] ?? '');
         if (r !== values[i]) changed.push('/' + name);
         values[i] = r;
       }

@@ -32,11 +32,13 @@ type MethodTable = ReadonlyMap<string, CompiledOperation>;
 
 interface CompiledDocument {
   readonly matcher: PathMatcher<MethodTable>;
+  /** As the gateway's `paths.caseSensitive`: /USERS meets the /users contract, it cannot dodge it. */
+  readonly caseSensitive: boolean;
   readonly byId: ReadonlyMap<string, CompiledOperation>;
   readonly anyBody: boolean;
 }
 
-function compileDocument(loaded: LoadedOpenApi, cfg: ValidationConfig, warn: (m: string) => void): CompiledDocument {
+function compileDocument(loaded: LoadedOpenApi, cfg: ValidationConfig, warn: (m: string) => void, caseSensitive = false): CompiledDocument {
   const ops = compileOperations(loaded, cfg, createSchemaCompiler(), warn);
   const byPath = new Map<string, Map<string, CompiledOperation>>();
   for (const op of ops) {
@@ -45,10 +47,19 @@ function compileDocument(loaded: LoadedOpenApi, cfg: ValidationConfig, warn: (m:
     byPath.set(op.spec.path, table);
   }
   return {
-    matcher: createPathMatcher([...byPath].map(([template, value]) => ({ template, value })), { caseSensitive: true }),
+    matcher: createPathMatcher([...byPath].map(([template, value]) => ({ template, value })), { caseSensitive }),
+    caseSensitive,
     byId: new Map(ops.map((o) => [o.id, o])),
     anyBody: ops.some((o) => o.body !== undefined),
   };
+}
+
+/** The path below `base` (`/v1/users` -> `/users`), or undefined when it is not below it (`/v10/users`). */
+function stripBase(path: string, base: string, caseSensitive: boolean): string | undefined {
+  const head = path.slice(0, base.length);
+  if (caseSensitive ? head !== base : head.toLowerCase() !== base.toLowerCase()) return undefined;
+  const rest = path.slice(base.length);
+  return rest === '' ? '/' : rest.startsWith('/') ? rest : undefined;
 }
 
 /** Build the per-route stage from a compiled document (exported for tests and benchmarks). */
@@ -59,7 +70,7 @@ export function createValidationStage(doc: CompiledDocument, cfg: ValidationConf
   const inspectResponses = r.validate || r.stripUndeclared || r.sensitive !== 'off';
 
   const onRequest = (ctx: RequestContext): Decision => {
-    const path = basePath === '' ? ctx.path : ctx.path.startsWith(basePath) ? ctx.path.slice(basePath.length) || '/' : undefined;
+    const path = basePath === '' ? ctx.path : stripBase(ctx.path, basePath, doc.caseSensitive);
     const matches = path === undefined ? [] : doc.matcher.match(path);
     let op: CompiledOperation | undefined;
     let params: Readonly<Record<string, string>> = {};
@@ -136,7 +147,7 @@ export const validationModule: StageModule = {
       let doc = compiled.get(key);
       if (doc === undefined) {
         const warnings = new Set<string>();
-        compiled.set(key, (doc = compileDocument(loaded, cfg, (m) => warnings.add(m))));
+        compiled.set(key, (doc = compileDocument(loaded, cfg, (m) => warnings.add(m), config.paths.caseSensitive)));
         for (const w of warnings) env.logger.warn({ route: route.id, openapi: file }, `validation: ${w}`);
       }
       const basePath = (cfg.basePath ?? route.stripPrefix ?? serverBasePath(loaded)).replace(/\/+$/, '');
