@@ -9,7 +9,8 @@ import type { MaybePromise } from './maybe.js';
  * hammer the store); the SHA-256 of the presented key is compared in constant time with the stored hash.
  */
 export class ApiKeyVerifier {
-  readonly #cache: ExpiringCache<ApiKeyRecord | null>;
+  /** The record and the principal made from it (one object per record, so later stages can memoise on it). */
+  readonly #cache: ExpiringCache<Entry | null>;
 
   constructor(
     private readonly store: () => Promise<KeyStore>,
@@ -35,20 +36,28 @@ export class ApiKeyVerifier {
       .then((s) => s.find(prefix))
       .then(
         (record) => {
-          if (this.cacheMs > 0) this.#cache.set(prefix, record ?? null, now + this.cacheMs);
-          return this.#check(key, record ?? null, this.now());
+          const entry = record === undefined ? null : { record, principal: principalOf(record) };
+          if (this.cacheMs > 0) this.#cache.set(prefix, entry, now + this.cacheMs);
+          return this.#check(key, entry, this.now());
         },
         (err: unknown): Attempt => ({ kind: 'unavailable', reason: `key store: ${err instanceof Error ? err.message : String(err)}` }),
       );
   }
 
-  #check(key: string, record: ApiKeyRecord | null, now: number): Attempt {
+  #check(key: string, entry: Entry | null, now: number): Attempt {
     // Hash even when the prefix is unknown, so both paths cost the same.
     const hash = hashApiKey(key);
-    if (record === null) return fail('invalid API key', 'unknown key prefix');
+    if (entry === null) return fail('invalid API key', 'unknown key prefix');
+    const record = entry.record;
     if (!digestsEqual(hash, record.hash)) return fail('invalid API key', `key ${record.prefix}: hash mismatch`);
     if (!keyUsable(record, now)) return fail('API key expired or revoked', `key ${record.prefix}: ${record.revokedAt === undefined ? 'expired' : 'revoked'}`);
-    const principal: Principal = { subject: record.consumer, consumer: record.consumer, groups: [], scopes: [], roles: [], method: 'api-key', credentialId: record.prefix };
-    return { kind: 'ok', principal };
+    return { kind: 'ok', principal: entry.principal };
   }
 }
+
+interface Entry {
+  readonly record: ApiKeyRecord;
+  readonly principal: Principal;
+}
+
+const principalOf = (r: ApiKeyRecord): Principal => Object.freeze({ subject: r.consumer, consumer: r.consumer, groups: [], scopes: [], roles: [], method: 'api-key', credentialId: r.prefix });
