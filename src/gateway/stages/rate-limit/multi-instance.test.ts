@@ -1,4 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRedisClient } from '../../../core/stores/counter/redis.js';
@@ -7,12 +10,17 @@ import { serviceAvailable } from '../../../testing/services.js';
 import { startUpstream, type TestUpstream } from '../../../testing/gateway.js';
 
 const up = await serviceAvailable('redis', 6379);
-const INSTANCE = fileURLToPath(new URL('./testing/instance.ts', import.meta.url));
+// The CLI from source (what bin/rampart.js runs from dist/ after the build), so no stale build is tested.
+const CLI = fileURLToPath(new URL('../../../cli/main.ts', import.meta.url));
 const LIMIT = 20;
 
-const config = (upstreamUrl: string) => `
+const config = (upstreamUrl: string, prefix: string) => `
 version: 1
-log: { level: warn, accessLog: false }
+listen: { port: 0 }
+admin: { enabled: false }
+log: { level: info, accessLog: false }
+rateLimit:
+  store: { kind: redis, url: "redis://127.0.0.1:6379", prefix: "${prefix}", timeoutMs: 5000, onFailure: closed }
 upstreams:
   app: { targets: ["${upstreamUrl}"] }
 routes:
@@ -27,12 +35,9 @@ ${['gcra', 'token-bucket', 'fixed-window', 'sliding-window']
   .join('\n')}
 `;
 
-/** Start one gateway process and wait for its URL (bounded). */
-function startInstance(yaml: string, prefix: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', INSTANCE], {
-    env: { ...process.env, RAMPART_TEST_CONFIG: yaml, RAMPART_TEST_RATE_LIMIT: JSON.stringify({ store: { kind: 'redis', url: 'redis://127.0.0.1:6379', prefix, timeoutMs: 5000, onFailure: 'closed' } }) },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+/** `rampart serve --config FILE` in a child process; resolves with its URL from the "listening" log line. */
+function startInstance(file: string): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'serve', '--config', file, '--no-watch'], { stdio: ['ignore', 'pipe', 'pipe'] });
   return new Promise((resolve, reject) => {
     let out = '';
     let err = '';
@@ -43,15 +48,15 @@ function startInstance(yaml: string, prefix: string): Promise<{ child: ChildProc
     child.stderr?.on('data', (c: Buffer) => (err += c.toString()));
     child.stdout?.on('data', (c: Buffer) => {
       out += c.toString();
-      const line = out.split('\n')[0] ?? '';
-      if (out.includes('\n')) {
+      const m = /"url":"(http:\/\/127\.0\.0\.1:\d+)"[^\n]*rampart gateway listening/.exec(out);
+      if (m?.[1] !== undefined) {
         clearTimeout(timer);
-        resolve({ child, url: (JSON.parse(line) as { url: string }).url });
+        resolve({ child, url: m[1] });
       }
     });
     child.on('exit', (code) => {
       clearTimeout(timer);
-      reject(new Error(`instance exited with ${code}: ${err}`));
+      reject(new Error(`instance exited with ${code}: ${err}${out}`));
     });
   });
 }
@@ -61,15 +66,17 @@ function startInstance(yaml: string, prefix: string): Promise<{ child: ChildProc
  * atomic script in Redis, so the number accepted is exactly the limit for every algorithm (the sliding
  * window's documented 2x bound concerns traffic spread across a window edge, not a burst inside one).
  */
-describe.skipIf(!up)('three gateway processes sharing Redis', () => {
+describe.skipIf(!up)('three `rampart serve` processes sharing Redis', () => {
   let upstream: TestUpstream;
   const instances: { child: ChildProcess; url: string }[] = [];
   const prefix = runPrefix('gw-multi');
+  const dir = mkdtempSync(join(tmpdir(), 'rampart-multi-'));
 
   beforeAll(async () => {
     upstream = await startUpstream();
-    const yaml = config(upstream.url);
-    instances.push(...(await Promise.all([0, 1, 2].map(() => startInstance(yaml, prefix)))));
+    const file = join(dir, 'rampart.yaml');
+    writeFileSync(file, config(upstream.url, prefix));
+    instances.push(...(await Promise.all([0, 1, 2].map(() => startInstance(file)))));
   }, 60_000);
 
   afterAll(async () => {
@@ -82,6 +89,7 @@ describe.skipIf(!up)('three gateway processes sharing Redis', () => {
     await waitReady(c);
     await dropPrefix(c, prefix);
     c.disconnect();
+    rmSync(dir, { recursive: true, force: true });
   }, 30_000);
 
   it.each(['gcra', 'token-bucket', 'fixed-window', 'sliding-window'])('%s: 90 concurrent requests over 3 instances admit exactly the limit', async (algorithm) => {
