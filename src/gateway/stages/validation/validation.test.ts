@@ -193,3 +193,14 @@ describe('validation stage: responses', () => {
     expect(JSON.parse(r.res.body?.toString() ?? '')).toEqual({ token_type: 'Bearer', expires_in: 3600 });
   });
 });
+
+describe('validation stage: CORS preflight and module build', () => {
+  it('lets a CORS preflight for a documented operation through, and nothing else on OPTIONS', () => {
+    const s = stageOf();
+    const pre = run(s, { method: 'OPTIONS', url: '/users/1', headers: [['Origin', 'https://app.test'], ['Access-Control-Request-Method', 'PUT']] });
+    expect(pre.d.kind).toBe('continue');
+    const other = run(s, { method: 'OPTIONS', url: '/users/1', headers: [['Origin', 'https://app.test'], ['Access-Control-Request-Method', 'PATCH']] });
+    expect(problemOf(other.d)?.code).toBe('method-not-allowed');
+    expect(problemOf(run(s, { method: 'OPTIONS', url: '/users/1' }).d)?.code).toBe('method-not-allowed');
+  });
+});

@@ -54,6 +54,12 @@ function compileDocument(loaded: LoadedOpenApi, cfg: ValidationConfig, warn: (m:
   };
 }
 
+function isPreflightFor(ctx: RequestContext, matches: readonly { readonly value: MethodTable }[]): boolean {
+  const wanted = ctx.headers['access-control-request-method'];
+  if (typeof wanted !== 'string' || ctx.headers.origin === undefined) return false;
+  return matches.some((m) => m.value.has(wanted.toUpperCase()));
+}
+
 /** The path below `base` (`/v1/users` -> `/users`), or undefined when it is not below it (`/v10/users`). */
 function stripBase(path: string, base: string, caseSensitive: boolean): string | undefined {
   const head = path.slice(0, base.length);
@@ -82,6 +88,8 @@ export function createValidationStage(doc: CompiledDocument, cfg: ValidationConf
       }
     }
     if (op === undefined) {
+      // A CORS preflight (Fetch standard §3.2.2) for a documented operation is not itself an operation.
+      if (ctx.method === 'OPTIONS' && isPreflightFor(ctx, matches)) return CONTINUE;
       ctx.annotate('validation', 'undocumented operation');
       if (learning) return CONTINUE;
       // A documented path with another method is 405 (RFC 9110 §15.5.6); anything else is a shadow endpoint.
