@@ -9,7 +9,7 @@ import { logSafe } from '../core/logging/logger.js';
 import type { CompiledGateway, CompiledRoute } from './compile.js';
 import { Context } from './context.js';
 import type { GatewayMetrics } from './metrics.js';
-import type { GatewayResponse, LogRecord, Stage, StageName } from './pipeline/types.js';
+import type { Facts, GatewayResponse, LogRecord, Stage, StageName } from './pipeline/types.js';
 import { canonicalizeTarget } from './http/canonical-path.js';
 import { checkFraming, isProblem, type FramingInfo } from './http/framing.js';
 import { normalizeIp, resolveClientIp } from './http/client-ip.js';
@@ -174,7 +174,7 @@ async function runPipeline(gw: CompiledGateway, req: IncomingMessage, res: Serve
       const p = d.problem;
       return reject(res, out, hasBody && ctx.body === undefined && p.closeConnection !== true ? { ...p, closeConnection: true } : p, stage.name, st, deps);
     }
-    if (d.facts !== undefined) Object.assign(ctx.facts, d.facts);
+    if (d.facts !== undefined) mergeFacts(ctx.facts, d.facts);
   }
 
   // 4. proxy.
@@ -258,6 +258,14 @@ async function proxy(gw: CompiledGateway, route: CompiledRoute, ctx: Context, fr
   } finally {
     result.done(!ok);
   }
+}
+
+/** Merge a stage's facts; headers to add or drop accumulate across stages instead of replacing each other. */
+function mergeFacts(facts: Facts, more: Partial<Facts>): void {
+  const { upstreamHeaders, dropHeaders } = facts;
+  Object.assign(facts, more);
+  if (upstreamHeaders !== undefined && more.upstreamHeaders !== undefined) facts.upstreamHeaders = { ...upstreamHeaders, ...more.upstreamHeaders };
+  if (dropHeaders !== undefined && more.dropHeaders !== undefined) facts.dropHeaders = [...dropHeaders, ...more.dropHeaders];
 }
 
 function problemAsResponse(p: Problem, id: string): GatewayResponse {

@@ -303,3 +303,19 @@ routes:
     expect(gw.accessLogs().at(-1)?.route).toBe('admin');
   });
 });
+
+describe('stage facts', () => {
+  it('identity headers added and client headers dropped by several stages accumulate', async () => {
+    const up = await upstream();
+    const mk = (name: 'authentication' | 'validation', add: string, drop: string) => ({
+      name,
+      build: () => ({ forRoute: () => ({ name, onRequest: () => ({ kind: 'continue' as const, facts: { upstreamHeaders: { [add]: '1' }, dropHeaders: [drop] } }) }) }),
+    });
+    const gw = await gateway(simpleConfig(up.url), {}, { modules: [mk('authentication', 'x-a', 'x-drop-a'), mk('validation', 'x-b', 'x-drop-b')] });
+    await fetch(`${gw.url}/x`, { headers: { 'x-drop-a': '1', 'x-drop-b': '1', 'x-keep': '1' } });
+    const h = up.seen.at(-1)?.headers ?? {};
+    expect(h).toMatchObject({ 'x-a': '1', 'x-b': '1', 'x-keep': '1' });
+    expect(h['x-drop-a']).toBeUndefined();
+    expect(h['x-drop-b']).toBeUndefined();
+  });
+});
