@@ -150,7 +150,8 @@ function credentialIdOf(c: Presented): string | undefined {
 }
 
 function unauthorized(wwwAuthenticate: string, detail: string, reason: string): Problem {
-  return problem('unauthorized', detail, { headers: { 'www-authenticate': wwwAuthenticate }, reason });
+  // A route with no methods (and no anonymous access) has no challenge to offer: it denies everyone.
+  return wwwAuthenticate === '' ? problem('unauthorized', detail, { reason }) : problem('unauthorized', detail, { headers: { 'www-authenticate': wwwAuthenticate }, reason });
 }
 
 function tooManyFailures(waitMs: number): Problem {

@@ -33,7 +33,7 @@ export function createBruteForceGuard(store: AuthStateStore, p: BruteForcePolicy
     return Math.min(p.lockMs * 2 ** Math.min(over, 30), p.maxLockMs);
   };
   const one = (key: string, now: number): MaybePromise<void> =>
-    andThen(store.addFailure(key, p.windowMs, now), (count) => (count >= p.maxFailures ? store.lock(key, now + lockFor(count)) : undefined));
+    andThen(store.addFailure(key, p.windowMs, now), (count) => (count >= p.maxFailures ? store.lock(key, now + lockFor(count), now) : undefined));
 
   return {
     retryAfterMs(keys, now) {

@@ -184,6 +184,21 @@ describe('JWT: attacks', () => {
   });
 });
 
+describe('JWT: brute force', () => {
+  it('locks out an address forging signatures, but not one retrying an expired token', async () => {
+    env = testEnv();
+    const config = testConfig([route], { bruteForce: { maxFailures: 3 }, jwt: { issuers: [{ name: 'main', issuer: ISS, audience: [AUD], keys: [{ kid: 'hs1', alg: 'HS256', secret: SECRET }] }] } });
+    const stage = (await authenticationModule.build(config, env)).forRoute(config.routes[0]!);
+    const from = (ip: string, t: string) => fakeContext({ clientIp: ip, headers: { authorization: `Bearer ${t}` } });
+    const expired = await hs({ exp: Math.floor(Date.now() / 1000) - 3600 });
+    for (let i = 0; i < 5; i++) expect(await run(stage, from('192.0.2.50', expired))).toMatchObject({ problem: { code: 'unauthorized' } });
+    const [h, p] = (await hs()).split('.');
+    for (let i = 0; i < 3; i++) await run(stage, from('192.0.2.51', `${h}.${p}.${'A'.repeat(43)}`));
+    expect(await run(stage, from('192.0.2.51', await hs()))).toMatchObject({ problem: { code: 'too-many-requests' } });
+    expect((await run(stage, from('192.0.2.50', await hs()))).kind).toBe('continue');
+  });
+});
+
 describe('JWKS', () => {
   const rs = (key: CryptoKey, kid: string) => new SignJWT({ sub: 'carol' }).setProtectedHeader({ alg: 'RS256', kid }).setIssuer(ISS).setAudience(AUD).setExpirationTime('5m').sign(key);
 

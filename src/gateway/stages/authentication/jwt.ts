@@ -175,10 +175,12 @@ export class JwtVerifier {
 
 /** A jose failure as a client-safe description (RFC 6750 error_description) plus the log reason. */
 function describeJoseError(err: unknown): Attempt {
-  if (err instanceof errors.JWTExpired) return fail('token expired', `expired (${err.claim})`);
+  // Claims are checked after the signature: a validly signed token with a bad claim is not a guess, so it
+  // does not count towards a brute-force lock-out (a client retrying an expired token is not an attacker).
+  if (err instanceof errors.JWTExpired) return fail('token expired', `expired (${err.claim})`, false);
   if (err instanceof errors.JWTClaimValidationFailed) {
-    if (err.claim === 'nbf') return fail('token not yet valid', 'nbf in the future');
-    return fail(`token claim "${err.claim}" is invalid`, `${err.claim}: ${err.reason}`);
+    if (err.claim === 'nbf') return fail('token not yet valid', 'nbf in the future', false);
+    return fail(`token claim "${err.claim}" is invalid`, `${err.claim}: ${err.reason}`, false);
   }
   if (err instanceof errors.JWSSignatureVerificationFailed) return fail('invalid token signature', 'signature verification failed');
   if (err instanceof errors.JOSEAlgNotAllowed) return fail('token algorithm not allowed', err.message);

@@ -18,8 +18,8 @@ export function createRedisStateStore(url: string, prefix: string, client?: Redi
     async clearFailures(key) {
       await redis.del(`${prefix}fail:${key}`);
     },
-    async lock(key, until) {
-      await redis.eval(LOCK, 1, `${prefix}lock:${key}`, String(until), String(Math.max(1, until - Date.now())));
+    async lock(key, until, now) {
+      await redis.eval(LOCK, 1, `${prefix}lock:${key}`, String(until), String(Math.max(1, until - now)));
     },
     async lockedUntil(key, now) {
       const v = await redis.get(`${prefix}lock:${key}`);

@@ -23,8 +23,8 @@ export function runStateStoreContract(name: string, open: () => AuthStateStore):
       const k = unique();
       const now = Date.now();
       expect(await store.lockedUntil(k, now)).toBe(0);
-      await store.lock(k, now + 5000);
-      await store.lock(k, now + 1000);
+      await store.lock(k, now + 5000, now);
+      await store.lock(k, now + 1000, now);
       expect(await store.lockedUntil(k, now)).toBe(now + 5000);
       expect(await store.lockedUntil(k, now + 5001)).toBe(0);
     });

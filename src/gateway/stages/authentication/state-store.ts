@@ -10,7 +10,7 @@ export interface AuthStateStore {
   /** Forget the failures of `key` (after a success). */
   clearFailures(key: string): MaybePromise<void>;
   /** Lock `key` until `until` (ms since the epoch). */
-  lock(key: string, until: number): MaybePromise<void>;
+  lock(key: string, until: number, now: number): MaybePromise<void>;
   /** When `key`'s lock ends, or 0 when it is not locked. */
   lockedUntil(key: string, now: number): MaybePromise<number>;
   /** Remember a nonce for `ttlMs`; false when it was already there (a replay). */
@@ -53,8 +53,8 @@ export function createMemoryStateStore(maxEntries = 100_000): AuthStateStore {
     clearFailures(key) {
       failures.delete(key);
     },
-    lock(key, until) {
-      bound(locks, (v) => v, 0);
+    lock(key, until, now) {
+      bound(locks, (v) => v, now);
       locks.set(key, Math.max(until, locks.get(key) ?? 0));
     },
     lockedUntil(key, now) {

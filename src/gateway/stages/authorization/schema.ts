@@ -30,8 +30,8 @@ export type RuleConfig = Static<typeof ruleSchema>;
 const ownerSchema = Type.Object(
   {
     param: Type.Optional(Type.String({ minLength: 1, description: 'Path parameter of the route template, e.g. id for /users/{id}.' })),
-    query: Type.Optional(Type.String({ minLength: 1, description: 'Query parameter (every occurrence must match).' })),
-    body: Type.Optional(Type.String({ pattern: '^/', description: 'JSON pointer into a JSON request body (when present).' })),
+    query: Type.Optional(Type.String({ minLength: 1, description: 'Query parameter: required, and every occurrence must match.' })),
+    body: Type.Optional(Type.String({ pattern: '^/', description: 'JSON pointer into a JSON request body: when the field is present it must match (in every element of a top-level array); a non-JSON or duplicate-keyed body is refused.' })),
     principal: Type.Union([Type.Literal('subject'), Type.Literal('consumer')], { default: 'subject', description: 'What the value must equal.' }),
     methods: Type.Optional(Type.Array(Type.Union(METHODS.map((m) => Type.Literal(m))), { minItems: 1, description: 'Methods the rule applies to (default all).' })),
   },
