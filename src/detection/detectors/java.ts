@@ -27,14 +27,14 @@ const DANGEROUS = new Set(
 );
 /** Words that are only dangerous after a java./javax. prefix (English words). */
 const NEEDS_PREFIX = new Set(['runtime', 'system', 'exec', 'process', 'thread', 'method', 'reflect', 'invoke', 'socket', 'forname', 'outputstream', 'inputstream', 'unsafe']);
-const GADGETS = re(
-  '(?:invokertransformer|instantiatetransformer|chainedtransformer|constanttransformer|instantiatefactory|prototypeserializationfactory|prototypeclonefactory|' +
-    'whileclosure|forclosure|templatesimpl|jdbcrowsetimpl|annotationinvocationhandler|lazymap|transformedmap|badattributevalueexpexception|' +
-    'priorityqueue\\b.{0,40}comparator|beancomparator|transformingcomparator|xalan\\.xsltc|bytecodes|c3p0|comboPooledDataSource|jndirefforwardingdatasource|' +
-    'groovy\\.util\\.expando|convertedclosure|methodclosure|springframework\\.beans\\.factory|objectfactory|rmiconnector|jrmpclient|jrmplistener|' +
-    'commons\\.collections|commons\\.beanutils|org\\.codehaus\\.groovy\\.runtime|clojure\\.main|java\\.rmi\\.server|sun\\.rmi|javax\\.management\\.)',
-  'i',
-);
+const GADGETS: readonly string[] = [
+  'invokertransformer', 'instantiatetransformer', 'chainedtransformer', 'constanttransformer', 'instantiatefactory', 'prototypeserializationfactory',
+  'prototypeclonefactory', 'whileclosure', 'forclosure', 'templatesimpl', 'jdbcrowsetimpl', 'annotationinvocationhandler', 'lazymap', 'transformedmap',
+  'badattributevalueexpexception', 'beancomparator', 'transformingcomparator', 'xalan.xsltc', 'combopooleddatasource', 'jndirefforwardingdatasource',
+  'groovy.util.expando', 'convertedclosure', 'methodclosure', 'springframework.beans.factory', 'rmiconnector', 'jrmpclient', 'jrmplistener',
+  'commons.collections', 'commons.beanutils', 'org.codehaus.groovy.runtime', 'clojure.main', 'java.rmi.server', 'sun.rmi', 'javax.management.',
+  'clonetransformer', 'ysoserial',
+];
 const OGNL = re(
   '(?:#_memberaccess|@java\\.lang\\.|#context\\s{0,4}\\[|%\\{\\s{0,8}\\(?\\s{0,8}#|ognlcontext|@ognl\\.|\\.getclass\\s{0,4}\\(\\s{0,4}\\)\\s{0,4}\\.\\s{0,4}(?:forname|getmethod|getclassloader)|' +
     'class\\.module\\.classloader|class\\.classloader|t\\s{0,4}\\(\\s{0,4}java\\.lang|new\\s{1,8}java\\.(?:lang|io|net|util)\\.|getruntime\\s{0,4}\\(\\s{0,4}\\)\\s{0,4}\\.\\s{0,4}exec)',
@@ -63,6 +63,8 @@ const MAGIC: readonly string[] = (() => {
     const keep = Math.ceil(((pad + 4) * 8) / 6);
     out.push(b64.slice(skip, keep));
   }
+  // With no prefix the first five characters are fixed whatever follows (the sixth depends on the next byte).
+  out.push(Buffer.from(bytes).toString('base64').slice(0, 5));
   return out;
 })();
 
@@ -91,8 +93,13 @@ export const javaDetector: ValueDetector = {
       }
     }
     if ((view.mask & (M.DOT | M.NONASCII)) === 0 && l.length < 14) return;
-    const g = GADGETS.exec(l);
-    if (g !== null) out.emit(R.gadget, excerpt(s, g.index));
+    for (const g of GADGETS) {
+      const at = l.indexOf(g);
+      if (at !== -1) {
+        out.emit(R.gadget, excerpt(s, at));
+        break;
+      }
+    }
     if ((view.mask & (M.PERCENT | M.HASH | M.AT | M.DOT | M.PAREN)) !== 0) {
       const o = OGNL.exec(l);
       if (o !== null) out.emit(R.ognl, excerpt(s, o.index));

@@ -31,10 +31,10 @@ const WORDS = new Set(['system', 'exec', 'eval', 'assert', 'include', 'require',
 const OPEN_TAG = re('<\\?(?:php\\b|=|\\s)', 'i');
 const SUPERGLOBAL = re('\\$(?:_(?:get|post|server|cookie|request|files|env|session)\\b|globals\\b|http_(?:get|post|server|cookie|raw_post_data)_vars|http_raw_post_data)', 'i');
 const SERIALIZED = re('(?:^|[;{"\'\\s])[oc]:\\+?\\d{1,5}:"[a-z_\\\\][\\w\\\\]{0,200}":\\+?\\d{1,5}:\\{|(?:^|[;{"\'\\s])a:\\d{1,6}:\\{\\s{0,4}[isbdo]:', 'i');
-const VARIABLE_CALL = re('\\$[a-z_][\\w]{0,40}\\s{0,8}(?:\\[[^\\]]{0,40}\\]\\s{0,8}){0,3}\\(|\\$\\{[^}]{0,80}\\}\\s{0,8}\\(|\\(\\s{0,8}["\'][a-z_]{1,20}["\']\\s{0,8}\\.\\s{0,8}["\']', 'i');
-const SCRIPT_EXT = re('\\.(?:php\\d?|phtml|pht|phar|phps|shtml|jsp|jspx|asp|aspx|cer|asa|ascx|ashx|asmx|cfm|cgi|pl|py|sh|htaccess|user\\.ini)(?:[.\\s]{0,16}|%00.{0,40}|\\x00.{0,40})$', 'i');
+const VARIABLE_CALL = re('\\$[a-z_]\\w{0,40}\\s{0,8}(?:\\[[^\\][$]{0,40}\\]\\s{0,8}){0,3}\\(|\\$\\{[^{}$]{0,80}\\}\\s{0,8}\\(|\\(\\s{0,8}["\'][a-z_]{1,20}["\']\\s{0,8}\\.\\s{0,8}["\']', 'i');
+const SCRIPT_EXT = re('\\.(?:php\\d?|phtml|pht|phar|phps|shtml|jsp|jspx|asp|aspx|cer|asa|ascx|ashx|asmx|cfm|cgi|pl|py|sh|htaccess|user\\.ini)[.\\s]{0,16}(?:$|%00|\\x00)', 'i');
 const CONFIG = re('\\b(?:auto_prepend_file|auto_append_file|allow_url_include|allow_url_fopen|disable_functions|open_basedir|safe_mode|suhosin\\.|register_globals)\\s{0,8}[=:]', 'i');
-const CALL = re('\\b([a-z_][a-z0-9_]{1,40})\\s{0,8}(?:/\\*.{0,40}?\\*/\\s{0,8}){0,2}\\(', 'gi');
+const CALL = re('\\b([a-z_][a-z0-9_]{1,40})\\s{0,8}\\(', 'gi');
 
 export const phpDetector: ValueDetector = {
   name: 'php',
@@ -68,9 +68,23 @@ export const phpDetector: ValueDetector = {
       const e = SCRIPT_EXT.exec(s);
       if (e !== null) out.emit(R.upload, excerpt(s, Math.max(0, e.index - 20)));
     }
-    if ((view.mask & M.PAREN) !== 0) calls(s, l, out);
+    // Comments are whitespace to PHP: system/**/('id') is system('id').
+    if ((view.mask & M.PAREN) !== 0) calls(s, (view.mask & M.STAR) !== 0 && l.includes('/*') ? stripBlockComments(l) : l, out);
   },
 };
+
+function stripBlockComments(s: string): string {
+  let out = '';
+  let i = 0;
+  while (i < s.length) {
+    const a = s.indexOf('/*', i);
+    if (a === -1) break;
+    const b = s.indexOf('*/', a + 2);
+    out += s.slice(i, a);
+    i = b === -1 ? s.length : b + 2;
+  }
+  return out + s.slice(i);
+}
 
 function isFileHeader(h: string | undefined): boolean {
   return h !== undefined && (h.includes('file') || h === 'content-disposition' || h === 'destination');

