@@ -29,7 +29,7 @@ async function deleteAdminOnly(ctx: CheckContext, op: Operation, user: string, a
   const creator = creatorOf(ctx.api, op) ?? ctx.api.operations.find((o) => o.method === 'POST' && `${o.path}/{${param}}` === op.path);
   if (param === undefined || reader === undefined || creator === undefined) return undefined;
   // The victim is an object the admin creates for the purpose: nothing that existed before is deleted.
-  const victim = await createObject(ctx.client, ctx.api, creator, admin, kindOf(op.path, param), ctx.resources);
+  const victim = await createObject(ctx.client, ctx.api, creator, admin, kindOf(op.path, param), ctx.resources, param);
   if (victim === undefined) return undefined;
   const pathValues = { [param]: victim.id };
   const del = await ctx.client.send({ method: 'DELETE', path: fillPath(ctx.api, op, pathValues), identity: user });

@@ -2,7 +2,7 @@ import { defineCheck } from '../check.js';
 import type { CheckContext } from '../engine/context.js';
 import { lastPathParam } from '../engine/context.js';
 import { bodyFor, fillPath } from '../engine/requests.js';
-import { idFromResponse, kindOf } from '../engine/resources.js';
+import { idOfCreated, kindOf, readersOf } from '../engine/resources.js';
 import type { Operation } from '../model/operations.js';
 import { propertiesOf } from '../model/sample.js';
 import type { Exchange, FindingDraft } from '../types.js';
@@ -36,27 +36,34 @@ function readerFor(ctx: CheckContext, path: string): Operation | undefined {
 }
 
 async function viaCreate(ctx: CheckContext, op: Operation, a: string): Promise<FindingDraft | undefined> {
-  const reader = ctx.api.operations.find((o) => o.method === 'GET' && o.path.startsWith(`${op.path}/{`) && /^\{[^}]+\}$/.test(o.path.slice(op.path.length + 1)));
+  const reader = readersOf(ctx.api, op)[0];
   if (reader === undefined) return undefined;
   const extras = extrasFor(op);
   if (Object.keys(extras).length === 0) return undefined;
-  const kind = kindOf(reader.path, lastPathParam(reader)!);
-  const base = bodyFor(op, uniqueMarker());
-  if (!isObject(base)) return undefined;
-  const create = await ctx.client.send({ method: 'POST', path: fillPath(ctx.api, op, {}), body: { ...base, ...extras }, identity: a });
-  const id = is2xx(create.response.status) ? idFromResponse(create, kind) : undefined;
-  if (id === undefined) return undefined;
-  const read = await ctx.client.send(await validRequest(ctx, reader, a, { pathValues: { [lastPathParam(reader)!]: id } }));
-  const keys = persisted(read, extras);
+  const param = lastPathParam(reader)!;
+  const kind = kindOf(reader.path, param);
+  const create = async (withExtras: boolean) => {
+    const base = bodyFor(op, uniqueMarker());
+    if (!isObject(base)) return undefined;
+    const body = withExtras ? { ...base, ...extras } : base;
+    const ex = await ctx.client.send({ method: 'POST', path: fillPath(ctx.api, op, {}), body, identity: a });
+    const id = is2xx(ex.response.status) ? idOfCreated(ex, op, kind, param, body) : undefined;
+    if (id === undefined) return undefined;
+    // Read back as the creator, or as the admin when the creator may not read it (a sign-up, say).
+    let read = await ctx.client.send(await validRequest(ctx, reader, a, { pathValues: { [param]: id } }));
+    if (!is2xx(read.response.status) && ctx.admin !== undefined) read = await ctx.client.send(await validRequest(ctx, reader, ctx.admin, { pathValues: { [param]: id } }));
+    return { ex, read };
+  };
+  const withExtras = await create(true);
+  if (withExtras === undefined) return undefined;
+  const keys = persisted(withExtras.read, extras);
   if (keys.length === 0) return undefined;
   // Control twin: the same create without the extras must not come out privileged on its own.
-  const plain = await ctx.client.send({ method: 'POST', path: fillPath(ctx.api, op, {}), body: bodyFor(op, uniqueMarker()), identity: a });
-  const plainId = is2xx(plain.response.status) ? idFromResponse(plain, kind) : undefined;
-  if (plainId === undefined) return undefined;
-  const plainRead = await ctx.client.send(await validRequest(ctx, reader, a, { pathValues: { [lastPathParam(reader)!]: plainId } }));
-  const confirmed = keys.filter((k) => objectIn(plainRead)?.[k] !== extras[k]);
+  const plain = await create(false);
+  if (plain === undefined || !is2xx(plain.read.response.status)) return undefined;
+  const confirmed = keys.filter((k) => objectIn(plain.read)?.[k] !== extras[k]);
   if (confirmed.length === 0) return undefined;
-  return finding(op, confirmed, extras, create, read, 'created');
+  return finding(op, confirmed, extras, withExtras.ex, withExtras.read, 'created');
 }
 
 async function viaUpdate(ctx: CheckContext, op: Operation, a: string): Promise<FindingDraft | undefined> {

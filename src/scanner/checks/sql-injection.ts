@@ -2,7 +2,9 @@ import { defineCheck } from '../check.js';
 import type { Parameter } from '../model/operations.js';
 import { typeOf } from '../model/sample.js';
 import type { Exchange, FindingDraft } from '../types.js';
-import { caller, injectableParams, is2xx, normalise, paramValue, validRequest, withParam } from './util.js';
+import type { CheckContext } from '../engine/context.js';
+import { loginRequest, loginTarget } from './login.js';
+import { caller, injectableParams, is2xx, normalise, paramValue, uniqueMarker, validRequest, withParam } from './util.js';
 
 /**
  * Errors that an unbalanced quote causes in SQL text, and only that: type errors (a string bound to an integer
@@ -53,12 +55,14 @@ export const sqlInjection = defineCheck({
   severity: 'critical',
   description: 'Error-based and boolean-based (true/false twin) SQL injection probes on path and query parameters.',
   remediation: 'Use parameterised queries everywhere; never build SQL from request values.',
-  scope: 'operation',
+  scope: 'target',
   appliesTo: (op) => op.safe && injectableParams(op).length > 0,
   async run(ctx, ops) {
     const out: FindingDraft[] = [];
+    const bypass = await loginBypass(ctx);
+    if (bypass !== undefined) out.push(bypass);
     const who = caller(ctx);
-    for (const op of ops) {
+    for (const op of ops.filter((o) => o.safe && injectableParams(o).length > 0)) {
       const base = await validRequest(ctx, op, who);
       const original = await ctx.client.send(base);
       if (sqlError(original.response.body) !== undefined) continue;
@@ -87,3 +91,31 @@ export const sqlInjection = defineCheck({
     return out;
   },
 });
+
+/**
+ * Login bypass: a wrong password is refused, the same wrong password with the user name closed by a quote and the
+ * rest of the query commented out is accepted, and the twin without the quote is refused again.
+ */
+async function loginBypass(ctx: CheckContext): Promise<FindingDraft | undefined> {
+  const t = loginTarget(ctx);
+  if (t === undefined) return undefined;
+  const user = String(t.login.body[t.userField]);
+  const wrong = uniqueMarker('wrong-');
+  const plain = await ctx.client.send(loginRequest(t, { [t.passwordField]: wrong }));
+  if (is2xx(plain.response.status)) return undefined;
+  for (const tail of ["' -- ", "'-- -", "' #", "')-- "]) {
+    const inj = await ctx.client.send(loginRequest(t, { [t.userField]: user + tail, [t.passwordField]: wrong }));
+    if (!is2xx(inj.response.status)) continue;
+    const twin = await ctx.client.send(loginRequest(t, { [t.userField]: user + tail.replace(/'/g, ''), [t.passwordField]: wrong }));
+    if (is2xx(twin.response.status)) continue;
+    return {
+      title: `SQL injection in the login "${t.userField}" bypasses the password`,
+      operation: `${t.login.method} ${t.login.path}`,
+      key: `login:${t.userField}`,
+      detail: `A wrong password is refused (HTTP ${plain.response.status}); with "${t.userField}" set to ${JSON.stringify(user + tail)} the same wrong password logs in (HTTP ${inj.response.status}), and without the quote it is refused again (HTTP ${twin.response.status}).`,
+      evidence: [inj, plain, twin],
+      suggestion: { key: 'detection', value: { sqlInjection: 'block' }, proposed: true, note: "the attack-detection stage's config key is not in the schema yet" },
+    };
+  }
+  return undefined;
+}

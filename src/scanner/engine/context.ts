@@ -49,14 +49,20 @@ export function createContext(parts: Omit<CheckContext, 'notFound' | 'ownedObjec
       const ids = parts.identities;
       if (ids !== undefined) {
         for (const id of ids.spec(identity).owns[kind] ?? []) parts.resources.add({ kind, id, owner: identity });
-        const sub = isUserKind(kind) ? await ids.subject(identity) : undefined;
-        if (sub !== undefined) parts.resources.add({ kind, id: sub, owner: identity });
+        if (isUserKind(kind)) {
+          // A user-name parameter takes the login name; an id parameter the token's subject.
+          const login = ids.spec(identity).login?.body ?? {};
+          const nameField = Object.keys(login).find((k) => /user|login|email|name/i.test(k) && !/pass/i.test(k));
+          const byName = /name|login|email|handle/i.test(param) && nameField !== undefined ? login[nameField] : undefined;
+          const value = typeof byName === 'string' ? byName : await ids.subject(identity);
+          if (value !== undefined) parts.resources.add({ kind, id: value, owner: identity });
+        }
         const seeded = parts.resources.owned(kind, identity);
         if (seeded !== undefined) return seeded;
       }
       const creator = creatorOf(parts.api, op);
       if (!parts.destructive || creator === undefined) return undefined;
-      return createObject(parts.client, parts.api, creator, identity, kind, parts.resources);
+      return createObject(parts.client, parts.api, creator, identity, kind, parts.resources, param);
     },
   };
   return ctx;

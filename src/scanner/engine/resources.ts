@@ -12,7 +12,8 @@ export function kindOf(path: string, param: string): string {
   const i = segs.indexOf(`{${param}}`);
   for (let j = i - 1; j >= 0; j--) {
     const s = segs[j]!;
-    if (s !== '' && !s.startsWith('{')) return s.toLowerCase();
+    // Version and prefix segments (/api/v1/users/{name}) do not name the resource.
+    if (s !== '' && !s.startsWith('{') && !/^(v\d+(\.\d+)?|api|rest|latest)$/i.test(s)) return s.toLowerCase();
   }
   return param.toLowerCase();
 }
@@ -79,24 +80,75 @@ export function idFromResponse(ex: Exchange, kind: string): string | undefined {
   return undefined;
 }
 
-/** The collection POST that creates objects read by `op` (`POST /notes` for `GET /notes/{id}`). */
+/**
+ * The operation that creates objects read by `op`: the collection POST (`POST /notes` for `GET /notes/{id}`), or
+ * one whose response declares an OpenAPI link to `op` (its operationId) filling the parameter.
+ */
 export function creatorOf(api: ApiModel, op: Operation): Operation | undefined {
   const m = /^(.*)\/\{[^}]+\}$/.exec(op.path);
-  if (m === null) return undefined;
-  return api.operations.find((o) => o.method === 'POST' && o.path === m[1] && o.requestBody !== undefined && !o.adminOnly);
+  const byPath = m === null ? undefined : api.operations.find((o) => o.method === 'POST' && o.path === m[1] && o.requestBody !== undefined && !o.adminOnly);
+  if (byPath !== undefined || op.operationId === undefined) return byPath;
+  return api.operations.find((o) => o.method === 'POST' && o.links.some((l) => l.operationId === op.operationId));
 }
 
 /** Create an object as `identity` with a unique marker in its string fields; needs --destructive. */
-export async function createObject(client: ScanClient, api: ApiModel, creator: Operation, identity: string, kind: string, pool: ResourcePool): Promise<KnownObject | undefined> {
+export async function createObject(client: ScanClient, api: ApiModel, creator: Operation, identity: string, kind: string, pool: ResourcePool, param?: string): Promise<KnownObject | undefined> {
   const marker = `rampart${Math.random().toString(36).slice(2, 10)}`;
   const body = bodyFor(creator, marker);
   const ex = await client.send({ method: 'POST', path: fillPath(api, creator, {}), body, identity });
   if (ex.response.status < 200 || ex.response.status >= 300) return undefined;
-  const id = idFromResponse(ex, kind);
+  const id = idOfCreated(ex, creator, kind, param, body);
   if (id === undefined) return undefined;
   const o: KnownObject = { kind, id, owner: identity, marker, created: ex };
   pool.add(o);
   return o;
+}
+
+/** The id of an object a create answered: by link, by the answer's id field or Location, by the request's field. */
+export function idOfCreated(ex: Exchange, creator: Operation, kind: string, param: string | undefined, body: unknown): string | undefined {
+  return idFromLink(ex, creator, param) ?? idFromResponse(ex, kind) ?? idFromRequest(body, param);
+}
+
+/** GET operations that read what `creator` creates: by path, by link, or by a path parameter named like a body field. */
+export function readersOf(api: ApiModel, creator: Operation): Operation[] {
+  const fields = creator.requestBody !== undefined && isSchema(creator.requestBody.schema.properties) ? Object.keys(creator.requestBody.schema.properties) : [];
+  const family = (path: string) => path.split('/').find((x) => x !== '' && !x.startsWith('{') && !/^(v\d+|api)$/i.test(x));
+  return api.operations.filter((o) => {
+    if (o.method !== 'GET') return false;
+    const m = /\{([^}]+)\}$/.exec(o.path);
+    if (m === null) return false;
+    if (creatorOf(api, o) === creator) return true;
+    return family(o.path) === family(creator.path) && fields.includes(m[1]!) && (o.path.match(/\{/g) ?? []).length === 1;
+  });
+}
+
+/** The value an OpenAPI link of the creator assigns to `param` (`$response.body#/id`, `$request.body#/name`). */
+function idFromLink(ex: Exchange, creator: Operation, param: string | undefined): string | undefined {
+  if (param === undefined) return undefined;
+  for (const link of creator.links) {
+    const expr = link.parameters[param];
+    const m = typeof expr === 'string' ? /^\$(response|request)\.body#(\/.*)?$/.exec(expr) : null;
+    if (m === null) continue;
+    const v = pointerOf(parseJson(m[1] === 'response' ? ex.response.body : (ex.request.body ?? '')), m[2] ?? '');
+    if (typeof v === 'string' || typeof v === 'number') return String(v);
+  }
+  return undefined;
+}
+
+/** When the answer names no id: the body field named like the path parameter (`{title}` ← body.title). */
+function idFromRequest(body: unknown, param: string | undefined): string | undefined {
+  if (param === undefined || !isSchema(body)) return undefined;
+  const v = body[param] ?? body[param.replace(/[-_]?(id|name|key|slug)$/i, '')];
+  return typeof v === 'string' || typeof v === 'number' ? String(v) : undefined;
+}
+
+function pointerOf(v: unknown, ptr: string): unknown {
+  let cur = v;
+  for (const raw of ptr.split('/').slice(1)) {
+    if (!isSchema(cur) && !Array.isArray(cur)) return undefined;
+    cur = (cur as Record<string, unknown>)[raw.replace(/~1/g, '/').replace(/~0/g, '~')];
+  }
+  return cur;
 }
 
 /** Ids listed by a collection GET response (`[{id}]` or `{items|data|results: [{id}]}`). */

@@ -23,6 +23,13 @@ export interface ResponseSpec {
   readonly schema?: Schema;
 }
 
+/** An OpenAPI 3 link from a response to another operation: which of its parameters come from where. */
+export interface Link {
+  readonly operationId: string;
+  /** Parameter name → runtime expression (`$response.body#/id`). */
+  readonly parameters: Readonly<Record<string, unknown>>;
+}
+
 /** One operation of the API, in the scanner's terms (OpenAPI 2.0, 3.0 and 3.1 alike). */
 export interface Operation {
   /** `GET /users/{id}`: the id used in findings and baselines. */
@@ -35,6 +42,8 @@ export interface Operation {
   readonly parameters: readonly Parameter[];
   readonly requestBody?: RequestBody;
   readonly responses: Readonly<Record<string, ResponseSpec>>;
+  /** Links declared on the 2xx responses (stateful sequences). */
+  readonly links: readonly Link[];
   /** The document declares a security requirement that is not the empty (optional) one. */
   readonly requiresAuth: boolean;
   /** Reads (GET/HEAD/OPTIONS) and operations marked `x-rampart-safe: true`. */
@@ -135,6 +144,18 @@ function responsesOf(op: Record<string, unknown>, doc: Record<string, unknown>, 
   return out;
 }
 
+function linksOf(op: Record<string, unknown>): Link[] {
+  const out: Link[] = [];
+  for (const [status, raw] of Object.entries(rec(op.responses))) {
+    if (!status.startsWith('2')) continue;
+    for (const l of Object.values(rec(rec(raw).links))) {
+      const operationId = str(rec(l).operationId);
+      if (operationId !== undefined) out.push({ operationId, parameters: rec(rec(l).parameters) });
+    }
+  }
+  return out;
+}
+
 /** Turn a loaded OpenAPI document into the scanner's operation list. */
 export function buildApiModel(loaded: LoadedOpenApi): ApiModel {
   const doc = loaded.document;
@@ -184,6 +205,7 @@ export function buildApiModel(loaded: LoadedOpenApi): ApiModel {
         parameters: params,
         requestBody: body,
         responses: responsesOf(op, doc, loaded.version),
+        links: linksOf(op),
         requiresAuth: requiresAuth(op, doc),
         safe: method === 'GET' || method === 'HEAD' || method === 'OPTIONS' || op['x-rampart-safe'] === true,
         adminOnly,
