@@ -92,7 +92,12 @@ export function parseConfigText(text: string, env: Readonly<Record<string, strin
     return { ok: false, issues: [...issues, { path: '', message: `YAML: ${(err as Error).message}` }] };
   }
   const valid = validateSchema(data);
-  if (!valid) for (const e of dedupeErrors(validateSchema.errors ?? [])) issues.push(toIssue(e, doc, lineCounter));
+  // A value emptied by a missing variable fails its schema too; the missing variable is the one thing to say.
+  const unset = new Set(issues.map((i) => i.path));
+  if (!valid) for (const e of dedupeErrors(validateSchema.errors ?? [])) {
+    const issue = toIssue(e, doc, lineCounter);
+    if (!unset.has(issue.path)) issues.push(issue);
+  }
   // Cross-references are checked even when the shape is wrong elsewhere, so one run lists every problem;
   // on a malformed document the checks may trip over a missing part, which the schema already reported.
   let semantic: { path: string; message: string }[];
