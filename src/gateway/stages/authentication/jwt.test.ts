@@ -249,6 +249,16 @@ describe('JWKS', () => {
     expect(Date.now() - started).toBeLessThan(450);
   });
 
+  it('caps the JWKS size and skips encryption, symmetric and mismatched keys', async () => {
+    jwks.keys = [{ ...rsaJwk, pad: 'x'.repeat(5000) } as JWK];
+    const big = await stageWith({ jwks: { url: jwksUrl, algorithms: ['RS256'], maxBytes: 1024, cooldownMs: 0 } });
+    expect(await run(big, bearer(await rs(rsa.privateKey, 'rsa1')))).toMatchObject({ kind: 'reject', problem: { code: 'service-unavailable' } });
+    jwks.keys = [{ ...rsaJwk, use: 'enc' }, { kty: 'oct', k: Buffer.from(SECRET).toString('base64url'), kid: 'oct1' }, { ...rsa2Jwk, alg: 'PS256' }];
+    const odd = await stageWith({ jwks: { url: jwksUrl, algorithms: ['RS256'], cooldownMs: 0 } });
+    const forgedOct = await new SignJWT({ sub: 'x' }).setProtectedHeader({ alg: 'HS256', kid: 'oct1' }).setIssuer(ISS).setAudience(AUD).setExpirationTime('5m').sign(new TextEncoder().encode(SECRET));
+    for (const t of [await rs(rsa.privateKey, 'rsa1'), await rs(rsa2.privateKey, 'rsa2'), forgedOct]) expect((await run(odd, bearer(t))).kind).toBe('reject');
+  });
+
   it('refuses HMAC algorithms for a JWKS and RS256 tokens whose kid is only in the JWKS with another alg', async () => {
     await expect(stageWith({ jwks: { url: jwksUrl, algorithms: ['HS256'] } })).rejects.toThrow(/HMAC/);
   });
