@@ -1,9 +1,10 @@
+import { Counter } from 'prom-client';
 import { parseJsonBounded } from '../../../core/json/index.js';
 import type { ProblemCode } from '../../../core/problems/catalogue.js';
 import { problem } from '../../../core/problems/problem.js';
 import type { RouteConfig } from '../../../core/config/schema.js';
 import type { StageModule } from '../../pipeline/module.js';
-import { proceed, type GatewayResponse, type RequestContext, type ResponseDecision, type Stage } from '../../pipeline/types.js';
+import { proceed, type GatewayResponse, type LogRecord, type RequestContext, type ResponseDecision, type Stage } from '../../pipeline/types.js';
 import { RESPONSE_JSON_LIMITS } from '../validation/response.js';
 import { applyHeaders, planHeaders } from './headers.js';
 import { detectLeak } from './leaks.js';
@@ -34,7 +35,7 @@ function replacementFor(status: number): ProblemCode {
 const isJson = (ct: string | string[] | undefined): boolean => typeof ct === 'string' && /^\s*application\/(?:[\w.+-]*\+)?json\s*(?:;|$)/i.test(ct);
 
 /** Build the stage for one route's config: header lists, name sets and flags are fixed here. */
-export function createResponseProtectionStage(cfg: ResponseProtectionConfig): Stage {
+export function createResponseProtectionStage(cfg: ResponseProtectionConfig, count?: (action: string) => void): Stage {
   const plan = planHeaders(cfg.headers);
   const names = new Set(cfg.sensitiveFields.map(normaliseFieldName));
   const scan = cfg.errorBodies === 'scan';
@@ -83,19 +84,31 @@ export function createResponseProtectionStage(cfg: ResponseProtectionConfig): St
       applyHeaders(plan, decision === undefined ? res.status : 500, res.headers);
       return decision;
     },
+    ...(count !== undefined
+      ? {
+          onLog(_ctx: RequestContext, record: LogRecord) {
+            if (record.stage === 'response-protection' && record.decision === 'reject') count('error-body-replaced');
+            if (record.responseRedacted !== undefined) count('sensitive-redacted');
+          },
+        }
+      : {}),
   };
 }
 
 export const responseProtectionModule: StageModule = {
   name: 'response-protection',
-  build() {
+  build(_config, env) {
     const stages = new Map<RouteConfig, Stage>();
+    const actions = env.resource(
+      'metric:rampart_response_protection_total',
+      () => new Counter({ name: 'rampart_response_protection_total', help: 'Responses changed by response protection, by route and action.', labelNames: ['route', 'action'] as const, registers: [env.metrics] }),
+    );
     return {
       forRoute(route) {
         const cfg = route.responseProtection;
         if (cfg === undefined) return undefined;
         let stage = stages.get(route);
-        if (stage === undefined) stages.set(route, (stage = createResponseProtectionStage(cfg)));
+        if (stage === undefined) stages.set(route, (stage = createResponseProtectionStage(cfg, (action) => actions.inc({ route: route.id, action }))));
         return stage;
       },
     };

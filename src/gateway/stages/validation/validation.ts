@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { Counter } from 'prom-client';
 import { createSchemaCompiler } from '../../../core/openapi/compile.js';
 import { loadOpenApi, type LoadedOpenApi } from '../../../core/openapi/load.js';
 import { createPathMatcher, type PathMatcher } from '../../../core/openapi/match.js';
@@ -6,7 +7,7 @@ import { serverBasePath } from '../../../core/openapi/operations.js';
 import { problem } from '../../../core/problems/problem.js';
 import type { RouteConfig } from '../../../core/config/schema.js';
 import type { StageEnv, StageModule } from '../../pipeline/module.js';
-import { CONTINUE, reject, type Decision, type Facts, type RequestContext, type Stage } from '../../pipeline/types.js';
+import { CONTINUE, reject, type Decision, type Facts, type LogRecord, type RequestContext, type Stage } from '../../pipeline/types.js';
 import { MAX_FIELD_ERRORS } from './errors.js';
 import { compileOperations, type CompiledOperation } from './operation.js';
 import { validateRequest, type RequestSettings } from './request.js';
@@ -68,8 +69,18 @@ function stripBase(path: string, base: string, caseSensitive: boolean): string |
   return rest === '' ? '/' : rest.startsWith('/') ? rest : undefined;
 }
 
+/** Counts what validation saw, from the access-log fields it annotated (one place, after the response). */
+function countEvents(record: LogRecord, count: (event: string) => void): void {
+  if (record.validation !== undefined) count('undocumented-operation');
+  if (record.validationErrors !== undefined) count(record.stage === 'validation' ? 'request-refused' : 'request-invalid-logged');
+  if (record.validationChanged !== undefined) count('request-rewritten');
+  if (record.responseMismatch !== undefined) count('response-mismatch');
+  if (record.responseUndeclared !== undefined) count('response-undeclared');
+  if (record.responseSensitive !== undefined) count('response-sensitive');
+}
+
 /** Build the per-route stage from a compiled document (exported for tests and benchmarks). */
-export function createValidationStage(doc: CompiledDocument, cfg: ValidationConfig, basePath: string): Stage {
+export function createValidationStage(doc: CompiledDocument, cfg: ValidationConfig, basePath: string, count?: (event: string) => void): Stage {
   const learning = cfg.mode === 'learning';
   const settings: RequestSettings = { json: cfg.json, multipart: cfg.multipart, unknownParameters: cfg.unknownParameters, sanitise: createSanitiser(cfg.sanitise) };
   const r = cfg.responses;
@@ -124,6 +135,7 @@ export function createValidationStage(doc: CompiledDocument, cfg: ValidationConf
     needsBody: doc.anyBody,
     needsResponseBody: inspectResponses,
     onRequest,
+    ...(count !== undefined ? { onLog: (_ctx: RequestContext, record: LogRecord) => countEvents(record, count) } : {}),
     ...(inspectResponses
       ? {
           onResponse: (ctx, res) => {
@@ -144,6 +156,10 @@ export const validationModule: StageModule = {
     // Routes that share a document and a policy (the demo's four routes) share one compiled set of validators.
     const compiled = new Map<string, CompiledDocument>();
     const stages = new Map<RouteConfig, Stage>();
+    const events = env.resource(
+      'metric:rampart_validation_events_total',
+      () => new Counter({ name: 'rampart_validation_events_total', help: 'Validation outcomes by route and event.', labelNames: ['route', 'event'] as const, registers: [env.metrics] }),
+    );
     for (const route of config.routes) {
       const cfg = route.validation;
       if (cfg === undefined) continue;
@@ -159,7 +175,7 @@ export const validationModule: StageModule = {
         for (const w of warnings) env.logger.warn({ route: route.id, openapi: file }, `validation: ${w}`);
       }
       const basePath = (cfg.basePath ?? route.stripPrefix ?? serverBasePath(loaded)).replace(/\/+$/, '');
-      stages.set(route, createValidationStage(doc, cfg, basePath));
+      stages.set(route, createValidationStage(doc, cfg, basePath, (event) => events.inc({ route: route.id, event })));
     }
     return { forRoute: (route) => stages.get(route) };
   },
