@@ -63,6 +63,14 @@ describe('OpenAPI operations, schemas and shapes', async () => {
     expect(validate({ name: null })).toBe(true);
   });
 
+  it('resolves $refs into other files', async () => {
+    const pets = await loadOpenApi(fileURLToPath(new URL('./testdata/pets-3.1.yaml', import.meta.url)));
+    const raw = listOperations(pets)[0]?.requestBody?.content['application/json']?.schema ?? {};
+    const validate = createSchemaCompiler().compile(toJsonSchema(raw, { version: '3.1', direction: 'request', document: pets.document, knownFormats: KNOWN_FORMATS }).schema);
+    expect(validate({ name: 'Rex' })).toBe(true);
+    expect(validate({ name: 'Rex the eleventh' })).toBe(false);
+  });
+
   it('matches concrete paths before templated ones', () => {
     const m = createPathMatcher(ops.map((o) => ({ template: o.path, value: o })), { caseSensitive: false });
     expect(m.match('/users/me').map((x) => x.template)).toEqual(['/users/me', '/users/{id}']);
