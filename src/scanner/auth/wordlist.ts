@@ -13,5 +13,7 @@ export const JWT_SECRET_WORDLIST: readonly string[] = [
   'api-secret', 'app', 'appsecret', 'app-secret', 'app_secret', 'server', 'hello', 'helloworld', 'hello-world', 'abc123',
   'letmein', 'welcome', 'root', 'toor', 'node', 'express', 'nestjs', 'django-insecure', 'flask', 'rails', 'laravel',
   's3cr3t', 'S3cr3t', 'sup3rs3cr3t', 'notasecret', 'insecure', 'unsafe', 'xxx', 'foo', 'bar', 'foobar', 'test123',
+  'random', 'randomsecret', 'random-secret', 'mykey', 'my-key', 'key123', 'secret1', 'secret12', 'secretkey123', 'sekret',
+  'jwt_secret_key', 'jwt-secret-key', 'access-secret', 'refresh-secret', 'session-secret', 'cookie-secret', 'signing-key',
   'rampart', 'gateway', 'users', 'users-api', 'api-key', 'HS256', 'hs256', '', ' ',
 ];

@@ -2,7 +2,10 @@ import { defineCheck } from '../check.js';
 import type { Exchange, FindingDraft } from '../types.js';
 import { caller, is2xx, isAuthOperation, isObject, parseJson, validRequest } from './util.js';
 
-const SECRET_KEY = /^(password|passwd|pwd|password_?hash|passwordhash|hashed_?password|pass_?hash|salt|secret|client_?secret|api_?key|apikey|private_?key|secret_?key|access_?token|refresh_?token|session_?token|otp_?secret|mfa_?secret|totp_?secret|ssn|card_?number|cvv)$/i;
+/** Never legitimately in an answer, whoever asks: passwords, their hashes and salts, MFA seeds, card data. */
+const SECRET_KEY = /^(password|passwd|pwd|password_?hash|passwordhash|hashed_?password|pass_?hash|salt|otp_?secret|mfa_?secret|totp_?secret|ssn|card_?number|cvv)$/i;
+/** Sometimes legitimate (a user's own API key, an object's own "secret" field): a signal, reported as info. */
+const MAYBE_SECRET_KEY = /^(secret|client_?secret|api_?key|apikey|private_?key|secret_?key|access_?token|refresh_?token|session_?token)$/i;
 
 const SECRET_VALUE: ReadonlyArray<readonly [RegExp, string]> = [
   [/^\$2[abxy]?\$\d\d\$[./A-Za-z0-9]{53}$/, 'a bcrypt password hash'],
@@ -17,6 +20,8 @@ const SECRET_VALUE: ReadonlyArray<readonly [RegExp, string]> = [
 interface Hit {
   readonly path: string;
   readonly why: string;
+  /** Established by the value itself or a never-legitimate name (not merely a suggestive name). */
+  readonly sure: boolean;
 }
 
 /** Secret-looking properties anywhere in a JSON value (bounded walk). */
@@ -29,8 +34,9 @@ export function findSecrets(v: unknown, path = '', out: Hit[] = [], depth = 0): 
       const p = `${path}/${k}`;
       if (typeof x === 'string' && x.length >= 4) {
         const byValue = SECRET_VALUE.find(([re]) => re.test(x));
-        if (byValue !== undefined) out.push({ path: p, why: byValue[1] });
-        else if (SECRET_KEY.test(k)) out.push({ path: p, why: `a "${k}" value` });
+        if (byValue !== undefined) out.push({ path: p, why: byValue[1], sure: true });
+        else if (SECRET_KEY.test(k)) out.push({ path: p, why: `a "${k}" value`, sure: true });
+        else if (MAYBE_SECRET_KEY.test(k)) out.push({ path: p, why: `a "${k}" value`, sure: false });
       } else findSecrets(x, p, out, depth + 1);
     }
   }
@@ -61,9 +67,12 @@ export const dataExposure = defineCheck({
       if (isObject(body) && (typeof body.openapi === 'string' || typeof body.swagger === 'string')) continue;
       const hits = findSecrets(body);
       if (hits.length === 0) continue;
+      const sure = hits.some((h) => h.sure);
+      hits.sort((x, y) => Number(y.sure) - Number(x.sure));
       const fields = [...new Set(hits.map((h) => h.path.replace(/\/\d+(?=\/|$)/g, '/*')))];
       out.push({
         title: `${op.id} exposes ${hits[0]!.why}${hits.length > 1 ? ` and ${hits.length - 1} more` : ''}`,
+        severity: sure ? undefined : 'info',
         operation: op.id,
         key: fields.join(','),
         detail: `The answer contains ${hits.map((h) => `${h.why} at ${h.path}`).slice(0, 5).join('; ')}.`,

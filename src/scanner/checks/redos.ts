@@ -1,20 +1,30 @@
 import { defineCheck } from '../check.js';
 import type { Exchange, FindingDraft } from '../types.js';
-import { caller, stringParams, validRequest, withParam } from './util.js';
+import type { ScanRequest } from '../http/client.js';
+import type { Operation } from '../model/operations.js';
+import { propertiesOf, typeOf } from '../model/sample.js';
+import { caller, isObject, stringParams, validRequest, withParam } from './util.js';
+
+function stringFields(op: Operation): string[] {
+  if (op.requestBody === undefined) return [];
+  const props = propertiesOf(op.requestBody.schema);
+  return Object.keys(props).filter((k) => typeOf(props[k]!) === 'string' && props[k]!.enum === undefined && !/pass/i.test(k));
+}
 
 /** Inputs that make backtracking regexes explode: a run of one class followed by a character that fails the match. */
 const FAMILIES: ReadonlyArray<(n: number) => string> = [(n) => `${'a'.repeat(n)}!`, (n) => `${'0'.repeat(n)}x`];
-const SMALL = 12;
-const MEDIUM = 20;
-const LARGE = 27;
+/** Growing lengths; the walk stops at the first slow answer, so an explosive regex costs one slow request. */
+const SIZES = [12, 20, 24, 27, 30, 33, 36] as const;
+const MAX_TARGETS = 16;
 /** Below this, a slow answer is network noise, not a regex. */
 const SLOW_MS = 600;
 const CHECK_BUDGET_MS = 25_000;
 
 /**
- * API4: a parameter whose handling time grows super-linearly with its length (ReDoS). Confirmed by three sizes
- * and a repeat: the large input is slow twice, and the step from 20 to 27 characters costs far more than the
- * 27/20 a linear algorithm would. Every request has a strict time budget.
+ * API4: a parameter or body field whose handling time grows super-linearly with its length (ReDoS). Lengths grow
+ * until an answer is slow; confirmed when the last step of a few characters multiplied the time (a linear
+ * algorithm grows by about 1.1), the shortest input was fast, and a repeat is slow again. Every request has a
+ * strict time budget, and the check as a whole one too.
  */
 export const redos = defineCheck({
   id: 'redos',
@@ -25,30 +35,45 @@ export const redos = defineCheck({
   description: 'Sends inputs of growing length built to trigger catastrophic regex backtracking and times the answers.',
   remediation: 'Use linear-time regexes (no nested quantifiers over the same characters), cap input length, or a RE2-style engine.',
   scope: 'operation',
-  appliesTo: (op) => op.safe && stringParams(op).length > 0,
+  appliesTo: (op) => (op.safe && stringParams(op).length > 0) || stringFields(op).length > 0,
   async run(ctx, ops) {
     const out: FindingDraft[] = [];
     const until = Date.now() + CHECK_BUDGET_MS;
+    let budget = MAX_TARGETS;
     const who = caller(ctx);
     for (const op of ops) {
-      for (const p of stringParams(op).slice(0, 4)) {
-        if (Date.now() > until) return out;
-        const base = await validRequest(ctx, op, who);
-        const time = async (v: string): Promise<Exchange> => ctx.client.send({ ...withParam(base, op, p, v, ctx.api), timeoutMs: 5_000 });
+      const base = await validRequest(ctx, op, who);
+      // Body fields too, where sending the operation is allowed (reads, or --destructive).
+      const targets: Array<{ name: string; where: string; build: (v: string) => ScanRequest }> = op.safe ? stringParams(op).slice(0, 4).map((p) => ({ name: p.name, where: p.in, build: (v: string) => withParam(base, op, p, v, ctx.api) })) : [];
+      if ((op.safe || ctx.destructive) && isObject(base.body)) {
+        for (const f of stringFields(op).slice(0, 4)) targets.push({ name: f, where: 'body', build: (v: string) => ({ ...base, body: { ...(base.body as Record<string, unknown>), [f]: v } }) });
+      }
+      for (const t of targets) {
+        if (Date.now() > until || budget-- <= 0) return out;
+        const time = async (v: string): Promise<Exchange> => ctx.client.send({ ...t.build(v), timeoutMs: 4_000 });
         for (const fam of FAMILIES) {
-          const small = await time(fam(SMALL));
-          const large = await time(fam(LARGE));
-          if (large.response.durationMs < SLOW_MS || large.response.durationMs < 5 * Math.max(small.response.durationMs, 20)) continue;
-          const medium = await time(fam(MEDIUM));
-          const again = await time(fam(LARGE));
-          if (again.response.durationMs < SLOW_MS || medium.response.durationMs * 3 > again.response.durationMs) continue;
+          const seen: Array<{ n: number; ex: Exchange }> = [];
+          for (const n of SIZES) {
+            const ex = await time(fam(n));
+            seen.push({ n, ex });
+            if (ex.response.durationMs >= SLOW_MS) break;
+          }
+          const slow = seen[seen.length - 1]!;
+          const prev = seen[seen.length - 2];
+          const first = seen[0]!;
+          if (prev === undefined || slow.ex.response.durationMs < SLOW_MS || first.ex.response.durationMs * 5 > SLOW_MS) continue;
+          // A few more characters multiplied the time: not linear (which would grow by n/prev, about 1.1).
+          if (prev.ex.response.durationMs * 3 > slow.ex.response.durationMs) continue;
+          const again = await time(fam(slow.n));
+          if (again.response.durationMs < SLOW_MS) continue;
+          const times = seen.map((x) => `${x.n}: ${x.ex.response.durationMs} ms`).join(', ');
           out.push({
-            title: `${op.id}: "${p.name}" takes super-linear time (ReDoS)`,
+            title: `${op.id}: "${t.name}" takes super-linear time (ReDoS)`,
             operation: op.id,
-            key: p.name,
-            detail: `"${p.name}" of ${SMALL}, ${MEDIUM} and ${LARGE} characters took ${small.response.durationMs}, ${medium.response.durationMs} and ${large.response.durationMs} ms (repeat: ${again.response.durationMs} ms): each few characters multiply the time.`,
-            evidence: [large, small],
-            suggestion: { key: 'validation', value: { mode: 'strict' }, note: `declare "maxLength" on ${p.name} in the OpenAPI document; the regex itself must be fixed` },
+            key: t.name,
+            detail: `"${t.name}" (${t.where}) timed by length: ${times}; the repeat at ${slow.n} took ${again.response.durationMs} ms. Each few characters multiply the time.`,
+            evidence: [slow.ex, first.ex],
+            suggestion: { key: 'validation', value: { mode: 'strict' }, note: `declare "maxLength" on ${t.name} in the OpenAPI document; the regex itself must be fixed` },
           });
           break;
         }

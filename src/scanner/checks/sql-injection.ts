@@ -11,7 +11,8 @@ import { caller, injectableParams, is2xx, normalise, paramValue, uniqueMarker, v
  * column) are not injection and are left to the robustness checks.
  */
 const SYNTAX_ERRORS: ReadonlyArray<readonly [RegExp, string]> = [
-  [/unrecognized token: "'|near "[^"]*": syntax error|incomplete input|unterminated quoted string/i, 'an SQLite syntax error'],
+  // Answers often carry the message JSON-encoded, so quotes may come escaped (\").
+  [/unrecognized token: \\?"'|near \\?"[^"]*\\?": syntax error|incomplete input|unterminated quoted string/i, 'an SQLite syntax error'],
   [/You have an error in your SQL syntax|check the manual that corresponds to your (MySQL|MariaDB)/i, 'a MySQL syntax error'],
   [/unterminated quoted (string|identifier) at or near|syntax error at or near|syntax error at end of input/i, 'a PostgreSQL syntax error'],
   [/Unclosed quotation mark after the character string|Incorrect syntax near/i, 'an SQL Server syntax error'],
