@@ -52,6 +52,11 @@ describe('authorization rules', () => {
     expect((await run(s, req(admin, { method: 'DELETE' }))).kind).toBe('continue');
   });
 
+  it('holds HEAD to the rules of GET', async () => {
+    const s = stageFor({ methods: { GET: { scopes: ['orders:admin'] } }, methodOverride: 'strip' });
+    expect(await run(s, req(alice, { method: 'HEAD' }))).toMatchObject({ problem: { code: 'forbidden', detail: 'missing scope orders:admin' } });
+  });
+
   it('refuses when no principal was established', async () => {
     const s = stageFor({ methodOverride: 'strip' });
     expect(await run(s, fakeContext())).toMatchObject({ problem: { code: 'unauthorized' } });

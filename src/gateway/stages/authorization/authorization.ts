@@ -87,6 +87,9 @@ function effectiveMethods(ctx: RequestContext, c: Compiled): string[] {
   if (c.authorizeOverride) for (const h of METHOD_OVERRIDE_HEADERS) add(ctx.headers[h]);
   // A query override cannot be removed from the request: it is always authorized as the method it names.
   if (ctx.query.includes(QUERY_OVERRIDE)) add(new URLSearchParams(ctx.query).getAll(QUERY_OVERRIDE));
+  // RFC 9110 §9.3.2: HEAD is GET without the body, and most frameworks serve it with the GET handler, so a
+  // rule on GET must hold for HEAD too.
+  if (out.includes('HEAD') && !out.includes('GET')) out.push('GET');
   return out;
 }
 
