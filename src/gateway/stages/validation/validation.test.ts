@@ -59,6 +59,14 @@ describe('validation stage: requests', () => {
     expect(run(strict, { url: '/users/7/orders/3' }).d.kind).toBe('continue');
   });
 
+  it('bounds the errors it reports', () => {
+    const q = Array.from({ length: 500 }, (_, i) => `p${i}=1`).join('&');
+    const { d, ctx } = run(strict, { url: `/users?${q}` });
+    expect(problemOf(d)?.errors).toHaveLength(20);
+    expect(problemOf(d)?.detail).toBe('The request does not match the API document (20+ issues).');
+    expect(ctx.notes.validationErrors).toHaveLength(20);
+  });
+
   it('refuses parameter pollution and undeclared parameters', () => {
     expect(problemOf(run(strict, { url: '/users?limit=1&limit=2' }).d)?.errors).toEqual([
       { in: 'query', pointer: 'limit', message: 'parameter given more than once', keyword: 'repeated' },

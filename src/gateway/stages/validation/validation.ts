@@ -118,10 +118,12 @@ export function createValidationStage(doc: CompiledDocument, cfg: ValidationConf
     }
     if (outcome.kind === 'problem') return reject(outcome.problem);
     if (outcome.kind === 'invalid') {
-      ctx.annotate('validationErrors', outcome.errors.map((e) => `${e.in} ${e.pointer}: ${e.message}`));
+      // Bounded: a thousand undeclared query parameters must not make a thousand-entry answer or log line.
+      const errors = outcome.errors.length > MAX_FIELD_ERRORS ? outcome.errors.slice(0, MAX_FIELD_ERRORS) : outcome.errors;
+      ctx.annotate('validationErrors', errors.map((e) => `${e.in} ${e.pointer}: ${e.message}`));
       if (learning) return { kind: 'continue', facts };
       const n = outcome.errors.length;
-      return reject(problem('invalid-request', `The request does not match the API document (${n}${n >= MAX_FIELD_ERRORS ? '+' : ''} issue${n === 1 ? '' : 's'}).`, { errors: outcome.errors }));
+      return reject(problem('invalid-request', `The request does not match the API document (${n >= MAX_FIELD_ERRORS ? `${MAX_FIELD_ERRORS}+` : n} issue${n === 1 ? '' : 's'}).`, { errors }));
     }
     if (outcome.body !== undefined) {
       facts.body = outcome.body;
