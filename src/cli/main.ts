@@ -1,4 +1,3 @@
-import { parseArgs } from 'node:util';
 import { readFileSync } from 'node:fs';
 import { COMMANDS, EXIT } from './commands/registry.js';
 
@@ -47,8 +46,4 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-export { parseArgs };
-
-// Run when executed as the CLI (bin/rampart.js imports this module).
-const code = await main(process.argv.slice(2));
-if (code !== EXIT.running) process.exitCode = code;
+export { EXIT };
