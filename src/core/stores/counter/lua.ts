@@ -29,20 +29,22 @@ local function read(key)
   return s
 end
 
+local function cells(span, t)
+  return max(0, floor(span / t + 1e-9))
+end
+
 local function gcra(s, c)
   local t = c.period / c.limit
   local capacity = c.burst * t
-  local tat = now
-  if s and s[1] > now then tat = s[1] end
-  local newTat = tat + c.cost * t
-  local allowAt = newTat - capacity
-  local ttl = ceil(newTat - now)
-  if allowAt - now <= EPS then
-    return {1, max(0, floor((capacity - (newTat - now)) / t)), newTat - now, 0, 0}, {newTat}, ttl
-  end
-  local wait = allowAt - now
-  if wait <= c.maxDelay then return {1, 0, newTat - now, 0, wait}, {newTat}, ttl end
-  return {0, max(0, floor((capacity - (tat - now)) / t)), tat - now, wait - c.maxDelay, 0}, {newTat}, ttl
+  local debt = 0
+  if s then debt = max(0, s[1] - max(0, now - s[2])) end
+  local newDebt = debt + c.cost * t
+  local ttl = ceil(newDebt)
+  local nxt = {newDebt, now}
+  local wait = newDebt - capacity
+  if wait <= EPS then return {1, cells(capacity - newDebt, t), newDebt, 0, 0}, nxt, ttl end
+  if wait <= c.maxDelay then return {1, 0, newDebt, 0, wait}, nxt, ttl end
+  return {0, cells(capacity - debt, t), debt, wait - c.maxDelay, 0}, nxt, ttl
 end
 
 local function tokenBucket(s, c)

@@ -8,7 +8,9 @@ import { dropPrefix, runPrefix, waitReady } from './testing/redis-helpers.js';
 import { CounterStoreError, type CounterStore, type LimitCheck, type Verdict } from './types.js';
 
 const up = await serviceAvailable('redis', 6379);
-const TIMEOUT = 50;
+// Generous for a loaded CI machine (the production default is 50 ms): a healthy call must fit in it.
+const TIMEOUT = 200;
+const SLACK = 100;
 const sleep = (ms: number) => new Promise((ok) => setTimeout(ok, ms));
 
 describe('resilient counter store (unit)', () => {
@@ -119,6 +121,7 @@ describe.skipIf(!up)('counter store through a faulty network to Redis', () => {
 
       const healthy = await traffic(store, 200, key);
       expect(healthy.verdicts.every((v) => v.allowed && v.degraded === undefined)).toBe(true);
+      expect(healthy.maxMs).toBeLessThan(TIMEOUT);
 
       proxy.down();
       const killed = await traffic(store, 300, key);
@@ -126,23 +129,23 @@ describe.skipIf(!up)('counter store through a faulty network to Redis', () => {
       expect(killed.verdicts.every((v) => v.degraded === mode || v.degraded === undefined)).toBe(true);
       if (mode === 'closed') expect(killed.verdicts.filter((v) => v.degraded === 'closed').every((v) => !v.allowed)).toBe(true);
       else expect(killed.verdicts.filter((v) => v.degraded === 'open').every((v) => v.allowed)).toBe(true);
-      expect(killed.maxMs).toBeLessThan(TIMEOUT + 75);
+      expect(killed.maxMs).toBeLessThan(TIMEOUT + SLACK);
 
       proxy.up();
       expect(await until(async () => (await store.consume([{ key: 'probe', algorithm: 'gcra', limit: 1e6, periodMs: 1000, burst: 1e6, cost: 1, maxDelayMs: 0 }])).degraded === undefined, 4000)).toBe(true);
 
       // Slower than the timeout: every call is cut at the timeout and the failure mode decides.
       proxy.delay(TIMEOUT * 4);
-      const slow = await traffic(store, 400, key);
+      const slow = await traffic(store, 3 * TIMEOUT, key);
       expect(slow.verdicts.some((v) => v.degraded === mode)).toBe(true);
-      expect(slow.maxMs).toBeLessThan(TIMEOUT + 75);
+      expect(slow.maxMs).toBeLessThan(TIMEOUT + SLACK);
 
       // Slow but within the timeout: answers come from Redis again, a little later.
-      proxy.delay(10);
+      proxy.delay(20);
       expect(await until(async () => (await store.consume([{ key: 'probe', algorithm: 'gcra', limit: 1e6, periodMs: 1000, burst: 1e6, cost: 1, maxDelayMs: 0 }])).degraded === undefined, 4000)).toBe(true);
       const sluggish = await traffic(store, 200, key);
       expect(sluggish.verdicts.every((v) => v.degraded === undefined && v.allowed)).toBe(true);
-      expect(sluggish.maxMs).toBeLessThan(TIMEOUT + 75);
+      expect(sluggish.maxMs).toBeLessThan(TIMEOUT + SLACK);
 
       proxy.delay(0);
       expect(events[0]).toMatch(/^down:/);
