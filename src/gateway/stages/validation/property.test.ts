@@ -167,3 +167,35 @@ describe('validation properties (demo API document)', () => {
     );
   });
 });
+
+describe('validation never crashes', () => {
+  const paths = ['/users', '/users/1', '/users/1/orders', '/users/1/orders/2', '/login', '/health', '/x', '/users/%ZZ', '/users/..%2f'];
+  const types = ['application/json', 'application/json; charset=utf-8', 'text/plain', 'multipart/form-data; boundary=zz', 'application/x-www-form-urlencoded', 'application/merge-patch+json', '', ';;;', 'application/json; charset=latin1'];
+  const bodies = fc.oneof(
+    fc.string({ maxLength: 200 }),
+    fc.jsonValue({ maxDepth: 4 }).map((v) => JSON.stringify(v)),
+    fc.uint8Array({ maxLength: 200 }).map((b) => Buffer.from(b).toString('latin1')),
+    fc.constantFrom('--zz\r\nContent-Disposition: form-data; name="a"\r\n\r\n1\r\n--zz--', '{"a":1e999}', '[[[[[[', '{"__proto__":1}', 'a=1&a=2&b[]=3'),
+  );
+  it('answers any request with continue or a 4xx problem from the catalogue', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom('GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'HEAD'),
+        fc.constantFrom(...paths),
+        fc.oneof(fc.string({ maxLength: 60 }).map((q) => encodeURI(q)), fc.stringMatching(/^[a-z0-9=&%[\]+.;,-]{0,60}$/)),
+        fc.constantFrom(...types),
+        fc.option(bodies, { nil: undefined }),
+        (method, path, query, type, body) => {
+          const headers: [string, string][] = type === '' ? [] : [['Content-Type', type]];
+          const d = stage.onRequest?.(fakeContext({ method, url: `${path}?${query}`, headers, body }));
+          if (d === undefined || d instanceof Promise) throw new Error('expected a synchronous decision');
+          if (d.kind === 'reject') {
+            expect(['invalid-request', 'not-found', 'method-not-allowed', 'unsupported-media-type', 'duplicate-header', 'payload-too-large']).toContain(d.problem.code);
+            for (const e of d.problem.errors ?? []) expect(e.pointer.length).toBeLessThanOrEqual(201);
+          }
+        },
+      ),
+      { numRuns: 1500 },
+    );
+  });
+});
