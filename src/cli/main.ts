@@ -16,7 +16,8 @@ Options:
 
 Exit codes:
   0  success
-  1  failure: invalid config, a start-up error, or (scan) findings at or above --fail-on
+  1  failure: invalid config, a start-up error; (scan) findings at or above --fail-on;
+     (inspect) the request would be blocked; (keys) the key was not found
   2  usage error: unknown command or option, missing argument
 `;
 

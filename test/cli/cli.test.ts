@@ -33,7 +33,7 @@ describe('rampart CLI', () => {
     const help = await run(['--help']);
     expect(help.status).toBe(0);
     expect(help.stdout).toContain('Exit codes');
-    for (const verb of ['serve', 'validate', 'demo']) expect(help.stdout).toContain(verb);
+    for (const verb of ['serve', 'validate', 'demo', 'scan', 'inspect', 'keys']) expect(help.stdout).toContain(verb);
     expect((await run(['--version'])).stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
     expect((await run([])).status).toBe(2);
     expect((await run(['frobnicate'])).status).toBe(2);

@@ -5,6 +5,7 @@ import { authenticationModule } from './authentication/authentication.js';
 import { authorizationModule } from './authorization/authorization.js';
 import { rateLimitModule } from './rate-limit/rate-limit.js';
 import { validationModule } from './validation/validation.js';
+import { detectionModule } from './detection/detection.js';
 
 /**
  * Every pluggable stage module, in pipeline order. `hardening` and `routing` are built into the runner
@@ -16,6 +17,7 @@ export const STAGE_MODULES: readonly StageModule[] = [
   authorizationModule,
   rateLimitModule,
   validationModule,
+  detectionModule,
 ];
 
 export function orderedModules(modules: readonly StageModule[] = STAGE_MODULES): readonly StageModule[] {
