@@ -54,17 +54,36 @@ export const cmdiDetector: ValueDetector = {
     const l = view.lower;
     if (s.length < 2) return;
     if ((view.mask & M.DOLLAR) !== 0 && (l.includes('${ifs') || l.includes('$ifs'))) out.emit(R.ifs, excerpt(s, l.indexOf('ifs') - 2));
-    const d = DEV_TCP.exec(s);
+    const d = l.includes('/dev/') || l.includes('nc') || l.includes('mkfifo') || l.includes('bash') || l.includes('<&') ? DEV_TCP.exec(s) : null;
     if (d !== null) out.emit(R.devTcp, excerpt(s, d.index));
-    const w = WINDOWS.exec(s);
+    const w = mayBeWindows(l) ? WINDOWS.exec(s) : null;
     if (w !== null) out.emit(R.windows, excerpt(s, w.index));
-    for (const c of commandWords(s)) command(s, c, item, out);
+    // Without a separator or substitution the only shell shape left is a command line at the start of the
+    // value: look at its first word before tokenising anything.
+    if ((view.mask & SHELL_PUNCT) !== 0 || startsWithCommand(l)) for (const c of commandWords(s)) command(s, c, item, out);
     if ((view.mask & (M.LT | M.GT)) !== 0) {
       const r = REDIRECT.exec(s);
       if (r !== null) out.emit(R.redirect, excerpt(s, r.index));
     }
   },
 };
+
+const SHELL_PUNCT = M.SEMI | M.PIPE | M.AMP | M.NEWLINE | M.BACKTICK | M.DOLLAR | M.BRACE | M.QUOTE | M.DQUOTE | M.BACKSLASH | M.QUESTION | M.STAR;
+
+function startsWithCommand(l: string): boolean {
+  let i = 0;
+  while (l.charCodeAt(i) === 32 || l.charCodeAt(i) === 9) i++;
+  if (l[i] === '/' || l[i] === '\\') return true;
+  let j = i;
+  while (j < l.length && j - i < 24 && l.charCodeAt(j) > 32 && l[j] !== '/') j++;
+  const w = l.slice(i, j);
+  return STRONG.has(w.endsWith('.exe') ? w.slice(0, -4) : w);
+}
+
+/** Every WINDOWS alternative contains one of these. */
+function mayBeWindows(l: string): boolean {
+  return l.includes('cmd') || l.includes('powershell') || l.includes('%') || l.includes('for') || l.includes('if') || l.includes('$env') || l.includes('iex') || l.includes('download') || l.includes('start-') || l.includes('invoke-');
+}
 
 function isCommand(c: CommandWord): boolean {
   if (c.glob) return GLOB_TARGETS.some((t) => globMatch(c.word, t));

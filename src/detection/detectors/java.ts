@@ -35,6 +35,10 @@ const GADGETS: readonly string[] = [
   'commons.collections', 'commons.beanutils', 'org.codehaus.groovy.runtime', 'clojure.main', 'java.rmi.server', 'sun.rmi', 'javax.management.',
   'clonetransformer', 'ysoserial',
 ];
+const GADGET_WORDS: ReadonlySet<string> = new Set(GADGETS.filter((g) => !g.includes('.')));
+const DOTTED_GADGETS: readonly string[] = GADGETS.filter((g) => g.includes('.'));
+/** A cheap gate: every dangerous or gadget identifier contains one of these stems. */
+const STEMS = re('process|runtime|classloader|scriptengine|stream|reader|writer|socket|connection|method|reflect|invoke|define|forname|instance|jndi|context|system|exec|thread|unsafe|handles|randomaccess|jarfile|transformer|factory|closure|templates|rowset|handler|lazymap|transformedmap|exception|comparator|xsltc|datasource|expando|rmi|ysoserial|tokenizer');
 const OGNL = re(
   '(?:#_memberaccess|@java\\.lang\\.|#context\\s{0,4}\\[|%\\{\\s{0,8}\\(?\\s{0,8}#|ognlcontext|@ognl\\.|\\.getclass\\s{0,4}\\(\\s{0,4}\\)\\s{0,4}\\.\\s{0,4}(?:forname|getmethod|getclassloader)|' +
     'class\\.module\\.classloader|class\\.classloader|t\\s{0,4}\\(\\s{0,4}java\\.lang|new\\s{1,8}java\\.(?:lang|io|net|util)\\.|getruntime\\s{0,4}\\(\\s{0,4}\\)\\s{0,4}\\.\\s{0,4}exec)',
@@ -76,14 +80,19 @@ export const javaDetector: ValueDetector = {
     const s = view.text;
     const l = view.lower;
     if (s.length < 5) return;
-    for (const m of MAGIC) {
-      const at = m === 'aced0005' ? l.indexOf(m) : s.indexOf(m);
-      if (at !== -1) {
-        out.emit(R.serialized, excerpt(s, at));
-        break;
+    const hex = l.indexOf('aced0005');
+    if (hex !== -1) out.emit(R.serialized, excerpt(s, hex));
+    const b64 = view.via === 'raw' && s.length >= 6 && hasBase64Run(s, 6);
+    if (b64) {
+      for (const m of MAGIC) {
+        const at = s.indexOf(m);
+        if (at !== -1) {
+          out.emit(R.serialized, excerpt(s, at));
+          break;
+        }
       }
     }
-    if (view.via === 'raw' && s.length >= 8 && hasBase64Run(s, 8)) {
+    if (b64 && s.length >= 8) {
       for (const n of BASE64_NEEDLES) {
         const at = s.indexOf(n);
         if (at !== -1) {
@@ -92,12 +101,14 @@ export const javaDetector: ValueDetector = {
         }
       }
     }
-    if ((view.mask & (M.DOT | M.NONASCII)) === 0 && l.length < 14) return;
-    for (const g of GADGETS) {
-      const at = l.indexOf(g);
-      if (at !== -1) {
-        out.emit(R.gadget, excerpt(s, at));
-        break;
+    if ((view.mask & (M.DOT | M.NONASCII)) === 0 && l.length < 6) return;
+    if ((view.mask & M.DOT) !== 0) {
+      for (const g of DOTTED_GADGETS) {
+        const at = l.indexOf(g);
+        if (at !== -1) {
+          out.emit(R.gadget, excerpt(s, at));
+          break;
+        }
       }
     }
     if ((view.mask & (M.PERCENT | M.HASH | M.AT | M.DOT | M.PAREN)) !== 0) {
@@ -126,6 +137,7 @@ function dangerousIdentifiers(s: string, l: string, mask: number, out: Emitter):
     }
   }
   // Identifiers glued to other words (ProcessBuilder.evil, Runtime.getRuntime()) without a package prefix.
+  if (!STEMS.test(l)) return;
   let i = 0;
   while (i < l.length) {
     while (i < l.length && !isIdent(l.charCodeAt(i))) i++;
@@ -133,6 +145,10 @@ function dangerousIdentifiers(s: string, l: string, mask: number, out: Emitter):
     while (i < l.length && isIdent(l.charCodeAt(i))) i++;
     if (i - start < 6) continue;
     const w = l.slice(start, i);
+    if (GADGET_WORDS.has(w) || (w.length > 14 && gadgetInside(w))) {
+      out.emit(R.gadget, excerpt(s, start));
+      return;
+    }
     if (DANGEROUS.has(w) && !NEEDS_PREFIX.has(w)) {
       out.emit(R.dangerousClass, excerpt(s, start));
       return;
@@ -142,6 +158,12 @@ function dangerousIdentifiers(s: string, l: string, mask: number, out: Emitter):
       return;
     }
   }
+}
+
+/** Gadget names are glued into longer identifiers too (ProcessBuilder.evil.clonetransformerX): a bounded scan. */
+function gadgetInside(w: string): boolean {
+  for (const g of GADGET_WORDS) if (w.includes(g)) return true;
+  return false;
 }
 
 function isIdent(c: number): boolean {

@@ -214,6 +214,7 @@ export const prototypeDetector: ValueDetector = {
   inspect(view: View, item: Item, out: Emitter): void {
     const l = view.lower;
     if (item.kind === 'key') {
+      if (!l.includes('proto') && !l.includes('constructor')) return;
       const loc = item.location.toLowerCase();
       if (l.includes('__proto__') || (l.includes('constructor') && (l.includes('prototype') || loc.includes('prototype'))) || (l === 'prototype' && loc.includes('constructor/prototype'))) {
         out.emit(PROTO.key, excerpt(view.text, 0));

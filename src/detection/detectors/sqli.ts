@@ -1,6 +1,7 @@
 import { M } from '../normalize/charmask.js';
 import type { View } from '../normalize/views.js';
 import { sqlTokens, stringBreakout, type SqlToken } from '../lexers/sql.js';
+import { re } from '../patterns.js';
 import { excerpt, rule, type Emitter, type Item, type ValueDetector } from '../rule.js';
 
 /**
@@ -64,6 +65,9 @@ const SQL_FUNCS = new Set([...DANGEROUS_FUNCS, 'abs', 'cos', 'sin', 'tan', 'pi',
 const CATALOG_WORDS = new Set(['information_schema', 'sysobjects', 'syscolumns', 'sysdatabases', 'pg_catalog', 'pg_shadow', 'sqlite_master', 'sqlite_schema', 'msysobjects', 'msysaccessobjects', 'msysqueries', 'msysrelationships', 'tempdb', 'msdb', 'northwind', 'all_tab_columns', 'dba_users', 'user_tab_columns', 'sys_context', 'pg_namespace', 'mysql.user', 'schema_name', 'table_schema', 'column_name', 'table_name']);
 const INTROSPECTION = new Set(['database', 'db_name', 'schema', 'schema_name', 'current_user', 'user', 'system_user', 'session_user', 'version', 'current_database', 'current_schema', 'user_name', 'suser_sname', 'db_id', 'object_id', 'object_name', 'host_name', 'servername', 'connection_id', 'last_insert_id', 'row_count', 'found_rows', 'sqlite_version', 'pg_backend_pid', 'getdate', 'sysdatetime']);
 const BARE = new Set(['xor', 'rlike', 'regexp', 'div', '<=>', '||', '&&', '<>', '!=', '>>', '<<', '<=', '>=', 'is', 'null', 'not', 'sounds', 'like', 'in', '(', ')', ',', 'between', 'and', 'or', 'glob', 'collate']);
+/** Characters that can end a string or number context or build an expression ('-', '/', '@' and '+' alone cannot). */
+const SQL_PUNCT = M.QUOTE | M.DQUOTE | M.BACKTICK | M.SEMI | M.PAREN | M.EQ | M.LT | M.GT | M.HASH | M.STAR | M.PIPE | M.AMP;
+const SQL_WORDS = re('\\b(?:select|union|insert|update|delete|drop|alter|create|truncate|exec|execute|declare|waitfor|shutdown|procedure|from|information_schema|xp_\\w|sp_\\w|utl_\\w|dbms_\\w|pg_\\w|msdb|tempdb|northwind|sysobjects|syscolumns|msys\\w|sqlite_\\w|xor|rlike|regexp|having|order|group|limit|into)\\b');
 const SYSVARS = /* @@-variables are SQL-only syntax */ '@@';
 
 export const sqliDetector: ValueDetector = {
@@ -73,6 +77,12 @@ export const sqliDetector: ValueDetector = {
   inspect(view: View, _item: Item, out: Emitter): void {
     const s = view.text;
     if (s.length < 2) return;
+    // Words and spaces only: nothing can break out of a string or a number, so only whole SQL phrases
+    // matter; skip the lexer unless one of their keywords is there.
+    if ((view.mask & SQL_PUNCT) === 0) {
+      const l = view.lower;
+      if (!SQL_WORDS.test(l) && !l.includes('--') && !l.includes('@@') && !l.includes('/*')) return;
+    }
     let found = false;
     for (const q of ["'", '"', '`']) {
       if (s.indexOf(q) === -1) continue;

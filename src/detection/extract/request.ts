@@ -1,5 +1,6 @@
 import type { InspectRequest } from '../types.js';
 import type { Item } from '../rule.js';
+import { hasBase64Run } from '../normalize/base64.js';
 import { percentDecodeOnce } from '../normalize/percent.js';
 import { parseCookies, parseUrlEncoded } from './form.js';
 import { boundaryOf, parseMultipart } from './multipart.js';
@@ -90,6 +91,16 @@ function pathItems(path: string, c: Collector): void {
   }
 }
 
+function isPlainKey(k: string): boolean {
+  if (k.length > 40) return false;
+  for (let i = 0; i < k.length; i++) {
+    const ch = k.charCodeAt(i);
+    const ok = (ch >= 48 && ch <= 57) || ((ch | 0x20) >= 97 && (ch | 0x20) <= 122) || ch === 45 || (ch === 95 && k.charCodeAt(i + 1) !== 95);
+    if (!ok) return false;
+  }
+  return true;
+}
+
 function isPlainPath(s: string): boolean {
   for (let i = 0; i < s.length; i++) {
     const ch = s.charCodeAt(i);
@@ -139,12 +150,15 @@ function jsonItems(text: string, c: Collector, loc: string): boolean {
   const walk = (v: unknown, ptr: string, depth: number) => {
     if (typeof v === 'string') c.add({ location: `${loc}:${ptr}`, value: v, kind: 'body' });
     else if (depth > 32 || v === null || typeof v !== 'object') return;
-    else if (Array.isArray(v)) v.forEach((x, i) => walk(x, `${ptr}/${i}`, depth + 1));
-    else {
-      for (const [k, x] of Object.entries(v)) {
-        const p = `${ptr}/${k.replaceAll('~', '~0').replaceAll('/', '~1')}`;
-        c.add({ location: `${loc}-key:${p}`, value: k, kind: 'key' });
-        walk(x, p, depth + 1);
+    else if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) walk(v[i], `${ptr}/${i}`, depth + 1);
+    } else {
+      for (const k in v) {
+        if (!Object.hasOwn(v, k)) continue;
+        const p = ptr + '/' + (k.includes('~') || k.includes('/') ? k.replaceAll('~', '~0').replaceAll('/', '~1') : k);
+        // A plain identifier key (the API's own schema: "email", "order_id") carries nothing to inspect.
+        if (!isPlainKey(k) || hasBase64Run(k, 6) || k === 'constructor' || k === 'prototype') c.add({ location: `${loc}-key:${p}`, value: k, kind: 'key' });
+        walk(Reflect.get(v, k), p, depth + 1);
       }
     }
   };
