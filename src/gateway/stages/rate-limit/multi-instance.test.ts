@@ -11,7 +11,7 @@ import { startUpstream, type TestUpstream } from '../../../testing/gateway.js';
 
 const up = await serviceAvailable('redis', 6379);
 // The CLI from source (what bin/rampart.js runs from dist/ after the build), so no stale build is tested.
-const CLI = fileURLToPath(new URL('../../../cli/main.ts', import.meta.url));
+const CLI = fileURLToPath(new URL('../../../cli/run.ts', import.meta.url));
 const LIMIT = 20;
 
 const config = (upstreamUrl: string, prefix: string) => `
