@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDemoApi, type DemoApi } from '../../src/demo/users-api.js';
 import { startTestGateway, startUpstream, type TestGateway, type TestUpstream } from '../../src/testing/gateway.js';
@@ -41,5 +42,42 @@ describe('examples/minimal.yaml', () => {
   });
   it('proxies everything to ${UPSTREAM_URL}', async () => {
     expect(await (await fetch(`${gw.url}/any/path?q=1`)).text()).toBe('GET /any/path?q=1');
+  });
+});
+
+describe('examples/bench.yaml (the ../shared/bench target)', () => {
+  let up: TestUpstream;
+  let gw: TestGateway;
+  const secret = 'bench-test-secret-0123456789abcdef-xyz';
+  beforeAll(async () => {
+    up = await startUpstream((req, res, body) => {
+      res.writeHead(req.method === 'POST' ? 201 : 200, { 'content-type': 'application/json' });
+      res.end(req.method === 'POST' ? body : '{"users":[]}');
+    });
+    const file = new URL('../../examples/bench.yaml', import.meta.url).pathname;
+    gw = await startTestGateway(example('bench.yaml'), { UPSTREAM_URL: up.url, JWT_SECRET: secret, RAMPART_ACCESS_LOG: 'stdout' }, { configFile: file });
+  });
+  afterAll(async () => {
+    await gw?.close();
+    await up?.close();
+  });
+  it('verifies the JWT, validates GET and POST /users, limits, detects attacks', async () => {
+    const token = await new SignJWT({ sub: 'bench-user-42', scope: 'users:read users:write' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setIssuer('proxy-bench')
+      .setExpirationTime('1h')
+      .sign(new TextEncoder().encode(secret));
+    const auth = { authorization: `Bearer ${token}` };
+    const list = await fetch(`${gw.url}/users?limit=10&offset=0`, { headers: auth });
+    expect(list.status).toBe(200);
+    expect(list.headers.get('ratelimit')).toBeTruthy();
+    expect((await fetch(`${gw.url}/users?limit=10&offset=0`)).status).toBe(401);
+    const payload = readFileSync(new URL('../fixtures/bench-user.json', import.meta.url));
+    const created = await fetch(`${gw.url}/users`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: payload });
+    expect(created.status).toBe(201);
+    const bad = await fetch(`${gw.url}/users?limit=1000`, { headers: auth });
+    expect(bad.status).toBe(400);
+    const attack = await fetch(`${gw.url}/users?limit=10&offset=0&q=${encodeURIComponent("' union select password from users--")}`, { headers: auth });
+    expect([400, 403]).toContain(attack.status);
   });
 });
