@@ -37,14 +37,19 @@ describe('property: bounded work on adversarial input', () => {
 
   it('time grows about linearly with input size (no quadratic blow-up)', () => {
     for (const unit of ["'or 1=1 ", '<a onx=', '$(a;', '{{a', '../', '%25%', 'union select ', 'a'.repeat(7) + '(']) {
+      // The fastest of three runs: the machine is shared, and noise only ever adds time.
       const run = (n: number) => {
         const body = unit.repeat(Math.ceil(n / unit.length)).slice(0, n);
-        const t0 = performance.now();
-        for (let i = 0; i < 3; i++) inspector.inspect({ method: 'POST', path: '/a', query: '', headers: { 'content-type': 'text/plain' }, body });
-        return performance.now() - t0;
+        let best = Infinity;
+        for (let i = 0; i < 3; i++) {
+          const t0 = performance.now();
+          inspector.inspect({ method: 'POST', path: '/a', query: '', headers: { 'content-type': 'text/plain' }, body });
+          best = Math.min(best, performance.now() - t0);
+        }
+        return best;
       };
       run(4096);
-      const small = Math.max(run(16_384), 1);
+      const small = Math.max(run(16_384), 2);
       const large = run(131_072);
       // 8x the input: allow generous noise on a shared machine, but not the 64x of a quadratic.
       expect(large / small, unit).toBeLessThan(30);
