@@ -1,4 +1,5 @@
 import { Value } from '@sinclair/typebox/value';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { GatewayResponse, Stage } from '../../pipeline/types.js';
 import { fakeContext } from '../validation/fake-context.js';
@@ -101,5 +102,24 @@ describe('response-protection stage', () => {
     const t0 = performance.now();
     detectLeak('\n    at '.repeat(200_000) + 'x'.repeat(1_000_000));
     expect(performance.now() - t0).toBeLessThan(500);
+  });
+});
+
+describe('response-protection never crashes', () => {
+  it('handles any status, content type and body', () => {
+    const s = createResponseProtectionStage(configOf({ sensitiveFields: ['password'] }));
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 100, max: 599 }),
+        fc.constantFrom('application/json', 'text/html', 'application/problem+json; charset=utf-8', ''),
+        fc.option(fc.oneof(fc.string({ maxLength: 300 }), fc.jsonValue({ maxDepth: 5 }).map((v) => JSON.stringify(v))), { nil: undefined }),
+        (status, type, body) => {
+          const { out, res } = respond(s, status, type === '' ? {} : { 'content-type': type }, body);
+          if (out !== undefined) expect(out).toMatchObject({ kind: 'replace' });
+          expect(res.headers['x-content-type-options']).toBe('nosniff');
+        },
+      ),
+      { numRuns: 500 },
+    );
   });
 });
