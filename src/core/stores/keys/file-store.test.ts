@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openFileKeyStore } from './file-store.js';
-import { runKeyStoreContract } from './key-store.contract.js';
+import { runKeyStoreContract } from './testing/key-store.contract.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'rampart-keys-'));
 let n = 0;

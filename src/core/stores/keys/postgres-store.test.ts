@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { afterAll, describe } from 'vitest';
 import { serviceAvailable } from '../../../testing/services.js';
-import { runKeyStoreContract } from './key-store.contract.js';
+import { runKeyStoreContract } from './testing/key-store.contract.js';
 import { openPostgresKeyStore } from './postgres-store.js';
 
 const url = 'postgres://postgres@127.0.0.1:5432/test';

@@ -1,7 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runKeyStoreContract } from './key-store.contract.js';
+import { runKeyStoreContract } from './testing/key-store.contract.js';
 import { openSqliteKeyStore } from './sqlite-store.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'rampart-keys-'));

@@ -11,7 +11,7 @@ import type { Decision } from '../../pipeline/types.js';
 import { authenticationModule } from './authentication.js';
 import { hashPassword } from './basic.js';
 import { HMAC_DATE_HEADER, HMAC_DIGEST_HEADER, sha256Hex, sign } from './hmac.js';
-import { fakeContext, run, testConfig, testEnv, type FakeRequest, type TestEnv } from './testing.js';
+import { fakeContext, run, testConfig, testEnv, type FakeRequest, type TestEnv } from './testing/context.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'rampart-auth-'));
 const dbFile = join(dir, 'keys.db');

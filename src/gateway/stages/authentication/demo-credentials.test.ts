@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { authenticationModule } from './authentication.js';
 import { createDemoCredentials } from './demo-credentials.js';
-import { fakeContext, run, testConfig, testEnv, type TestEnv } from './testing.js';
+import { fakeContext, run, testConfig, testEnv, type TestEnv } from './testing/context.js';
 
 let env: TestEnv | undefined;
 afterEach(async () => env?.dispose());

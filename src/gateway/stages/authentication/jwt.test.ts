@@ -4,7 +4,7 @@ import { exportJWK, exportSPKI, generateKeyPair, SignJWT, type CryptoKey, type J
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { RouteConfig } from '../../../core/config/schema.js';
 import { authenticationModule } from './authentication.js';
-import { fakeContext, run, testConfig, testEnv, type TestEnv } from './testing.js';
+import { fakeContext, run, testConfig, testEnv, type TestEnv } from './testing/context.js';
 
 const SECRET = 'a-very-long-shared-secret-of-40-chars!!';
 const ISS = 'https://issuer.test';

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { formatIssues, parseConfigText } from '../../../core/config/load.js';
 import { authorizationModule } from '../authorization/authorization.js';
 import { authenticationModule } from './authentication.js';
-import { testEnv } from './testing.js';
+import { testEnv } from './testing/context.js';
 
 /**
  * The config snippets given in docs/status/auth.md for examples/demo.yaml and examples/bench.yaml: they must

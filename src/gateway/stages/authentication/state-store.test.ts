@@ -1,7 +1,7 @@
 import { describe } from 'vitest';
 import { serviceAvailable } from '../../../testing/services.js';
 import { createRedisStateStore } from './redis-state-store.js';
-import { runStateStoreContract } from './state-store.contract.js';
+import { runStateStoreContract } from './testing/state-store.contract.js';
 import { createMemoryStateStore } from './state-store.js';
 
 runStateStoreContract('memory', () => createMemoryStateStore());

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RouteConfig } from '../../../core/config/schema.js';
 import type { Principal } from '../../pipeline/types.js';
-import { fakeContext, run, testConfig, testEnv, type FakeRequest } from '../authentication/testing.js';
+import { fakeContext, run, testConfig, testEnv, type FakeRequest } from '../authentication/testing/context.js';
 import { authorizationModule, METHOD_OVERRIDE_HEADERS } from './authorization.js';
 
 const alice: Principal = { subject: 'alice', consumer: 'web', groups: ['users'], scopes: ['orders:read'], roles: ['user'], method: 'jwt', claims: { tenant: 'acme', amr: ['pwd', 'otp'] } };

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import type { AuthStateStore } from './state-store.js';
+import type { AuthStateStore } from '../state-store.js';
 
 /** The contract every AuthStateStore adapter passes (memory, Redis). Keys are unique per call of `open`. */
 export function runStateStoreContract(name: string, open: () => AuthStateStore): void {

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { apiKeyMatches, apiKeyPrefix, generateApiKey } from './api-key.js';
-import { keyUsable, type KeyStore } from './key-store.js';
+import { apiKeyMatches, apiKeyPrefix, generateApiKey } from '../api-key.js';
+import { keyUsable, type KeyStore } from '../key-store.js';
 
 /**
  * The one contract every KeyStore adapter passes (undici's store suite, hono's runTest). `open` gives a fresh,

@@ -1,7 +1,7 @@
 /**
  * Micro-benchmark of the per-request cost of authentication (a few seconds, bounded).
  *
- *   npx tsx src/gateway/stages/authentication/bench/auth-bench.ts
+ *   npx tsx src/gateway/stages/authentication/testing/auth-bench.ts
  *
  * Prints µs per request for: jose HS256 / RS256 verification alone, the stage with HS256 / RS256 tokens
  * (verified-token cache off and on), and API-key authentication (lookup cache on, and SQLite on every call).
@@ -15,7 +15,7 @@ import { openSqliteKeyStore } from '../../../../core/stores/keys/sqlite-store.js
 import type { Stage } from '../../../pipeline/types.js';
 import { authenticationModule } from '../authentication.js';
 import type { AuthMethod } from '../schema.js';
-import { fakeContext, testConfig, testEnv } from '../testing.js';
+import { fakeContext, testConfig, testEnv } from './context.js';
 
 const SECRET = 'bench-shared-secret-0123456789abcdefghij';
 const ISS = 'https://bench.test';

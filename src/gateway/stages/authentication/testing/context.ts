@@ -1,9 +1,9 @@
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import { pino } from 'pino';
 import { Registry } from 'prom-client';
-import type { Config, RouteConfig } from '../../../core/config/schema.js';
-import type { StageEnv } from '../../pipeline/module.js';
-import type { Decision, Facts, RequestContext, Stage } from '../../pipeline/types.js';
+import type { Config, RouteConfig } from '../../../../core/config/schema.js';
+import type { StageEnv } from '../../../pipeline/module.js';
+import type { Decision, Facts, RequestContext, Stage } from '../../../pipeline/types.js';
 
 /** Test helpers for the auth stages: a fake RequestContext and a StageEnv without a server. */
 
