@@ -142,6 +142,9 @@ describe('credentials to the upstream', () => {
     expect(d.kind === 'continue' && d.facts?.dropHeaders).toEqual(['x-earlier', 'x-rampart-subject', 'x-rampart-consumer', 'x-rampart-scopes', 'authorization']);
     const anon = await stageFor({ methods: ['api-key'], anonymous: true });
     expect(await run(anon, fakeContext({ headers: { authorization: forged } }))).toMatchObject({ kind: 'continue', facts: { dropHeaders: expect.arrayContaining(['authorization']) } });
+    const bearerOnly = await stageFor({ methods: ['basic'] }, { basic: { users: [{ username: 'u', hash: await hashPassword('pw', 1024) }] } });
+    const basic = 'Basic ' + Buffer.from('u:pw').toString('base64');
+    expect(await run(bearerOnly, fakeContext({ headers: { authorization: basic, 'x-api-key': 'rk_forged' } }))).toMatchObject({ kind: 'continue', facts: { dropHeaders: expect.arrayContaining(['x-api-key']) } });
     const hide = await stageFor({ methods: ['api-key'] }, { hideCredentials: true });
     expect(await run(hide, fakeContext({ headers: { 'x-api-key': k.key } }))).toMatchObject({ kind: 'continue', facts: { dropHeaders: expect.arrayContaining(['x-api-key']) } });
   });

@@ -63,8 +63,8 @@ function authenticate(ctx: RequestContext, r: RouteAuth, s: AuthServices): Maybe
   if (dup !== undefined) return reject(problem('duplicate-header', `the ${dup} header may appear only once`, { reason: `duplicate ${dup} header` }));
   const found = extractCredential(ctx, r.extract);
   if (found.kind === 'none') {
-    // An Authorization header the route does not accept is not checked, so it must not reach the upstream either.
-    if (r.config.anonymous) return proceed({ principal: ANONYMOUS, dropHeaders: drops(ctx, spoofed, ctx.headers.authorization === undefined ? undefined : 'authorization') });
+    // Credentials the route does not accept are not checked, so they must not reach the upstream either.
+    if (r.config.anonymous) return proceed({ principal: ANONYMOUS, dropHeaders: drops(ctx, spoofed, present(ctx, 'authorization'), present(ctx, r.extract.apiKeyHeader)) });
     return reject(unauthorized(r.challengeAll, 'credentials required', 'no credentials'));
   }
   if (found.kind === 'malformed') {
@@ -109,7 +109,7 @@ function conclude(ctx: RequestContext, a: Attempt, cred: Presented, keys: readon
     // Unverified credentials never reach the upstream (a naive upstream might believe an unchecked token);
     // the verified one only when hideCredentials is off.
     const hidden = s.auth.hideCredentials ? (fromAuthorization ? 'authorization' : r.extract.apiKeyHeader) : undefined;
-    const unverified = !fromAuthorization && ctx.headers.authorization !== undefined ? 'authorization' : undefined;
+    const unverified = fromAuthorization ? present(ctx, r.extract.apiKeyHeader) : present(ctx, 'authorization');
     const dropHeaders = drops(ctx, spoofed, hidden, unverified);
     const earlier = ctx.facts.upstreamHeaders;
     const decision = proceed({ principal, upstreamHeaders: earlier === undefined ? upstreamHeaders : { ...earlier, ...upstreamHeaders }, dropHeaders });
@@ -130,6 +130,8 @@ function drops(ctx: RequestContext, base: readonly string[], ...more: (string | 
   if ((earlier === undefined || earlier.length === 0) && extra.length === 0) return base;
   return [...(earlier ?? []), ...base, ...extra];
 }
+
+const present = (ctx: RequestContext, header: string): string | undefined => (ctx.headers[header] === undefined ? undefined : header);
 
 function credentialIdOf(c: Presented): string | undefined {
   switch (c.method) {
