@@ -81,3 +81,58 @@ describe('examples/bench.yaml (the ../shared/bench target)', () => {
     expect([400, 403]).toContain(attack.status);
   });
 });
+
+describe('the demo, protected: examples/demo.yaml with every stage in front of the naive API', () => {
+  let api: DemoApi;
+  let gw: TestGateway;
+  let key = '';
+  let alice = '';
+  let admin = '';
+  beforeAll(async () => {
+    const { createDemoCredentials } = await import('../../src/gateway/stages/authentication/demo-credentials.js');
+    const { mkdtempSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { parseConfigText } = await import('../../src/core/config/load.js');
+    api = await startDemoApi({ port: 0 });
+    const file = new URL('../../examples/demo.yaml', import.meta.url).pathname;
+    const env = { DEMO_API_URL: api.url, RAMPART_KEYS_DB: join(mkdtempSync(join(tmpdir(), 'rampart-demo-test-')), 'keys.db') };
+    gw = await startTestGateway(example('demo.yaml'), env, { configFile: file });
+    const parsed = parseConfigText(example('demo.yaml'), env);
+    if (!parsed.ok) throw new Error('demo.yaml invalid');
+    const dir = new URL('../../examples/', import.meta.url).pathname;
+    const c1 = await createDemoCredentials(parsed.config, dir, { subject: '1' });
+    const c3 = await createDemoCredentials(parsed.config, dir, { subject: '3', roles: ['admin'] });
+    key = c1.apiKey;
+    alice = c1.token ?? '';
+    admin = c3.token ?? '';
+  });
+  afterAll(async () => {
+    await gw?.close();
+    await api?.close();
+  });
+
+  it('guards every flaw of the naive API', async () => {
+    const json = { 'content-type': 'application/json' };
+    expect((await fetch(`${gw.url}/users/1`)).status).toBe(401);
+    const one = await fetch(`${gw.url}/users/1`, { headers: { 'x-api-key': key } });
+    expect(one.status).toBe(200);
+    const body = (await one.json()) as Record<string, unknown>;
+    expect(body.username).toBe('alice');
+    expect(body.password_hash).toBeUndefined();
+    expect((await fetch(`${gw.url}/users/2`, { method: 'PUT', headers: { ...json, authorization: `Bearer ${alice}` }, body: '{"name":"x"}' })).status).toBe(403);
+    expect((await fetch(`${gw.url}/users/1`, { method: 'PUT', headers: { ...json, authorization: `Bearer ${alice}` }, body: '{"role":"admin"}' })).status).toBe(400);
+    expect((await fetch(`${gw.url}/users/2`, { method: 'DELETE', headers: { authorization: `Bearer ${alice}` } })).status).toBe(403);
+    expect((await fetch(`${gw.url}/users/1/orders`, { headers: { authorization: `Bearer ${alice}` } })).status).toBe(200);
+    expect((await fetch(`${gw.url}/users/2/orders`, { headers: { authorization: `Bearer ${alice}` } })).status).toBe(403);
+    expect((await fetch(`${gw.url}/users/2/orders`, { headers: { authorization: `Bearer ${admin}` } })).status).toBe(200);
+    const sqli = await fetch(`${gw.url}/users?limit=${encodeURIComponent("1' or 1=1--")}`, { headers: { 'x-api-key': key } });
+    expect([400, 403]).toContain(sqli.status);
+    const login = await fetch(`${gw.url}/login`, { method: 'POST', headers: json, body: JSON.stringify({ username: 'bob', password: 'bob-password' }) });
+    expect(login.status).toBe(200);
+    expect(((await login.json()) as { token?: string }).token).toMatch(/^ey/);
+    const statuses: number[] = [];
+    for (let i = 0; i < 30; i++) statuses.push((await fetch(`${gw.url}/users/1`, { headers: { 'x-api-key': key } })).status);
+    expect(statuses).toContain(429);
+  });
+});

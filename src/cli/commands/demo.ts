@@ -1,5 +1,9 @@
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { createDemoCredentials } from '../../gateway/stages/authentication/demo-credentials.js';
 import { loadConfigFile, formatIssues } from '../../core/config/load.js';
 import { startDemoApi, DEFAULT_DEMO_PORT } from '../../demo/users-api.js';
 import { startGateway } from './serve.js';
@@ -29,19 +33,27 @@ export const demoCommand: Command = {
     const apiPort = values['api-port'] === undefined ? DEFAULT_DEMO_PORT : Number(values['api-port']);
     const file = values.config ?? fileURLToPath(new URL('../../../examples/demo.yaml', import.meta.url));
     const api = await startDemoApi({ port: apiPort });
-    const loaded = loadConfigFile(file, { ...process.env, DEMO_API_URL: api.url });
-    if (!loaded.ok) {
+    // The demo's API keys live in a throw-away store, removed when the demo stops.
+    const keysDir = mkdtempSync(join(tmpdir(), 'rampart-demo-'));
+    const cleanup = async () => {
       await api.close();
+      rmSync(keysDir, { recursive: true, force: true });
+    };
+    const loaded = loadConfigFile(file, { RAMPART_KEYS_DB: join(keysDir, 'keys.db'), ...process.env, DEMO_API_URL: api.url });
+    if (!loaded.ok) {
+      await cleanup();
       process.stderr.write(`rampart demo: invalid config ${file}\n${formatIssues(loaded.issues, file)}\n`);
       return EXIT.failure;
     }
     const config = structuredClone(loaded.config);
     if (values.port !== undefined) config.listen.port = Number(values.port);
-    const gateway = await startGateway(config, file, false, () => api.close());
+    const gateway = await startGateway(config, file, false, cleanup);
     if (gateway === undefined) {
-      await api.close();
+      await cleanup();
       return EXIT.failure;
     }
+    const creds = await createDemoCredentials(config, dirname(file), { subject: '1', consumer: 'demo-app' });
+    const adminCreds = await createDemoCredentials(config, dirname(file), { subject: '3', consumer: 'demo-app', roles: ['admin'] });
     const g = gateway.url;
     process.stderr.write(`
 Rampart demo
@@ -49,12 +61,23 @@ Rampart demo
   Rampart in front of it           ${g}
   metrics                          ${gateway.adminUrl ?? '(admin listener off)'}/metrics
 
+Credentials for this run (paste these into your shell):
+  export KEY='${creds.apiKey}'          # API key of consumer demo-app
+  export ALICE='${creds.token ?? ''}'   # JWT of alice (user 1)
+  export ADMIN='${adminCreds.token ?? ''}'   # JWT of admin (user 3)
+Or log in through the gateway: curl -s -X POST ${g}/login -H 'content-type: application/json' -d '{"username":"bob","password":"bob-password"}'
+
 Try:
-  curl -s ${g}/users?limit=2 | head -c 600; echo
-  curl -s ${g}/users/1
-  curl -s '${g}/users/..%2fadmin'            # refused: encoded slash (problem+json)
-  curl -s ${g}/nothing-here                  # 404 problem
-  curl -s ${api.url}/users/1                 # the API directly: note the password_hash it leaks
+  curl -s ${g}/users/1                                   # 401: no credentials
+  curl -s ${g}/users/1 -H "x-api-key: $KEY"              # 200, without the password_hash
+  curl -s ${api.url}/users/1                                   # the API directly leaks it
+  curl -s -X PUT ${g}/users/2 -H "authorization: Bearer $ALICE" -H 'content-type: application/json' -d '{"name":"x"}'      # 403: not alice's
+  curl -s -X PUT ${g}/users/1 -H "authorization: Bearer $ALICE" -H 'content-type: application/json' -d '{"role":"admin"}'  # 400: read-only
+  curl -s -X DELETE ${g}/users/2 -H "authorization: Bearer $ALICE"                                                         # 403: admin only
+  curl -s "${g}/users?limit=1%27%20or%201=1--" -H "x-api-key: $KEY"                                                        # 403: SQL injection
+  curl -s '${g}/users/..%2fadmin'                        # 400: encoded slash
+  for i in $(seq 25); do curl -s -o /dev/null -w '%{http_code} ' ${g}/users/1 -H "x-api-key: $KEY"; done; echo   # then 429s
+  curl -s ${gateway.adminUrl ?? ''}/metrics | grep rampart_requests_total
 
 Ctrl-C stops everything.
 `);
