@@ -49,43 +49,65 @@ const splitPath = (p: string): string[] => {
   return parts;
 };
 
-/** Compile templates once; `match` then costs one pass over the templates with the same segment count. */
+/**
+ * Compile templates once. Templates are grouped by segment count and first segment, so `match` only tries
+ * those that can fit (for `/users/...` paths, the `/users` templates and any starting with a parameter).
+ */
 export function createPathMatcher<T>(entries: readonly { template: string; value: T }[], options: { caseSensitive: boolean }): PathMatcher<T> {
   const fold = !options.caseSensitive;
-  const bySize = new Map<number, CompiledTemplate<T>[]>();
+  const groups = new Map<string, CompiledTemplate<T>[]>();
+  const keyOf = (size: number, first: string | undefined) => `${size}\u0000${first ?? ''}`;
   for (const e of entries) {
     const segments = splitPath(e.template).map((s) => compileSegment(s, fold));
     const c: CompiledTemplate<T> = { template: e.template, segments, statics: segments.filter((s) => s.kind === 'static').length, value: e.value };
-    const list = bySize.get(segments.length) ?? [];
+    const first = segments[0];
+    // A first segment that is a parameter is filed under "\u0001", which no path segment can equal.
+    const key = keyOf(segments.length, first === undefined ? undefined : first.kind === 'static' ? first.value : '\u0001');
+    const list = groups.get(key) ?? [];
     list.push(c);
-    bySize.set(segments.length, list);
+    groups.set(key, list);
   }
-  for (const list of bySize.values()) list.sort((a, b) => b.statics - a.statics);
+  for (const list of groups.values()) list.sort((a, b) => b.statics - a.statics);
+  const none: CompiledTemplate<T>[] = [];
+
+  const tryTemplate = (c: CompiledTemplate<T>, parts: readonly string[]): TemplateMatch<T> | undefined => {
+    const params: Record<string, string> = {};
+    for (let i = 0; i < parts.length; i++) {
+      const seg = c.segments[i];
+      const part = parts[i] ?? '';
+      if (seg === undefined) return undefined;
+      if (seg.kind === 'static') {
+        if ((fold ? part.toLowerCase() : part) !== seg.value) return undefined;
+        continue;
+      }
+      const m = seg.re.exec(part);
+      if (m === null) return undefined;
+      for (let k = 0; k < seg.names.length; k++) {
+        const v = m[k + 1] ?? '';
+        if (v === '') return undefined;
+        params[seg.names[k] ?? ''] = v;
+      }
+    }
+    return { template: c.template, params, value: c.value };
+  };
+
   return {
     match(path) {
       const parts = splitPath(path);
-      const candidates = bySize.get(parts.length);
-      if (candidates === undefined) return [];
+      const first = parts[0];
+      const statics = first === '\u0001' ? none : (groups.get(keyOf(parts.length, first === undefined ? undefined : fold ? first.toLowerCase() : first)) ?? none);
+      const params = first === undefined ? none : (groups.get(keyOf(parts.length, '\u0001')) ?? none);
       const out: TemplateMatch<T>[] = [];
-      next: for (const c of candidates) {
-        const params: Record<string, string> = {};
-        for (let i = 0; i < parts.length; i++) {
-          const seg = c.segments[i];
-          const part = parts[i] ?? '';
-          if (seg === undefined) continue next;
-          if (seg.kind === 'static') {
-            if ((fold ? part.toLowerCase() : part) !== seg.value) continue next;
-            continue;
-          }
-          const m = seg.re.exec(part);
-          if (m === null) continue next;
-          for (let k = 0; k < seg.names.length; k++) {
-            const v = m[k + 1] ?? '';
-            if (v === '') continue next;
-            params[seg.names[k] ?? ''] = v;
-          }
-        }
-        out.push({ template: c.template, params, value: c.value });
+      // Merge the two lists, each sorted by specificity, so the result is too.
+      let a = 0;
+      let b = 0;
+      while (a < statics.length || b < params.length) {
+        const sa = statics[a];
+        const sb = params[b];
+        const c = sb === undefined || (sa !== undefined && sa.statics >= sb.statics) ? (a++, sa) : (b++, sb);
+        if (c === undefined) break;
+        const m = tryTemplate(c, parts);
+        if (m !== undefined) out.push(m);
       }
       return out;
     },

@@ -117,3 +117,17 @@ describe('OpenAPI operations, schemas and shapes', async () => {
     expect(visitShape(structuredClone(body), shape, { flag: 'readOnly', removeUndeclared: false, removeFlagged: false }).flagged).toEqual(['/id']);
   });
 });
+
+describe('path matcher', () => {
+  it('orders matches by specificity across first-segment groups, and handles the root', () => {
+    const m = createPathMatcher(
+      ['/{a}/b/c', '/x/{b}/c', '/x/b/{c}', '/x/b/c', '/', '/{only}'].map((template) => ({ template, value: template })),
+      { caseSensitive: false },
+    );
+    expect(m.match('/x/b/c').map((r) => r.template)).toEqual(['/x/b/c', '/x/{b}/c', '/x/b/{c}', '/{a}/b/c']);
+    expect(m.match('/X/B/c')[0]?.template).toBe('/x/b/c');
+    expect(m.match('/').map((r) => r.template)).toEqual(['/']);
+    expect(m.match('/zz').map((r) => r.template)).toEqual(['/{only}']);
+    expect(m.match('/\u0001/b/c').map((r) => r.template)).toEqual(['/{a}/b/c']);
+  });
+});
