@@ -105,8 +105,9 @@ describe('safe by default', () => {
       const writes = r.findings.flatMap((f) => f.evidence).filter((e) => !['GET', 'HEAD', 'OPTIONS'].includes(e.request.method) && !(e.request.body ?? '').startsWith('{"rampart": '));
       expect(writes).toEqual([]);
       expect(r.checks.filter((c) => c.status === 'skipped').map((c) => c.id).sort()).toEqual(['bola-write', 'mass-assignment', 'oversized-payload']);
-      // The user object BOLA needs no write: alice's id comes from her token.
+      // BOLA needs no write: alice's user id comes from her token, her notes from her list (which bob's lacks).
       expect(r.findings.some((f) => f.checkId === 'bola-read' && f.operation === 'GET /users/{id}')).toBe(true);
+      expect(r.findings.some((f) => f.checkId === 'bola-read' && f.operation === 'GET /notes/{noteId}')).toBe(true);
     } finally {
       await api.close();
     }

@@ -76,6 +76,8 @@ interface Session {
   subject?: string;
   loginBody?: unknown;
   exchange?: Exchange;
+  /** Session cookies, for APIs that answer a login with Set-Cookie instead of a token. */
+  cookie?: string;
 }
 
 /**
@@ -131,8 +133,9 @@ export class Identities implements Credentials {
       const s = this.#sessions.get(name);
       const fresh = s?.token !== undefined && (s.expiresAt === undefined || s.expiresAt - Date.now() > 5_000);
       if (!fresh) await this.refresh(name);
-      const token = this.#sessions.get(name)?.token;
-      if (token !== undefined) out[spec.login.header] = spec.login.prefix + token;
+      const session = this.#sessions.get(name);
+      if (session?.token !== undefined) out[spec.login.header] = spec.login.prefix + session.token;
+      if (session?.cookie !== undefined) out.cookie = session.cookie;
     }
     return out;
   }
@@ -157,15 +160,22 @@ export class Identities implements Credentials {
     } catch {
       parsed = undefined;
     }
-    const token = pointer(parsed, login.token);
-    if (ex.response.status < 200 || ex.response.status >= 300 || typeof token !== 'string') {
+    // The configured pointer first; else the one JWT-looking string in the answer, or the token header.
+    const configured = pointer(parsed, login.token);
+    const token = typeof configured === 'string' ? configured : (findJwt(parsed) ?? ex.response.headers['x-auth-token'] ?? bearerOf(ex.response.headers.authorization));
+    const cookie = cookiesOf(ex.response.headers['set-cookie']);
+    if (ex.response.status < 200 || ex.response.status >= 300 || (token === undefined && cookie === undefined)) {
       this.#sessions.set(name, { exchange: ex });
       return false;
     }
+    if (token === undefined) {
+      this.#sessions.set(name, { cookie, loginBody: parsed, exchange: ex, subject: idIn(parsed) });
+      return true;
+    }
     const claims = decodeJwt(token)?.payload;
     const exp = claims !== undefined && typeof claims.exp === 'number' ? claims.exp * 1000 : undefined;
-    const sub = claims?.sub ?? pointer(parsed, '/id') ?? pointer(parsed, '/user/id') ?? pointer(parsed, '/userId');
-    this.#sessions.set(name, { token, expiresAt: exp, subject: sub === undefined ? undefined : String(sub), loginBody: parsed, exchange: ex });
+    const sub = claims?.sub ?? claims?.user_id ?? claims?.userId ?? claims?.uid ?? claims?.id ?? idIn(parsed);
+    this.#sessions.set(name, { token, cookie, expiresAt: exp, subject: sub === undefined ? undefined : String(sub), loginBody: parsed, exchange: ex });
     return true;
   }
 }
@@ -180,4 +190,34 @@ export function pointer(value: unknown, ptr: string): unknown {
     cur = (cur as Record<string, unknown>)[key];
   }
   return cur;
+}
+
+function idIn(body: unknown): string | undefined {
+  const v = pointer(body, '/id') ?? pointer(body, '/user/id') ?? pointer(body, '/userId') ?? pointer(body, '/user_id') ?? pointer(body, '/data/id');
+  return typeof v === 'string' || typeof v === 'number' ? String(v) : undefined;
+}
+
+const JWT_SHAPE = /^[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*$/;
+
+/** The first JWT-shaped string in a JSON value (bounded walk). */
+function findJwt(v: unknown, depth = 0): string | undefined {
+  if (typeof v === 'string') return JWT_SHAPE.test(v) ? v : undefined;
+  if (depth > 4 || typeof v !== 'object' || v === null) return undefined;
+  for (const x of Object.values(v)) {
+    const hit = findJwt(x, depth + 1);
+    if (hit !== undefined) return hit;
+  }
+  return undefined;
+}
+
+function bearerOf(h: string | undefined): string | undefined {
+  const m = /^Bearer (.+)$/i.exec(h ?? '');
+  return m?.[1];
+}
+
+/** `name=value` pairs of Set-Cookie headers (joined with ", " by the client), as one Cookie header. */
+function cookiesOf(h: string | undefined): string | undefined {
+  if (h === undefined) return undefined;
+  const pairs = h.split(/,(?=\s*[^;=,\s]+=)/).map((c) => c.split(';')[0]!.trim()).filter((c) => c.includes('='));
+  return pairs.length > 0 ? pairs.join('; ') : undefined;
 }

@@ -1,6 +1,7 @@
 import { defineCheck } from '../check.js';
 import { lastPathParam } from '../engine/context.js';
 import { fillPath } from '../engine/requests.js';
+import { createObject, creatorOf, kindOf } from '../engine/resources.js';
 import type { Operation } from '../model/operations.js';
 import { propertiesOf, typeOf } from '../model/sample.js';
 import type { CheckContext } from '../engine/context.js';
@@ -44,8 +45,10 @@ export const bolaWrite = defineCheck({
       const reader = readerOf(ctx, op);
       const param = lastPathParam(op)!;
       if (reader === undefined) continue;
-      const obj = await ctx.ownedObject(op, a);
-      if (obj === undefined || (op.method === 'DELETE' && obj.marker === undefined)) continue;
+      // Deletes only ever target an object created for the purpose; updates may use any object A owns.
+      const creator = op.method === 'DELETE' ? creatorOf(ctx.api, op) : undefined;
+      const obj = op.method === 'DELETE' ? (creator !== undefined ? await createObject(ctx.client, ctx.api, creator, a, kindOf(op.path, param), ctx.resources, param) : undefined) : await ctx.ownedObject(op, a);
+      if (obj === undefined) continue;
       const pathValues = { [param]: obj.id };
       const path = fillPath(ctx.api, op, pathValues);
       if (op.method === 'DELETE') {

@@ -3,7 +3,8 @@ import type { ScanClient } from '../http/client.js';
 import type { ApiModel, Operation } from '../model/operations.js';
 import type { Exchange } from '../types.js';
 import type { Canary } from './canary.js';
-import { createObject, creatorOf, isUserKind, kindOf, type KnownObject, type ResourcePool } from './resources.js';
+import { requestFor } from './requests.js';
+import { createObject, creatorOf, idsFromList, isUserKind, kindOf, type KnownObject, type ResourcePool } from './resources.js';
 
 /** Everything a check may use; all I/O goes through `client`. */
 export interface CheckContext {
@@ -28,9 +29,38 @@ export function lastPathParam(op: Operation): string | undefined {
   return m?.[1];
 }
 
+/**
+ * Without writing: an id that the collection lists for `identity` and not for another user is `identity`'s
+ * (per-user lists such as /users/{me}/orders or /orders). Lists everyone shares prove nothing and give nothing.
+ */
+async function ownedByListing(parts: Omit<CheckContext, 'notFound' | 'ownedObject' | 'userA' | 'userB' | 'admin'>, op: Operation, identity: string, kind: string, users: readonly string[]): Promise<KnownObject | undefined> {
+  const other = users.find((u) => u !== identity);
+  const collection = /^(.*)\/\{[^}]+\}$/.exec(op.path)?.[1];
+  const list = parts.api.operations.find((o) => o.method === 'GET' && o.path === collection);
+  if (other === undefined || list === undefined) return undefined;
+  const valuesFor = (who: string) => {
+    const out: Record<string, string> = {};
+    for (const p of list.parameters) {
+      if (p.in !== 'path') continue;
+      const o = parts.resources.owned(kindOf(list.path, p.name), who);
+      if (o !== undefined) out[p.name] = o.id;
+    }
+    return out;
+  };
+  const mine = idsFromList((await parts.client.send(requestFor(parts.api, list, { identity, pathValues: valuesFor(identity) }))).response.body);
+  if (mine.length === 0) return undefined;
+  const theirs = new Set(idsFromList((await parts.client.send(requestFor(parts.api, list, { identity: other, pathValues: valuesFor(other) }))).response.body));
+  const only = mine.find((id) => !theirs.has(id));
+  if (only === undefined) return undefined;
+  const o: KnownObject = { kind, id: only, owner: identity };
+  parts.resources.add(o);
+  return o;
+}
+
 export function createContext(parts: Omit<CheckContext, 'notFound' | 'ownedObject' | 'userA' | 'userB' | 'admin'>): CheckContext {
   let nf: Promise<Exchange> | undefined;
   const users = parts.identities?.users() ?? [];
+  const tried = new Set<string>();
   const ctx: CheckContext = {
     ...parts,
     userA: users[0],
@@ -60,6 +90,12 @@ export function createContext(parts: Omit<CheckContext, 'notFound' | 'ownedObjec
         const seeded = parts.resources.owned(kind, identity);
         if (seeded !== undefined) return seeded;
       }
+      // Each way of finding an object is tried once per path and identity: checks ask again and again.
+      const attempt = `${op.path}\n${identity}`;
+      if (tried.has(attempt)) return undefined;
+      tried.add(attempt);
+      const listed = await ownedByListing(parts, op, identity, kind, users);
+      if (listed !== undefined) return listed;
       const creator = creatorOf(parts.api, op);
       if (!parts.destructive || creator === undefined) return undefined;
       return createObject(parts.client, parts.api, creator, identity, kind, parts.resources, param);

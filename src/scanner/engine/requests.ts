@@ -79,6 +79,7 @@ export function requestFor(api: ApiModel, op: Operation, o: RequestOverrides = {
     query,
     headers,
     body: o.body !== undefined ? o.body : bodyFor(op),
+    contentType: /json|x-www-form-urlencoded/i.test(op.requestBody?.contentType ?? '') ? op.requestBody?.contentType : undefined,
     identity: o.identity,
   };
 }

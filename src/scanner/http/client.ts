@@ -120,7 +120,7 @@ export class ScanClient {
     const headers: Record<string, string> = { 'user-agent': 'rampart-scan/0.1', accept: 'application/json, */*;q=0.5' };
     let body: string | undefined;
     if (req.rawBody !== undefined) body = req.rawBody;
-    else if (req.body !== undefined) body = JSON.stringify(req.body);
+    else if (req.body !== undefined) body = /x-www-form-urlencoded/i.test(req.contentType ?? '') ? formOf(req.body) : JSON.stringify(req.body);
     if (body !== undefined) headers['content-type'] = req.contentType ?? 'application/json';
     for (const [k, v] of Object.entries(req.headers ?? {})) headers[k.toLowerCase()] = v;
     const shown: Record<string, string> = { ...headers };
@@ -154,6 +154,14 @@ export class ScanClient {
       return { request: recorded, response: { status: 0, headers: {}, body: `transport error: ${(err as Error).message}`, durationMs: Math.round(performance.now() - started) } };
     }
   }
+}
+
+/** A form body from a flat object (nested values as JSON text); anything else is sent as JSON text. */
+function formOf(v: unknown): string {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return JSON.stringify(v);
+  const p = new URLSearchParams();
+  for (const [k, x] of Object.entries(v)) p.append(k, typeof x === 'string' ? x : JSON.stringify(x));
+  return p.toString();
 }
 
 async function readCapped(body: AsyncIterable<Buffer | string> & { destroy?: () => void }, cap: number): Promise<string> {
