@@ -31,6 +31,8 @@ export interface CompiledGateway {
   inflight: number;
   /** Release stage builds (after a newer config took over and this one drained). */
   close(): Promise<void>;
+  /** Health reported by stage builds, by stage name. */
+  health(): Record<string, { readonly ok: boolean; readonly [detail: string]: unknown }>;
 }
 
 export interface CompileDeps {
@@ -42,8 +44,13 @@ export interface CompileDeps {
 
 export async function compileGateway(config: Readonly<Config>, deps: CompileDeps): Promise<CompiledGateway> {
   const builds: StageBuild[] = [];
+  const named: [string, StageBuild][] = [];
   try {
-    for (const m of deps.modules) builds.push(await m.build(config, deps.env));
+    for (const m of deps.modules) {
+      const b = await m.build(config, deps.env);
+      builds.push(b);
+      named.push([m.name, b]);
+    }
   } catch (err) {
     await Promise.allSettled(builds.map((b) => b.close?.()));
     throw err;
@@ -85,6 +92,14 @@ export async function compileGateway(config: Readonly<Config>, deps: CompileDeps
     inflight: 0,
     async close() {
       await Promise.allSettled(builds.map((b) => b.close?.()));
+    },
+    health() {
+      const out: Record<string, { readonly ok: boolean; readonly [detail: string]: unknown }> = {};
+      for (const [name, b] of named) {
+        const h = b.health?.();
+        if (h !== undefined) out[name] = h;
+      }
+      return out;
     },
   };
 }

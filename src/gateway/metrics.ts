@@ -15,7 +15,7 @@ export interface GatewayMetrics {
 }
 
 export function createMetrics(registry = new Registry()): GatewayMetrics {
-  collectDefaultMetrics({ register: registry, prefix: 'rampart_process_' });
+  collectDefaultMetrics({ register: registry, prefix: 'rampart_' });
   const buckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
   const requests = new Counter({
       name: 'rampart_requests_total',

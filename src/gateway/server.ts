@@ -170,9 +170,12 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
         res.end('{"status":"ok"}');
       } else if (path === '/readyz') {
         const ups = Object.fromEntries([...upstreams.entries()].map(([n, u]) => [n, u.upstream.health()]));
-        const ready = !draining;
-        res.writeHead(ready ? 200 : 503, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ status: ready ? 'ready' : 'draining', upstreams: ups }));
+        const stages = current.health();
+        const stagesOk = Object.values(stages).every((h) => h.ok);
+        // A degraded stage (a JWKS endpoint down while cached keys still verify) is reported, not made fatal:
+        // taking every instance out of rotation for it would turn a partial outage into a full one.
+        res.writeHead(draining ? 503 : 200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ status: draining ? 'draining' : stagesOk ? 'ready' : 'degraded', upstreams: ups, stages }));
       } else writeProblem(res, { code: 'not-found' }, id);
     });
   }

@@ -66,6 +66,8 @@ export interface TestGateway {
   readonly gateway: Gateway;
   readonly url: string;
   readonly port: number;
+  /** The admin listener's URL. */
+  adminUrl(): string;
   /** Every log line written, parsed. */
   readonly logs: Record<string, unknown>[];
   accessLogs(): Record<string, unknown>[];
@@ -98,6 +100,7 @@ export async function startTestGateway(
     gateway,
     url: gateway.url,
     port,
+    adminUrl: () => gateway.adminUrl ?? '',
     logs,
     accessLogs: () => logs.filter((l) => l.msg === 'access'),
     close: () => gateway.shutdown(),

@@ -35,4 +35,6 @@ export interface StageBuild {
   forRoute(route: Readonly<RouteConfig>): Stage | undefined;
   /** Release what this build holds (not the shared resources). Called when a newer config replaced it. */
   close?(): void | Promise<void>;
+  /** State worth showing on /readyz (e.g. JWKS freshness); `ok: false` reports the gateway as degraded. */
+  health?(): { readonly ok: boolean; readonly [detail: string]: unknown };
 }

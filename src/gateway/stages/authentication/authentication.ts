@@ -20,6 +20,10 @@ export const authenticationModule: StageModule = {
     return {
       forRoute: (route) => createAuthenticationStage(route, services),
       close: () => services.close(),
+      health: () => {
+        const jwks = services.jwt?.health() ?? [];
+        return { ok: jwks.every((j) => j.ok), jwks };
+      },
     };
   },
 };
