@@ -34,6 +34,24 @@ export function createRedisClient(url: string, timeoutMs: number, onError?: (err
   return client;
 }
 
+/**
+ * Resolves once the client is ready, or after `timeoutMs` whatever its state (never rejects): start-up waits
+ * a moment for Redis so the first requests are not decided by the failure policy, but never hangs on it.
+ */
+export function whenReady(client: Redis, timeoutMs: number): Promise<boolean> {
+  if (client.status === 'ready') return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const done = (ok: boolean) => {
+      clearTimeout(timer);
+      client.off('ready', onReady);
+      resolve(ok);
+    };
+    const onReady = () => done(true);
+    const timer = setTimeout(() => done(false), timeoutMs);
+    client.once('ready', onReady);
+  });
+}
+
 /** The shared store: every decision is one EVALSHA of CONSUME_SCRIPT, atomic across instances. */
 export function createRedisCounterStore(options: RedisCounterStoreOptions): CounterStore {
   const { client } = options;

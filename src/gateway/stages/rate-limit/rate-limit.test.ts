@@ -2,9 +2,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createRedisClient, whenReady } from '../../../core/stores/counter/redis.js';
+import { dropPrefix } from '../../../core/stores/counter/testing/redis-helpers.js';
+import { serviceAvailable } from '../../../testing/services.js';
 import type { Decision, Principal } from '../../pipeline/types.js';
 import { buildRateLimit } from './rate-limit.js';
 import { configWith, decide, logRecord, request, response, stageFor, testEnv, type TestEnv } from './testing/harness.js';
+
+const redisUp = await serviceAvailable('redis', 6379);
 
 let env: TestEnv;
 beforeEach(() => {
@@ -137,7 +142,7 @@ describe('rate-limit stage', () => {
 
   it('reports a bad top-level section with its path', async () => {
     const { config } = configWith(undefined, { store: { kind: 'redis', url: 'http://x' } });
-    expect(() => buildRateLimit(config, env)).toThrow(/rateLimit\.store\.url/);
+    await expect(buildRateLimit(config, env)).rejects.toThrow(/rateLimit\.store\.url/);
   });
 
   it('keeps a daily quota across a restart with the sqlite store', async () => {
@@ -162,6 +167,26 @@ describe('rate-limit stage', () => {
   it('gives no stage to a route that neither limits nor learns', async () => {
     const { config, route } = configWith(undefined);
     expect((await buildRateLimit(config, env)).forRoute(route)).toBeUndefined();
+  });
+});
+
+describe.skipIf(!redisUp)('rate-limit stage on Redis', () => {
+  it('is ready when built: the first requests are decided by Redis, not the failure policy', async () => {
+    const prefix = `rampart-test:stage:${process.pid}:${Date.now().toString(36)}:`;
+    const stage = await stageFor(
+      env,
+      { policies: [{ name: 'shared', algorithm: 'gcra', limit: 2, per: '1m', key: ['ip'], ipv4Prefix: 32, ipv6Prefix: 64, cost: 1, adaptive: true }] },
+      { store: { kind: 'redis', url: 'redis://127.0.0.1:6379', prefix, onFailure: 'closed' } },
+    );
+    const first = request();
+    expect((await decide(stage, first)).kind).toBe('continue');
+    expect(first.notes.rateLimit).toBeUndefined();
+    expect((await decide(stage, request())).kind).toBe('continue');
+    expect(rejected(await decide(stage, request())).code).toBe('too-many-requests');
+    const client = createRedisClient('redis://127.0.0.1:6379', 1000);
+    await whenReady(client, 2000);
+    await dropPrefix(client, prefix);
+    client.disconnect();
   });
 });
 

@@ -32,10 +32,15 @@ export interface RateLimitShared {
 export const rateLimitModule: StageModule = { name: 'rate-limit', build: buildRateLimit };
 
 /** Build once per config: the store, the risk tracker and the event-loop monitor are shared by all routes. */
-export function buildRateLimit(config: Readonly<Config>, env: StageEnv): StageBuild {
+export async function buildRateLimit(config: Readonly<Config>, env: StageEnv): Promise<StageBuild> {
   const global = readGlobalConfig(config);
   const metrics = rateLimitMetrics(env.metrics);
   let store: CounterStore | undefined;
+  if (config.routes.some((r) => (r.rateLimit?.policies.length ?? 0) > 0)) {
+    const opened = openCounterStore(global.store, env, metrics);
+    store = opened.store;
+    await opened.ready;
+  }
   const adaptive = global.adaptive;
   let risk: RiskTracker | undefined;
   if (adaptive.mode !== 'off') {
@@ -43,7 +48,7 @@ export function buildRateLimit(config: Readonly<Config>, env: StageEnv): StageBu
     risk.configure(adaptive);
   }
   const loop = global.shedding.eventLoopDelayMs > 0 ? env.resource('rate-limit:event-loop', () => new EventLoopMonitor(), (m) => m.close()) : undefined;
-  const shared: RateLimitShared = { global, env, metrics, risk, loop, store: () => (store ??= openCounterStore(global.store, env, metrics)) };
+  const shared: RateLimitShared = { global, env, metrics, risk, loop, store: () => (store ??= openCounterStore(global.store, env, metrics).store) };
   return { forRoute: (route) => createRateLimitStage(route, shared) };
 }
 

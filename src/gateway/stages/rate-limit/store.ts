@@ -6,6 +6,7 @@ import {
   createRedisCounterStore,
   createResilientCounterStore,
   createSqliteCounterStore,
+  whenReady,
   type CounterStore,
   type ResilientEvents,
 } from '../../../core/stores/counter/index.js';
@@ -45,9 +46,9 @@ export function rateLimitMetrics(registry: Registry): RateLimitMetrics {
  * resources: a reload keeps the counters and the connection. SQLite and Redis sit behind the failure policy
  * (open: a local per-instance limit; closed: 503), which logs once when the store goes and once when it is back.
  */
-export function openCounterStore(cfg: RateLimitGlobalConfig['store'], env: StageEnv, metrics: RateLimitMetrics): CounterStore {
+export function openCounterStore(cfg: RateLimitGlobalConfig['store'], env: StageEnv, metrics: RateLimitMetrics): { store: CounterStore; ready: Promise<unknown> } {
   if (cfg.kind === 'memory') {
-    return env.resource(`rate-limit:memory-store:${cfg.maxKeys}`, () => createMemoryCounterStore({ now: env.now, maxKeys: cfg.maxKeys }));
+    return { store: env.resource(`rate-limit:memory-store:${cfg.maxKeys}`, () => createMemoryCounterStore({ now: env.now, maxKeys: cfg.maxKeys })), ready: Promise.resolve() };
   }
   const log = env.logger.child({ stage: 'rate-limit', store: cfg.kind });
   const fallback = env.resource(`rate-limit:fallback-store:${cfg.maxKeys}`, () => createMemoryCounterStore({ now: env.now, maxKeys: cfg.maxKeys }));
@@ -67,7 +68,7 @@ export function openCounterStore(cfg: RateLimitGlobalConfig['store'], env: Stage
   if (cfg.kind === 'sqlite') {
     const path = resolve(env.baseDir, cfg.path);
     const primary = env.resource(`rate-limit:sqlite:${path}`, () => createSqliteCounterStore({ path, now: env.now }), (s) => s.close());
-    return createResilientCounterStore({ primary, ...policy });
+    return { store: createResilientCounterStore({ primary, ...policy }), ready: Promise.resolve() };
   }
   const client = env.resource(
     `rate-limit:redis:${cfg.url}:${cfg.timeoutMs}`,
@@ -76,5 +77,7 @@ export function openCounterStore(cfg: RateLimitGlobalConfig['store'], env: Stage
       await c.quit().catch(() => c.disconnect());
     },
   );
-  return createResilientCounterStore({ primary: createRedisCounterStore({ client, prefix: cfg.prefix, timeoutMs: cfg.timeoutMs }), ...policy });
+  const store = createResilientCounterStore({ primary: createRedisCounterStore({ client, prefix: cfg.prefix, timeoutMs: cfg.timeoutMs }), ...policy });
+  // Give a fresh connection a moment at start-up (bounded) so the first requests do not meet the failure policy.
+  return { store, ready: whenReady(client, Math.max(250, cfg.timeoutMs * 10)) };
 }
