@@ -24,7 +24,7 @@ export function compileKey(parts: readonly KeyPart[], routeId: string, v4Prefix:
   const fns: KeyFn[] = parts.map((p): KeyFn => {
     if (p === 'ip') return ip;
     if (p === 'route') return () => 'r=' + routeId;
-    if (p === 'method') return (ctx) => 'm=' + ctx.method;
+    if (p === 'method') return (ctx) => 'm=' + safe(ctx.method);
     if (p === 'consumer') {
       return (ctx) => {
         const who = ctx.facts.principal;

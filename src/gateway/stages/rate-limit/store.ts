@@ -34,7 +34,7 @@ export interface RateLimitMetrics {
 
 export function rateLimitMetrics(registry: Registry): RateLimitMetrics {
   return {
-    decisions: counter(registry, 'rampart_rate_limit_decisions_total', 'Rate-limit stage decisions by route and outcome.', ['route', 'outcome']),
+    decisions: counter(registry, 'rampart_rate_limit_decisions_total', 'Requests the rate-limit stage refused (limited, concurrency, shed, store-closed) or delayed, by route and outcome.', ['route', 'outcome']),
     storeFailures: counter(registry, 'rampart_rate_limit_store_failures_total', 'Counter-store calls that failed or timed out.', ['reason']),
     storeUp: gauge(registry, 'rampart_rate_limit_store_up', '1 while the shared counter store answers, 0 while the failure policy decides.'),
     upstreamLimit: gauge(registry, 'rampart_upstream_concurrency_limit', 'The adaptive in-flight limit of each upstream (gradient controller).', ['upstream']),
