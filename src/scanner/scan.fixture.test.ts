@@ -32,6 +32,7 @@ const EXPECTED: Readonly<Record<string, string>> = {
   redos: 'GET /validate',
   'page-size-uncapped': 'GET /notes',
   'mass-assignment': 'PATCH /users/{id}',
+  'method-switching': 'PUT /notes/{noteId}',
   'oversized-payload': 'POST /notes',
   'user-enumeration': 'accounts exist',
   'no-rate-limit': 'No rate limit',

@@ -12,6 +12,7 @@ import { jwtForgery } from './jwt-forgery.js';
 import { jwtWeakSecret } from './jwt-weak-secret.js';
 import { loginNoLimit } from './login-no-limit.js';
 import { massAssignment } from './mass-assignment.js';
+import { methodSwitching } from './method-switching.js';
 import { nosqlInjection } from './nosql-injection.js';
 import { noRateLimit } from './no-rate-limit.js';
 import { oversizedPayload } from './oversized-payload.js';
@@ -63,6 +64,7 @@ export const CHECKS: readonly CheckDefinition[] = [
   // writes (--destructive)
   massAssignment,
   bolaWrite,
+  methodSwitching,
   oversizedPayload,
   // bursts and login guessing
   userEnumeration,

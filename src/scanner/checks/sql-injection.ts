@@ -45,8 +45,8 @@ const sig = (ex: Exchange) => `${ex.response.status}\n${normalise(ex.response.bo
 /**
  * SQL injection (API8), two ways, both confirmed. Error-based: one quote produces an SQL syntax error that two
  * quotes (and the normal value) do not, twice. Boolean-based: two true and two false injected conditions in the same syntax; the answers
- * follow the truth of the condition and nothing else.
- * Time-based probes are not sent (see docs/status/scanner.md).
+ * follow the truth of the condition and nothing else. Time-based (PostgreSQL, MySQL, SQL Server): a sleep, a
+ * zero-second control and a repeat.
  */
 export const sqlInjection = defineCheck({
   id: 'sql-injection',
@@ -78,14 +78,20 @@ export const sqlInjection = defineCheck({
           out.push({ title: `SQL injection in "${p.name}" of ${op.id} (error-based)`, operation: op.id, key: p.name, detail: `A single quote in "${p.name}" produced ${err} (twice); two quotes and the unmodified request did not.`, evidence: [quoted, balanced], suggestion: { key: 'detection', value: { sqlInjection: 'block' }, proposed: true, note: 'the attack-detection stage\'s config key is not in the schema yet' } });
           continue;
         }
+        let found = false;
         for (const fam of families(p)) {
           // The answer must follow the truth of the condition only: both true twins alike, both false twins
           // alike, true and false different. An echo of the input, or a literal search, cannot do that.
           const [t1, t2, f1, f2] = await Promise.all([...fam.t, ...fam.f].map((x) => send(value + x)));
           if (sig(t1!) === sig(f1!) || sig(t1!) !== sig(t2!) || sig(f1!) !== sig(f2!)) continue;
           if (!is2xx(t1!.response.status) && !is2xx(f1!.response.status)) continue;
+          found = true;
           out.push({ title: `SQL injection in "${p.name}" of ${op.id} (boolean-based)`, operation: op.id, key: p.name, detail: `"${p.name}" with the injected conditions ${JSON.stringify(fam.t[0])} and ${JSON.stringify(fam.t[1])} (true) answers one way (HTTP ${t1!.response.status}), with ${JSON.stringify(fam.f[0])} and ${JSON.stringify(fam.f[1])} (false) another (HTTP ${f1!.response.status}): the value is evaluated as SQL.`, evidence: [t1!, f1!], suggestion: { key: 'detection', value: { sqlInjection: 'block' }, proposed: true, note: 'the attack-detection stage\'s config key is not in the schema yet' } });
           break;
+        }
+        if (!found) {
+          const timed = await timeBased(send, value, p);
+          if (timed !== undefined) out.push({ title: `SQL injection in "${p.name}" of ${op.id} (time-based)`, operation: op.id, key: p.name, detail: timed.detail, evidence: timed.evidence, suggestion: { key: 'detection', value: { sqlInjection: 'block' }, proposed: true, note: "the attack-detection stage's config key is not in the schema yet" } });
         }
       }
     }
@@ -116,6 +122,33 @@ async function loginBypass(ctx: CheckContext): Promise<FindingDraft | undefined>
       detail: `A wrong password is refused (HTTP ${plain.response.status}); with "${t.userField}" set to ${JSON.stringify(user + tail)} the same wrong password logs in (HTTP ${inj.response.status}), and without the quote it is refused again (HTTP ${twin.response.status}).`,
       evidence: [inj, plain, twin],
       suggestion: { key: 'detection', value: { sqlInjection: 'block' }, proposed: true, note: "the attack-detection stage's config key is not in the schema yet" },
+    };
+  }
+  return undefined;
+}
+
+const DELAY_S = 2;
+/** Sleeps for PostgreSQL (sub-query and stacked), MySQL and SQL Server; `%` is the delay. */
+const SLEEPS = ['OR 1=(SELECT 1 FROM pg_sleep(%))-- ', '; SELECT pg_sleep(%)-- ', 'OR (SELECT 1 FROM (SELECT SLEEP(%))a)-- ', "; WAITFOR DELAY '0:0:%'-- "];
+
+/**
+ * Time-based, only when confirmed by repetition: the sleep payload is slow, the same payload sleeping 0 seconds
+ * is fast, and the sleep payload is slow again. A target that answers fast costs one request per payload.
+ */
+async function timeBased(send: (v: string) => Promise<Exchange>, value: string, p: Parameter): Promise<{ detail: string; evidence: Exchange[] } | undefined> {
+  const numeric = ['integer', 'number'].includes(typeOf(p.schema) ?? '');
+  const slowMs = DELAY_S * 1000 * 0.9;
+  for (const sleep of SLEEPS) {
+    const payload = (d: number) => `${value}${numeric ? ' ' : "' "}${sleep.replace('%', String(d))}`.replace(" ';", "';").replace(' ;', ';');
+    const slow = await send(payload(DELAY_S));
+    if (slow.response.durationMs < slowMs) continue;
+    const control = await send(payload(0));
+    if (control.response.durationMs >= slowMs / 2) continue;
+    const again = await send(payload(DELAY_S));
+    if (again.response.durationMs < slowMs) continue;
+    return {
+      detail: `"${p.name}"=${JSON.stringify(payload(DELAY_S))} took ${slow.response.durationMs} and ${again.response.durationMs} ms; the same with a 0-second sleep took ${control.response.durationMs} ms.`,
+      evidence: [slow, control, again],
     };
   }
   return undefined;

@@ -175,6 +175,14 @@ export async function startFixtureApi(opts: { hardened: boolean }): Promise<Fixt
       db.prepare('DELETE FROM notes WHERE id = ?').run(Number(params.noteId));
       return { status: 204 };
     })],
+    // Flaw (method-switching): PUT is implemented though the document lists only GET and DELETE.
+    ['PUT', /^\/api\/v2\/notes\/(?<noteId>\d+)$/, authed((u, _r, body, params) => {
+      if (H) return problem(405, 'Method not allowed');
+      const b = parse(body);
+      if (isAnswer(b)) return b;
+      db.prepare('UPDATE notes SET title = ?, body = ? WHERE id = ? AND owner = ?').run(String(b.title ?? ''), String(b.body ?? ''), Number(params.noteId), u.id);
+      return { status: 200, body: db.prepare('SELECT * FROM notes WHERE id = ?').get(Number(params.noteId)) };
+    })],
     // Flaw (auth-missing): the document requires a token, the code never asks for one.
     ['GET', /^\/api\/v2\/reports$/, (req) => (H && principal(req) === undefined ? problem(401, 'Unauthorized') : { status: 200, body: { total: 150 } })],
     ['GET', /^\/api\/v2\/export$/, authed(() => ({ status: 200, body: { ok: true } }))],
