@@ -19,6 +19,8 @@ const R = {
   devTcp: rule('cmdi', 'cmdi.reverse-shell', 1, 5, 'reverse-shell plumbing (/dev/tcp, nc -e, mkfifo)'),
   windows: rule('cmdi', 'cmdi.windows', 1, 5, 'Windows cmd / PowerShell syntax'),
   redirect: rule('cmdi', 'cmdi.redirect', 2, 3, 'shell redirection to or from a file'),
+  batchFor: rule('cmdi', 'cmdi.batch-for', 1, 5, 'cmd.exe FOR loop (FOR %v IN (...) DO)'),
+  batchIf: rule('cmdi', 'cmdi.batch-if', 2, 5, 'cmd.exe IF comparison followed by a command'),
 };
 
 /** Commands with no everyday-English meaning: enough on their own in command position. */
@@ -41,6 +43,8 @@ const SHELL_SEPARATORS = new Set(['|', '||', '&&', '$(', '`', '<(', '>(']);
 const SHELL_ARG = re('^(?:-{1,2}[a-z0-9]|/[a-z.]|~|\\$|\\.{1,2}/|[<>|&;`]|\\\\\\\\|[a-z]:\\\\|%[a-z_]+%|\\*|$)', 'i');
 const DEV_TCP = re('/dev/(?:tcp|udp)/|\\bnc(?:at)?\\s{1,8}(?:-[a-z]{1,4}\\s{1,8}){0,4}-[a-z]{0,3}e\\s|\\bmkfifo\\s|\\bbash\\s{1,8}-i\\s|\\b0<&\\d|>&\\s{0,4}/dev/', 'i');
 const WINDOWS = re('%comspec%|\\bcmd(?:\\.exe)?\\s{0,8}/[ck]\\b|\\bpowershell(?:\\.exe)?\\s{1,8}-|^\\s{0,8}(?:for\\s{1,8}/[rfdl]\\b|for\\s{1,8}%%?[a-z]\\s|if\\s{1,8}(?:/i\\s|not\\s|exist\\s|defined\\s|errorlevel\\s|%))|\\$env:[a-z]|\\biex\\s{0,8}\\(|\\bdownloadstring\\s{0,4}\\(|\\bstart-process\\b|\\binvoke-(?:expression|webrequest)\\b', 'i');
+const BATCH_FOR = re('\\bfor\\s{1,32}(?:/[a-z]\\s{1,16}(?:"[^"]{0,60}"\\s{1,16}|[^\\s%"]{1,60}\\s{1,16})?)?%{1,2}[^\\s%]{1,2}\\s{1,32}in\\s{0,32}\\(', 'i');
+const BATCH_IF = re('\\bif\\s{1,32}(?:/i\\s{1,16})?(?:not\\s{1,16})?(?:exist|defined|errorlevel|cmdextversion)\\s|\\bif\\s{1,32}(?:/i\\s{1,16})?[^\\s=/]{1,40}\\s{0,16}(?:==|\\s(?:equ|neq|lss|leq|gtr|geq)\\s)', 'i');
 const REDIRECT = re('(?:^|[\\s;|&])(?:\\d?>{1,2}|<)\\s{0,8}(?:/|\\.\\.?/|~/|[a-z]:\\\\)[\\w./\\\\-]{1,64}', 'i');
 
 const GLOB_TARGETS = ['cat', 'nc', 'bash', 'sh', 'wget', 'curl', 'id', 'ls', 'whoami', 'uname', 'python', 'perl', 'passwd', 'shadow', 'netcat', 'ncat', 'nmap', 'ping', 'rm', 'echo', 'more', 'less', 'head', 'tail', 'php', 'ruby'];
@@ -60,6 +64,16 @@ export const cmdiDetector: ValueDetector = {
     if (w !== null) out.emit(R.windows, excerpt(s, w.index));
     // Without a separator or substitution the only shell shape left is a command line at the start of the
     // value: look at its first word before tokenising anything.
+    if (l.includes('for') && l.includes('in')) {
+      const f = BATCH_FOR.exec(s);
+      if (f !== null) out.emit(R.batchFor, excerpt(s, f.index));
+    }
+    if (l.includes('if')) {
+      const b = BATCH_IF.exec(s);
+      // At the start of the value or after a command separator, as cmd.exe reads a command.
+      const before = b === null ? '' : s.slice(0, b.index).trimEnd();
+      if (b !== null && (before === '' || /* separators */ '&|('.includes(before[before.length - 1] ?? ''))) out.emit(R.batchIf, excerpt(s, b.index));
+    }
     if ((view.mask & SHELL_PUNCT) !== 0 || startsWithCommand(l)) for (const c of commandWords(s)) command(s, c, item, out);
     if ((view.mask & (M.LT | M.GT)) !== 0) {
       const r = REDIRECT.exec(s);

@@ -13,6 +13,8 @@ const R = {
   variableCall: rule('php', 'php.variable-function', 1, 5, 'variable function call ($f(...))'),
   upload: rule('php', 'php.script-upload', 1, 5, 'uploaded file name with a server-side script extension'),
   config: rule('php', 'php.config-directive', 1, 5, 'PHP configuration directive'),
+  indirectCall: rule('php', 'php.indirect-call', 1, 5, 'dangerous PHP function called through an expression'),
+  functionName: rule('php', 'php.function-name', 2, 5, 'name of a PHP-only function that runs code, decodes payloads or leaks internals'),
 };
 
 const DANGEROUS = new Set(
@@ -31,7 +33,9 @@ const WORDS = new Set(['system', 'exec', 'eval', 'assert', 'include', 'require',
 const OPEN_TAG = re('<\\?(?:php\\b|=|\\s)', 'i');
 const SUPERGLOBAL = re('\\$(?:_(?:get|post|server|cookie|request|files|env|session)\\b|globals\\b|http_(?:get|post|server|cookie|raw_post_data)_vars|http_raw_post_data)', 'i');
 const SERIALIZED = re('(?:^|[;{"\'\\s])[oc]:\\+?\\d{1,5}:"[a-z_\\\\][\\w\\\\]{0,200}":\\+?\\d{1,5}:\\{|(?:^|[;{"\'\\s])a:\\d{1,6}:\\{\\s{0,4}[isbdo]:', 'i');
-const VARIABLE_CALL = re('\\$[a-z_]\\w{0,40}\\s{0,8}(?:\\[[^\\][$]{0,40}\\]\\s{0,8}){0,3}\\(|\\$\\{[^{}$]{0,80}\\}\\s{0,8}\\(|\\(\\s{0,8}["\'][a-z_]{1,20}["\']\\s{0,8}\\.\\s{0,8}["\']', 'i');
+const VARIABLE_CALL = re('\\$\\s{0,4}(?:\\{[^{}]{0,80}\\}|[a-z_]\\w{0,40})(?:\\s{0,8}(?:\\[[^\\][]{0,40}\\]|\\{[^{}]{0,40}\\}|->\\w{1,40})){0,4}\\s{0,8}\\(|\\(\\s{0,8}["\'][a-z_]{1,20}["\']\\s{0,8}\\.\\s{0,8}["\']', 'i');
+/** A call through an expression: (system)('id'), [system][0](ls), ("sys"."tem")('id'). */
+const INDIRECT_CALL = re('[)\\]\'"]\\s{0,8}\\(', '');
 const SCRIPT_EXT = re('\\.(?:php\\d?|phtml|pht|phar|phps|shtml|jsp|jspx|asp|aspx|cer|asa|ascx|ashx|asmx|cfm|cgi|pl|py|sh|htaccess|user\\.ini)[.\\s]{0,16}(?:$|%00|\\x00)', 'i');
 const CONFIG = re('\\b(?:auto_prepend_file|auto_append_file|allow_url_include|allow_url_fopen|disable_functions|open_basedir|safe_mode|suhosin\\.|register_globals)\\s{0,8}[=:]', 'i');
 const CALL = re('\\b([a-z_][a-z0-9_]{1,40})\\s{0,8}\\(', 'gi');
@@ -69,9 +73,38 @@ export const phpDetector: ValueDetector = {
       if (e !== null) out.emit(R.upload, excerpt(s, Math.max(0, e.index - 20)));
     }
     // Comments are whitespace to PHP: system/**/('id') is system('id').
+    if ((view.mask & M.PAREN) !== 0) {
+      const ic = INDIRECT_CALL.exec(s);
+      if (ic !== null && squashedHasDangerous(l)) out.emit(R.indirectCall, excerpt(s, Math.max(0, ic.index - 30)));
+    }
+    const fn = phpOnlyName(l);
+    if (fn !== -1) out.emit(R.functionName, excerpt(s, fn));
     if ((view.mask & M.PAREN) !== 0) calls(s, (view.mask & M.STAR) !== 0 && l.includes('/*') ? stripBlockComments(l) : l, out);
   },
 };
+
+const STRONG_CALLS = ['system', 'exec', 'shell_exec', 'passthru', 'popen', 'proc_open', 'pcntl_exec', 'eval', 'assert', 'phpinfo', 'base64_decode', 'create_function', 'call_user_func', 'file_get_contents', 'readfile', 'include', 'require'];
+/** PHP-only function names: no other language or prose uses them. */
+const PHP_ONLY = ['base64_decode', 'base64_encode', 'call_user_func', 'create_function', 'shell_exec', 'proc_open', 'pcntl_exec', 'gzuncompress', 'gzinflate', 'gzdecode', 'bzdecompress', 'str_rot13', 'get_defined_functions', 'get_defined_vars', 'get_defined_constants', 'file_get_contents', 'file_put_contents', 'move_uploaded_file', 'phpinfo', 'print_r', 'var_dump', 'var_export', 'preg_replace', 'posix_get', 'posix_set', 'posix_kill', 'php_uname', 'highlight_file', 'show_source', 'array_map', 'register_shutdown_function', 'set_error_handler', 'ini_set', 'ini_get_all', 'stream_get_contents', 'convert_uudecode', 'escapeshellcmd', 'fsockopen', 'curl_exec', 'openssl_decrypt', 'mb_ereg_replace', 'assert_options', 'session.bug_compat'];
+
+/** The letters of the value with quotes, dots, brackets and spaces removed ("sy"."st"."em" is system). */
+function squashedHasDangerous(l: string): boolean {
+  let sq = '';
+  for (let i = 0; i < l.length && sq.length < 400; i++) {
+    const c = l.charCodeAt(i);
+    if ((c >= 97 && c <= 122) || c === 95) sq += l[i];
+  }
+  return STRONG_CALLS.some((f) => sq.includes(f));
+}
+
+function phpOnlyName(l: string): number {
+  if (!l.includes('_') && !l.includes('gz') && !l.includes('bz') && !l.includes('phpinfo')) return -1;
+  for (const f of PHP_ONLY) {
+    const at = l.indexOf(f);
+    if (at !== -1) return at;
+  }
+  return -1;
+}
 
 function stripBlockComments(s: string): string {
   let out = '';
