@@ -319,3 +319,21 @@ describe('stage facts', () => {
     expect(h['x-drop-b']).toBeUndefined();
   });
 });
+
+describe('client disconnects', () => {
+  it('a client that goes away cancels its upstream request', async () => {
+    let upstreamSawClose = false;
+    const up = await upstream((_req, res) => {
+      res.on('close', () => (upstreamSawClose = !res.writableFinished));
+      setTimeout(() => res.end('late'), 3000).unref();
+    });
+    const gw = await gateway(simpleConfig(up.url));
+    const ac = new AbortController();
+    const pending = fetch(`${gw.url}/slow`, { signal: ac.signal }).catch(() => 'aborted');
+    await new Promise((r) => setTimeout(r, 150));
+    ac.abort();
+    expect(await pending).toBe('aborted');
+    for (let i = 0; i < 50 && !upstreamSawClose; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(upstreamSawClose).toBe(true);
+  });
+});

@@ -28,8 +28,8 @@ export interface ForwardRequest {
   readonly headers: string[];
   /** null: no body; Buffer: replayable; Readable: streamed once (never retried). */
   readonly body: Buffer | Readable | null;
-  /** Aborts the exchange (the client went away). */
-  readonly signal?: AbortSignal;
+  /** Emits 'abort' when the exchange should stop (the client went away): an AbortSignal or an EventEmitter. */
+  readonly signal?: AbortSignal | import('node:events').EventEmitter;
 }
 
 export type ForwardResult =
