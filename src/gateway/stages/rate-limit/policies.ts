@@ -1,5 +1,5 @@
 import type { Algorithm, LimitCheck } from '../../../core/stores/counter/index.js';
-import type { RouteConfig } from '../../../core/config/schema.js';
+import type { Config, RouteConfig } from '../../../core/config/schema.js';
 import type { RequestContext } from '../../pipeline/types.js';
 import { parseDuration } from './duration.js';
 import type { PolicyInfo } from './headers.js';
@@ -47,6 +47,29 @@ export function compilePolicies(route: Readonly<RouteConfig>, policies: readonly
       adaptive: p.adaptive,
       calendar: month && p.algorithm === 'fixed-window' ? 'month' : undefined,
     };
+  });
+}
+
+/**
+ * Named policies share one counter across routes, so a name must mean one policy: the same algorithm,
+ * limit, period, burst and key wherever it is declared, and never twice on one route. Checked once per build.
+ */
+export function checkPolicyNames(config: Readonly<Config>): void {
+  const seen = new Map<string, { at: string; signature: string }>();
+  config.routes.forEach((route, i) => {
+    const names = new Set<string>();
+    (route.rateLimit?.policies ?? []).forEach((p, j) => {
+      if (p.name === undefined) return;
+      const at = `routes[${i}].rateLimit.policies[${j}]`;
+      if (names.has(p.name)) throw new Error(`${at}.name: "${p.name}" is declared twice on route ${route.id}`);
+      names.add(p.name);
+      const signature = JSON.stringify([p.algorithm, p.limit, p.per, p.burst ?? p.limit, p.key, p.ipv4Prefix, p.ipv6Prefix]);
+      const first = seen.get(p.name);
+      if (first === undefined) seen.set(p.name, { at, signature });
+      else if (first.signature !== signature) {
+        throw new Error(`${at}: policy "${p.name}" differs from ${first.at}; a named policy is one shared counter, so its algorithm, limit, per, burst and key must match (or use another name)`);
+      }
+    });
   });
 }
 

@@ -140,6 +140,19 @@ describe('rate-limit stage', () => {
     expect(() => build.forRoute(route)).toThrow(/policies\[0\]\.maxDelay: throttling needs algorithm gcra or token-bucket/);
   });
 
+  it('refuses a policy name declared twice on a route, or with different settings on two routes', async () => {
+    const p = { name: 'x', algorithm: 'gcra' as const, limit: 5, per: '1s', key: ['ip' as const], ipv4Prefix: 32, ipv6Prefix: 64, cost: 1, adaptive: true };
+    const twice = configWith({ policies: [p, p] });
+    await expect(buildRateLimit(twice.config, env)).rejects.toThrow(/routes\[0\]\.rateLimit\.policies\[1\]\.name: "x" is declared twice/);
+    const a = configWith({ policies: [p] });
+    const b = configWith({ policies: [{ ...p, limit: 6 }] }, undefined, 'r2');
+    a.config.routes.push(b.route);
+    await expect(buildRateLimit(a.config, env)).rejects.toThrow(/routes\[1\]\.rateLimit\.policies\[0\]: policy "x" differs from routes\[0\]/);
+    const same = configWith({ policies: [p] });
+    same.config.routes.push(configWith({ policies: [{ ...p, cost: 2 }] }, undefined, 'r3').route);
+    await expect(buildRateLimit(same.config, env)).resolves.toBeDefined();
+  });
+
   it('reports a bad top-level section with its path', async () => {
     const { config } = configWith(undefined, { store: { kind: 'redis', url: 'http://x' } });
     await expect(buildRateLimit(config, env)).rejects.toThrow(/rateLimit\.store\.url/);

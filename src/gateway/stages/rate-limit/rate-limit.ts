@@ -8,7 +8,7 @@ import { AdmissionGate, isRefusal, type Slots } from './admission.js';
 import { readGlobalConfig } from './config.js';
 import { limitHeaders, policyHeader, retryAfter, type PolicyInfo } from './headers.js';
 import { cachedGroupIp } from './ip-group.js';
-import { checksFor, compilePolicies, type CompiledPolicy } from './policies.js';
+import { checkPolicyNames, checksFor, compilePolicies, type CompiledPolicy } from './policies.js';
 import type { RateLimitGlobalConfig } from './schema.js';
 import { EventLoopMonitor } from './shedding.js';
 import { openCounterStore, rateLimitMetrics, type RateLimitMetrics } from './store.js';
@@ -34,6 +34,7 @@ export const rateLimitModule: StageModule = { name: 'rate-limit', build: buildRa
 /** Build once per config: the store, the risk tracker and the event-loop monitor are shared by all routes. */
 export async function buildRateLimit(config: Readonly<Config>, env: StageEnv): Promise<StageBuild> {
   const global = readGlobalConfig(config);
+  checkPolicyNames(config);
   const metrics = rateLimitMetrics(env.metrics);
   let store: CounterStore | undefined;
   if (config.routes.some((r) => (r.rateLimit?.policies.length ?? 0) > 0)) {
