@@ -62,6 +62,16 @@ describe('rampart CLI', () => {
     expect((await run(['validate', '--config', join(dir, 'missing.yaml')])).status).toBe(1);
   });
 
+  it('openapi check: 0 for the demo document, 1 for a broken one, 2 without a file', async () => {
+    const ok = await run(['openapi', 'check', join(root, 'src/demo/openapi.yaml')]);
+    expect(ok.status).toBe(0);
+    expect(ok.stdout).toContain('GET /users/{id}');
+    const dir = mkdtempSync(join(tmpdir(), 'rampart-oas-'));
+    writeFileSync(join(dir, 'bad.yaml'), 'openapi: 3.1.0\ninfo: {title: x, version: "1"}\npaths:\n  /a:\n    get:\n      responses: { "200": { $ref: "#/nowhere" } }\n');
+    expect((await run(['openapi', 'check', join(dir, 'bad.yaml')])).status).toBe(1);
+    expect((await run(['openapi'])).status).toBe(2);
+  });
+
   it('every example config validates', async () => {
     for (const f of ['demo.yaml', 'minimal.yaml', 'bench.yaml', 'detect-only.yaml']) {
       const r = await run(['validate', '--config', join(root, 'examples', f)], { UPSTREAM_URL: 'http://127.0.0.1:1', JWT_SECRET: 'x'.repeat(32) });

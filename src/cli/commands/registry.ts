@@ -14,6 +14,7 @@ import { demoCommand } from './demo.js';
 import { inspectCommand, INSPECT_USAGE } from './inspect.js';
 import { scanCommand, SCAN_USAGE } from './scan.js';
 import { keysCommand, KEYS_USAGE } from './keys.js';
+import { openapiCommand } from './openapi.js';
 
 /** Every CLI verb, in the order `rampart --help` lists them. */
 export const COMMANDS: readonly Command[] = [
@@ -23,4 +24,5 @@ export const COMMANDS: readonly Command[] = [
   { name: 'scan', summary: 'probe a running API for the OWASP API Top 10, with evidence', usage: SCAN_USAGE, run: (argv) => scanCommand(argv) },
   { name: 'inspect', summary: 'run attack detection on one request and explain the verdict', usage: INSPECT_USAGE, run: (argv) => inspectCommand(argv) },
   { name: 'keys', summary: 'create, list and revoke API keys', usage: KEYS_USAGE, run: (argv) => keysCommand(argv) },
+  openapiCommand,
 ];
