@@ -64,10 +64,10 @@ const KEYWORDS = new Set(['xp_cmdshell', 'xp_regread', 'xp_regwrite', 'xp_dirtre
 const SQL_FUNCS = new Set([...DANGEROUS_FUNCS, 'abs', 'cos', 'sin', 'tan', 'pi', 'pow', 'power', 'round', 'rtrim', 'ltrim', 'trim', 'ln', 'log', 'log10', 'exp', 'sqrt', 'floor', 'ceil', 'ceiling', 'format', 'day', 'month', 'year', 'date', 'time', 'compress', 'uncompress', 'local', 'password', 'replace', 'values', 'left', 'right', 'decode', 'encode', 'elt', 'field', 'lower', 'upper', 'lcase', 'ucase', 'greatest', 'least', 'sum', 'avg', 'min', 'max', 'char_length', 'character_length', 'octet_length', 'bit_length', 'crc32', 'sha', 'sha2', 'aes_encrypt', 'aes_decrypt', 'des_encrypt', 'encrypt', 'export_set', 'insert', 'quote', 'repeat', 'space', 'strcmp', 'timestamp', 'utc_time', 'curdate', 'curtime', 'datediff', 'adddate', 'subdate', 'weekday', 'dayname', 'monthname', 'hour', 'minute', 'second', 'week', 'quarter', 'from_unixtime', 'unix_timestamp', 'inet_aton', 'inet_ntoa', 'collation', 'charset', 'coercibility', 'benchmark', 'extractvalue', 'updatexml', 'mod', 'sign', 'truncate', 'radians', 'degrees', 'atan', 'asin', 'acos', 'cot', 'rand', 'soundex', 'position', 'lpad', 'rpad', 'stuff', 'patindex', 'charindex', 'datalength', 'isnull', 'nvl', 'nvl2', 'to_date', 'instr', 'substring_index', 'json_extract', 'make_set', 'exists']);
 const CATALOG_WORDS = new Set(['information_schema', 'sysobjects', 'syscolumns', 'sysdatabases', 'pg_catalog', 'pg_shadow', 'sqlite_master', 'sqlite_schema', 'msysobjects', 'msysaccessobjects', 'msysqueries', 'msysrelationships', 'tempdb', 'msdb', 'northwind', 'all_tab_columns', 'dba_users', 'user_tab_columns', 'sys_context', 'pg_namespace', 'mysql.user', 'schema_name', 'table_schema', 'column_name', 'table_name']);
 const INTROSPECTION = new Set(['database', 'db_name', 'schema', 'schema_name', 'current_user', 'user', 'system_user', 'session_user', 'version', 'current_database', 'current_schema', 'user_name', 'suser_sname', 'db_id', 'object_id', 'object_name', 'host_name', 'servername', 'connection_id', 'last_insert_id', 'row_count', 'found_rows', 'sqlite_version', 'pg_backend_pid', 'getdate', 'sysdatetime']);
-const BARE = new Set(['xor', 'rlike', 'regexp', 'div', '<=>', '||', '&&', '<>', '!=', '>>', '<<', '<=', '>=', 'is', 'null', 'not', 'sounds', 'like', 'in', '(', ')', ',', 'between', 'and', 'or', 'glob', 'collate']);
+const BARE = new Set(['order', 'group', 'by', 'having', 'xor', 'rlike', 'regexp', 'div', '<=>', '||', '&&', '<>', '!=', '>>', '<<', '<=', '>=', 'is', 'null', 'not', 'sounds', 'like', 'in', '(', ')', ',', 'between', 'and', 'or', 'glob', 'collate']);
 /** Characters that can end a string or number context or build an expression ('-', '/', '@' and '+' alone cannot). */
 const SQL_PUNCT = M.QUOTE | M.DQUOTE | M.BACKTICK | M.SEMI | M.PAREN | M.EQ | M.LT | M.GT | M.HASH | M.STAR | M.PIPE | M.AMP;
-const SQL_WORDS = re('\\b(?:select|union|insert|update|delete|drop|alter|create|truncate|exec|execute|declare|waitfor|shutdown|procedure|from|information_schema|xp_\\w|sp_\\w|utl_\\w|dbms_\\w|pg_\\w|msdb|tempdb|northwind|sysobjects|syscolumns|msys\\w|sqlite_\\w|xor|rlike|regexp|having|order|group|limit|into)\\b');
+const SQL_WORDS = re('\\b(?:select|union|insert|update|delete|drop|alter|create|truncate|exec|execute|declare|waitfor|shutdown|procedure|from|information_schema|openrowset|opendatasource|(?:xp|sp|utl|dbms|pg)_\\w{1,40}|msdb|tempdb|northwind|sysobjects|syscolumns|msys\\w|sqlite_\\w|xor|rlike|regexp|having|order|group|limit|into)\\b');
 const SYSVARS = /* @@-variables are SQL-only syntax */ '@@';
 
 export const sqliDetector: ValueDetector = {
@@ -242,9 +242,10 @@ function anywhere(s: string, t: SqlToken[], out: Emitter): void {
     if (a.t !== 'word') continue;
     const v = a.v;
     if (next?.t === '(' && INTROSPECTION.has(v) && (t[i + 2] === undefined || t[i + 2]?.t === ')')) out.emit(R.catalogFunction, excerpt(s, a.start));
+    if (v === 'when' && (t[i - 1]?.t === ')' || t[i - 1]?.v === 'case') && operand(t, i + 1) > 0 && t.slice(i + 2, i + 6).some((x) => x.v === 'then')) out.emit(R.breakoutClause, excerpt(s, a.start));
     if (v === 'procedure' && next?.v === 'analyse') out.emit(R.dangerousFunction, excerpt(s, a.start));
     if (v === 'from' && fromClause(t, i + 1)) out.emit(R.fromClause, excerpt(s, a.start));
-    if (v === 'as' && (t[i - 1]?.t === ')' || t[i - 1]?.t === 'num') && (t[i + 1]?.t === 'word' || t[i + 1]?.t === 'str' || t[i + 1]?.t === 'ident') && t[i + 2]?.v === 'from') {
+    if (v === 'as' && (t[i - 1]?.t === ')' || t[i - 1]?.t === 'num' || t[i - 1]?.t === 'ident') && (t[i + 1]?.t === 'word' || t[i + 1]?.t === 'str' || t[i + 1]?.t === 'ident') && t[i + 2]?.v === 'from') {
       out.emit(R.fromClause, excerpt(s, a.start));
     }
     if (next?.t === '(' && SQL_FUNCS.has(v) && t[i + 2] === undefined) out.emit(R.functionOpen, excerpt(s, a.start));
@@ -255,13 +256,16 @@ function anywhere(s: string, t: SqlToken[], out: Emitter): void {
     if (a === undefined) break;
     const v = a.v;
     const next = t[i + 1];
-    if (isLogic(a) && v !== 'not') {
-      const n = operand(t, i + 1);
-      const cmp = t[i + 1 + n];
+    if ((isLogic(a) && v !== 'not') || (a.t === 'word' && (v === 'having' || v === 'where' || v === 'when'))) {
+      // `||(e="`: the comparison may sit inside parentheses.
+      let k = i + 1;
+      while (t[k]?.t === '(' && k < i + 4) k++;
+      const n = operand(t, k);
+      const cmp = t[k + n];
       if (n > 0 && cmp !== undefined && ((cmp.t === 'op' && COMPARE.has(cmp.v)) || cmp.v === 'like')) {
         // A complete comparison is a filter expression; an attack fragment leaves it dangling into the
         // surrounding statement: nothing, '(', an open quote, or a closing ')' / comment right after.
-        let j = i + 2 + n;
+        let j = k + n + 1;
         if (t[j]?.t === 'op' && t[j]?.v === '=') j++;
         const rhs = t[j];
         const after = t[j + 1];
@@ -319,6 +323,13 @@ function fromClause(t: SqlToken[], i: number): boolean {
     const b = t[j];
     return b === undefined ? a.t === 'ident' : b.t === ';' || b.t === 'comment' || (b.t === 'word' && FROM_FOLLOW.has(b.v));
   }
+  // FROM table WHERE col = ..., FROM table GROUP BY / ORDER BY: a plain table name needs a clause that parses.
+  const b = t[i + 1];
+  const c = t[i + 2];
+  if (a.t === 'word' && b?.t === 'word') {
+    if ((b.v === 'group' || b.v === 'order') && c?.v === 'by') return true;
+    if (b.v === 'where' && (c?.t === 'word' || c?.t === 'ident') && t[i + 3]?.t === 'op' && COMPARE.has(t[i + 3]?.v ?? '')) return true;
+  }
   return false;
 }
 
@@ -356,16 +367,20 @@ function tautology(t: SqlToken[], i: number): boolean {
   return a.t === 'word' && b.t === 'word' && a.v === b.v;
 }
 
+const DDL_OBJECTS = new Set(['table', 'database', 'user', 'schema', 'procedure', 'function', 'view', 'index', 'login', 'trigger']);
+
 function stackedStatement(t: SqlToken[], i: number): boolean {
   const a = t[i]?.v;
   const b = t[i + 1];
   if (a === undefined) return false;
   switch (a) {
     case 'drop':
+      if (b?.t === 'word' && (t[i + 2]?.t === ';' || t[i + 2]?.t === 'comment')) return true;
+      return b?.t === 'word' && DDL_OBJECTS.has(b.v);
     case 'create':
     case 'alter':
     case 'truncate':
-      return b?.t === 'word' && ['table', 'database', 'user', 'schema', 'procedure', 'function', 'view', 'index', 'login', 'trigger'].includes(b.v);
+      return b?.t === 'word' && DDL_OBJECTS.has(b.v);
     case 'delete':
       return b?.t === 'word' && b.v === 'from';
     case 'insert':
