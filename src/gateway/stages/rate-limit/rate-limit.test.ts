@@ -177,6 +177,22 @@ describe('rate-limit stage', () => {
     }
   });
 
+  it('keeps counters and in-flight slots across a config reload', async () => {
+    const route = { concurrency: 1, policies: [{ name: 'p', algorithm: 'gcra' as const, limit: 3, per: '1m', key: ['ip' as const], ipv4Prefix: 32, ipv6Prefix: 64, cost: 1, adaptive: true }] };
+    const before = await stageFor(env, route);
+    const inFlight = request();
+    expect((await decide(before, inFlight)).kind).toBe('continue');
+    const after = await stageFor(env, route); // the runner builds again on reload, with the same env
+    expect(rejected(await decide(after, request())).code).toBe('service-unavailable');
+    before.onLog?.(inFlight, logRecord(inFlight)); // the old build's request finishes
+    for (let i = 0; i < 2; i++) {
+      const ctx = request();
+      expect((await decide(after, ctx)).kind).toBe('continue');
+      after.onLog?.(ctx, logRecord(ctx));
+    }
+    expect(rejected(await decide(after, request())).code).toBe('too-many-requests');
+  });
+
   it('gives no stage to a route that neither limits nor learns', async () => {
     const { config, route } = configWith(undefined);
     expect((await buildRateLimit(config, env)).forRoute(route)).toBeUndefined();
