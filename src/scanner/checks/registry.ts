@@ -7,6 +7,7 @@ import { commandInjection } from './command-injection.js';
 import { cors } from './cors.js';
 import { credentialsInQuery } from './credentials-in-query.js';
 import { dataExposure } from './data-exposure.js';
+import { flowAutomation } from './flow-automation.js';
 import { inventory } from './inventory.js';
 import { jwtForgery } from './jwt-forgery.js';
 import { jwtWeakSecret } from './jwt-weak-secret.js';
@@ -67,6 +68,7 @@ export const CHECKS: readonly CheckDefinition[] = [
   methodSwitching,
   oversizedPayload,
   // bursts and login guessing
+  flowAutomation,
   userEnumeration,
   noRateLimit,
   loginNoLimit,

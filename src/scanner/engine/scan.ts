@@ -33,9 +33,9 @@ export class ScanSetupError extends Error {
 
 const VERSION = '0.1.0';
 
-/** What the scanner cannot establish by probing; reported as not covered, never silently. */
+/** What the scanner cannot establish by probing; reported as not covered (or partial), never silently. */
 const NOT_COVERED: Partial<Record<OwaspCategory, string>> = {
-  'API6:2023': 'Sensitive business flows (purchase, signup, booking abuse) depend on business meaning the document does not carry; review them by hand or mark them with rate limits.',
+  'API6:2023': 'only anti-automation of flows named like sign-up, order, checkout or invitation is tested (with --destructive); abuse that depends on business meaning the document does not carry needs a human review.',
   'API10:2023': 'Unsafe consumption of third-party APIs happens server-side, out of the scanner\'s sight; the SSRF check covers URLs the API fetches on request.',
 };
 
@@ -186,6 +186,6 @@ export function coverageOf(outcomes: readonly CheckOutcome[]): CoverageEntry[] {
     const ran = defs.filter((d) => outcomes.some((o) => o.id === d.id && o.status === 'ran')).map((d) => d.id);
     const note = NOT_COVERED[category];
     if (ran.length === 0) return { category, name: OWASP_CATEGORIES[category], status: 'not-covered', checks: [], note: note ?? 'no check for this category ran (see skipped checks)' };
-    return { category, name: OWASP_CATEGORIES[category], status: ran.length === defs.length ? 'covered' : 'partial', checks: ran };
+    return { category, name: OWASP_CATEGORIES[category], status: ran.length === defs.length && note === undefined ? 'covered' : 'partial', checks: ran, note };
   });
 }

@@ -175,6 +175,12 @@ export async function startFixtureApi(opts: { hardened: boolean }): Promise<Fixt
       db.prepare('DELETE FROM notes WHERE id = ?').run(Number(params.noteId));
       return { status: 204 };
     })],
+    // Flaw (flow-automation): invitations can be sent by a script (the hardened twin advertises its limit).
+    ['POST', /^\/api\/v2\/invites$/, authed((_u, _r, body) => {
+      const b = parse(body);
+      if (isAnswer(b)) return b;
+      return typeof b.email === 'string' ? { status: 201, body: { sent: true } } : problem(400, 'Bad request');
+    })],
     // Flaw (method-switching): PUT is implemented though the document lists only GET and DELETE.
     ['PUT', /^\/api\/v2\/notes\/(?<noteId>\d+)$/, authed((u, _r, body, params) => {
       if (H) return problem(405, 'Method not allowed');

@@ -57,6 +57,13 @@ export function fixtureSpec(hardened: boolean): Record<string, unknown> {
         get: { responses: { '200': json(note), ...errors } },
         delete: { responses: { '204': { description: 'Deleted' }, ...errors } },
       },
+      '/invites': {
+        post: {
+          summary: 'Invite a friend by e-mail',
+          requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', required: ['email'], properties: { email: { type: 'string', format: 'email' } } } } } },
+          responses: { '201': json({ type: 'object', properties: { sent: { type: 'boolean' } } }, 'Sent'), ...errors },
+        },
+      },
       '/reports': { get: { responses: { '200': json({ type: 'object', properties: { total: { type: 'integer' } } }), ...errors } } },
       '/export': { get: { parameters: [exportKey], responses: { '200': json({ type: 'object', properties: { ok: { type: 'boolean' } } }), ...errors } } },
       '/admin/stats': { get: { tags: ['admin'], responses: { '200': json({ type: 'object', properties: { users: { type: 'integer' }, notes: { type: 'integer' } } }), ...errors } } },
