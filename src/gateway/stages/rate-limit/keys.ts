@@ -14,12 +14,26 @@ function safe(value: string): string {
 }
 
 /**
- * Compile a policy's key parts once into one function. A missing consumer, header or claim falls back to the
- * client IP: an anonymous caller is still limited, never pooled with every other anonymous caller.
+ * Compile a policy's key parts once into one function returning the whole counter key (`prefix` + parts).
+ * A missing consumer, header or claim falls back to the client IP: an anonymous caller is still limited,
+ * never pooled with every other anonymous caller.
  */
-export function compileKey(parts: readonly KeyPart[], routeId: string, v4Prefix: number, v6Prefix: number): KeyFn {
-  // Grouping an address parses it; clients repeat, so the last few thousand are remembered.
+export function compileKey(parts: readonly KeyPart[], routeId: string, v4Prefix: number, v6Prefix: number, prefix = ''): KeyFn {
+  // Grouping an address parses it; clients repeat, so the last few thousand are remembered. For the common
+  // key [ip] the cached string is the whole key, so the store's Map lookup reuses its hash.
   const group = cachedGroupIp(v4Prefix, v6Prefix);
+  if (parts.length === 1 && parts[0] === 'ip') {
+    const whole = new Map<string, string>();
+    return (ctx) => {
+      let k = whole.get(ctx.clientIp);
+      if (k === undefined) {
+        if (whole.size >= 10_000) whole.clear();
+        k = prefix + 'ip=' + group(ctx.clientIp);
+        whole.set(ctx.clientIp, k);
+      }
+      return k;
+    };
+  }
   const ip = (ctx: RequestContext) => 'ip=' + group(ctx.clientIp);
   const fns: KeyFn[] = parts.map((p): KeyFn => {
     if (p === 'ip') return ip;
@@ -46,13 +60,9 @@ export function compileKey(parts: readonly KeyPart[], routeId: string, v4Prefix:
       return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? 'j=' + safe(String(v)) : ip(ctx);
     };
   });
-  if (fns.length === 1) {
-    const only = fns[0] ?? ip;
-    return only;
-  }
   return (ctx) => {
-    let k = '';
-    for (const f of fns) k += (k === '' ? '' : '|') + f(ctx);
+    let k = prefix;
+    for (let i = 0; i < fns.length; i++) k += (i === 0 ? '' : '|') + (fns[i] ?? ip)(ctx);
     return k;
   };
 }

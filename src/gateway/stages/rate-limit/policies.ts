@@ -32,12 +32,13 @@ export function compilePolicies(route: Readonly<RouteConfig>, policies: readonly
       throw new Error(`${at}.maxDelay: throttling needs algorithm gcra or token-bucket (a window cannot schedule a request later)`);
     }
     const name = p.name ?? String(i);
+    const id = p.name ?? `${route.id}.${i}`;
     const month = p.per === 'month';
     const periodMs = month ? 30 * DAY_MS : parseDuration(p.per);
     return {
       info: { name, limit: p.limit, periodMs },
-      id: p.name ?? `${route.id}.${i}`,
-      key: compileKey(p.key, route.id, p.ipv4Prefix, p.ipv6Prefix),
+      id,
+      key: compileKey(p.key, route.id, p.ipv4Prefix, p.ipv6Prefix, `${id}:`),
       algorithm: p.algorithm,
       limit: p.limit,
       periodMs,
@@ -79,7 +80,7 @@ export function checksFor(ctx: RequestContext, policies: readonly CompiledPolicy
   for (const p of policies) {
     const f = p.adaptive ? factor : 1;
     out.push({
-      key: p.id + ':' + p.key(ctx),
+      key: p.key(ctx),
       algorithm: p.algorithm,
       limit: f === 1 ? p.limit : Math.max(1, Math.floor(p.limit * f)),
       periodMs: p.periodMs,
