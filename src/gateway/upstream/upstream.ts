@@ -1,3 +1,4 @@
+import type { EventEmitter } from 'node:events';
 import type { Readable } from 'node:stream';
 import type { IncomingHttpHeaders } from 'node:http';
 import { Pool } from 'undici';
@@ -29,7 +30,7 @@ export interface ForwardRequest {
   /** null: no body; Buffer: replayable; Readable: streamed once (never retried). */
   readonly body: Buffer | Readable | null;
   /** Emits 'abort' when the exchange should stop (the client went away): an AbortSignal or an EventEmitter. */
-  readonly signal?: AbortSignal | import('node:events').EventEmitter;
+  readonly signal?: AbortSignal | EventEmitter;
 }
 
 export type ForwardResult =
