@@ -1,10 +1,12 @@
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadAuthFile, AuthFileError } from '../../scanner/auth/identities.js';
 import { applyBaseline, BaselineError, loadBaseline } from '../../scanner/baseline.js';
 import { CHECKS } from '../../scanner/checks/registry.js';
 import { runScan, ScanSetupError } from '../../scanner/engine/scan.js';
 import { FORMATS, renderReport, type ReportFormat } from '../../scanner/report/index.js';
+import { pathLines } from '../../scanner/report/sarif.js';
 import { suggestConfig } from '../../scanner/suggest/config.js';
 import { SEVERITIES, severityRank, type Severity } from '../../scanner/types.js';
 import { OpenApiLoadError } from '../../core/openapi/load.js';
@@ -69,6 +71,16 @@ function progressBar(io: ScanIo, enabled: boolean) {
   };
 }
 
+/** Lines of the document's paths, for SARIF locations (a URL or unreadable file simply gives none). */
+async function specLines(spec: string): Promise<Record<string, number>> {
+  if (/^https?:\/\//i.test(spec)) return {};
+  try {
+    return pathLines(await readFile(spec, 'utf8'));
+  } catch {
+    return {};
+  }
+}
+
 /** `rampart scan`: see SCAN_USAGE. Returns the exit code. */
 export async function scanCommand(argv: string[], io: ScanIo = process): Promise<number> {
   let values;
@@ -118,7 +130,8 @@ export async function scanCommand(argv: string[], io: ScanIo = process): Promise
     const baseline = values.baseline !== undefined ? await loadBaseline(values.baseline) : undefined;
     const showProgress = !values['no-progress'] && io.stderr.isTTY === true;
     let result = await runScan({
-      spec: values.spec,
+      // Absolute, so reports can make it relative to the repository (SARIF) whatever the working directory.
+      spec: /^https?:\/\//i.test(values.spec) ? values.spec : resolve(values.spec),
       target: values.target,
       auth,
       checks,
@@ -129,7 +142,8 @@ export async function scanCommand(argv: string[], io: ScanIo = process): Promise
       onProgress: progressBar(io, showProgress),
     });
     if (baseline !== undefined) result = applyBaseline(result, baseline);
-    const report = renderReport(format as ReportFormat, result, { colour: format === 'terminal' && values.output === undefined && io.stdout.isTTY === true });
+    const sarif = format === 'sarif' ? { root: process.cwd(), lines: await specLines(values.spec) } : undefined;
+    const report = renderReport(format as ReportFormat, result, { colour: format === 'terminal' && values.output === undefined && io.stdout.isTTY === true, sarif });
     if (values.output !== undefined) await writeFile(values.output, report);
     else io.stdout.write(report);
     if (values['suggest-config'] !== undefined) await writeFile(values['suggest-config'], suggestConfig(result));

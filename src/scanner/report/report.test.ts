@@ -7,7 +7,7 @@ import { sampleResult } from '../testing/sample-result.js';
 import { renderHtml } from './html.js';
 import { renderJson } from './json.js';
 import { renderJunit } from './junit.js';
-import { renderSarif } from './sarif.js';
+import { pathLines, renderSarif } from './sarif.js';
 import { renderTerminal } from './terminal.js';
 
 describe('reports', () => {
@@ -45,6 +45,16 @@ describe('reports', () => {
       expect(res.partialFingerprints.rampartFinding).toMatch(/^[0-9a-f]{16}$/);
     }
     expect(run.results.find((x) => x.ruleId === 'cors')!.level).toBe('note');
+  });
+
+  it('SARIF: repository-relative document path and the line of each operation', () => {
+    const doc = 'openapi: 3.0.3\npaths:\n  /users:\n    get: {}\n  /users/{id}:\n    get: {}\n';
+    expect(pathLines(doc)).toEqual({ '/users': 3, '/users/{id}': 5 });
+    expect(pathLines('{\n  "paths": {\n    "/a/{b}": {\n')).toEqual({ '/a/{b}': 3 });
+    const s = JSON.parse(renderSarif({ ...r, spec: '/repo/api/openapi.yaml' }, { root: '/repo', lines: pathLines(doc) })) as { runs: Array<{ results: Array<{ ruleId: string; locations: Array<{ physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } }> }> }> };
+    const bola = s.runs[0]!.results.find((x) => x.ruleId === 'bola-read')!;
+    expect(bola.locations[0]!.physicalLocation).toEqual({ artifactLocation: { uri: 'api/openapi.yaml' }, region: { startLine: 5 } });
+    expect(s.runs[0]!.results.find((x) => x.ruleId === 'cors')!.locations[0]!.physicalLocation.region.startLine).toBe(1);
   });
 
   it('JUnit: a suite per check, failures for findings, info passes, skipped checks skipped; escaped', () => {

@@ -32,10 +32,33 @@ function rule(def: CheckDefinition) {
  * finding located at the OpenAPI document (the artifact a pull request can change) with the operation as logical
  * location, and the fingerprint GitHub uses to track an alert across runs.
  */
-export function renderSarif(r: ScanResult): string {
+export interface SarifOptions {
+  /** Repository root: the document's path is made relative to it (code scanning wants repository paths). */
+  readonly root?: string;
+  /** Line of each documented path in the document (`/users/{id}` → 42), so alerts point at the operation. */
+  readonly lines?: Readonly<Record<string, number>>;
+}
+
+/** Where each path template is declared in an OpenAPI document's text (YAML or JSON), by line. */
+export function pathLines(text: string): Record<string, number> {
+  const out: Record<string, number> = {};
+  text.split('\n').forEach((line, i) => {
+    const m = /^\s*["']?(\/[^"':\s]*)["']?\s*:\s*(\{\s*)?$/.exec(line);
+    if (m?.[1] !== undefined && !(m[1] in out)) out[m[1]] = i + 1;
+  });
+  return out;
+}
+
+export function renderSarif(r: ScanResult, opts: SarifOptions = {}): string {
   const used = CHECKS.filter((c) => r.checks.some((o) => o.id === c.id));
   const index = new Map(used.map((c, i) => [c.id, i]));
-  const artifact = /^https?:\/\//.test(r.spec) || r.spec === 'inline document' ? 'openapi.yaml' : r.spec.replace(/^\.\//, '');
+  const root = opts.root !== undefined ? `${opts.root.replace(/\/+$/, '')}/` : undefined;
+  const local = /^https?:\/\//.test(r.spec) || r.spec === 'inline document' ? 'openapi.yaml' : r.spec;
+  const artifact = (root !== undefined && local.startsWith(root) ? local.slice(root.length) : local).replace(/^\.\//, '');
+  const lineOf = (op: string | undefined) => {
+    const path = op?.split(' ')[1];
+    return (path !== undefined ? opts.lines?.[path] : undefined) ?? 1;
+  };
   const sarif = {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
@@ -50,7 +73,7 @@ export function renderSarif(r: ScanResult): string {
           message: { text: `${f.title}. ${f.detail} Reproduce: ${truncate(f.curl, 1500)}` },
           locations: [
             {
-              physicalLocation: { artifactLocation: { uri: artifact }, region: { startLine: 1 } },
+              physicalLocation: { artifactLocation: { uri: artifact }, region: { startLine: lineOf(f.operation) } },
               logicalLocations: f.operation !== undefined ? [{ name: f.operation, kind: 'function' }] : [],
             },
           ],
