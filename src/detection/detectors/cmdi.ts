@@ -45,7 +45,7 @@ const DEV_TCP = re('/dev/(?:tcp|udp)/|\\bnc(?:at)?\\s{1,8}(?:-[a-z]{1,4}\\s{1,8}
 const WINDOWS = re('%comspec%|\\bcmd(?:\\.exe)?\\s{0,8}/[ck]\\b|\\bpowershell(?:\\.exe)?\\s{1,8}-|^\\s{0,8}(?:for\\s{1,8}/[rfdl]\\b|for\\s{1,8}%%?[a-z]\\s|if\\s{1,8}(?:/i\\s|not\\s|exist\\s|defined\\s|errorlevel\\s|%))|\\$env:[a-z]|\\biex\\s{0,8}\\(|\\bdownloadstring\\s{0,4}\\(|\\bstart-process\\b|\\binvoke-(?:expression|webrequest)\\b', 'i');
 const BATCH_FOR = re('\\bfor\\s{1,32}(?:/[a-z]\\s{1,16}(?:"[^"]{0,60}"\\s{1,16}|[^\\s%"]{1,60}\\s{1,16})?)?%{1,2}[^\\s%]{1,2}\\s{1,32}in\\s{0,32}\\(', 'i');
 const BATCH_IF = re('\\bif\\s{1,32}(?:/i\\s{1,16})?(?:not\\s{1,16})?(?:exist|defined|errorlevel|cmdextversion)\\s|\\bif\\s{1,32}(?:/i\\s{1,16})?[^\\s=/]{1,40}\\s{0,16}(?:==|\\s(?:equ|neq|lss|leq|gtr|geq)\\s)', 'i');
-const REDIRECT = re('(?:^|[\\s;|&])(?:\\d?>{1,2}|<)\\s{0,8}(?:/|\\.\\.?/|~/|[a-z]:\\\\)[\\w./\\\\-]{1,64}', 'i');
+const REDIRECT = re('(?:^|[\\s;|&])(?:\\d?>{1,2}|<) ?(?:/|\\.\\.?/|~/|[a-z]:\\\\)[\\w./\\\\-]{1,64}', 'i');
 
 const GLOB_TARGETS = ['cat', 'nc', 'bash', 'sh', 'wget', 'curl', 'id', 'ls', 'whoami', 'uname', 'python', 'perl', 'passwd', 'shadow', 'netcat', 'ncat', 'nmap', 'ping', 'rm', 'echo', 'more', 'less', 'head', 'tail', 'php', 'ruby'];
 

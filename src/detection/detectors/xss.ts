@@ -16,7 +16,9 @@ const R = {
   styleExpression: rule('xss', 'xss.css-expression', 1, 5, 'CSS expression() or script URL in a style'),
   attributeBreakout: rule('xss', 'xss.attribute-breakout', 1, 5, 'closes an attribute value and adds an event handler'),
   markupElement: rule('xss', 'xss.markup-element', 2, 3, 'element that can carry active content'),
-  jsSink: rule('xss', 'xss.js-sink', 1, 3, 'JavaScript sink or dialog call'),
+  jsSink: rule('xss', 'xss.js-sink', 1, 3, 'JavaScript dialog or timer call'),
+  domSink: rule('xss', 'xss.dom-sink', 1, 5, 'JavaScript DOM sink (document.cookie, document.write, location, innerHTML, eval)'),
+  spacedTag: rule('xss', 'xss.spaced-tag', 1, 5, 'active element name written with spaces or a namespace prefix (parser quirk evasion)'),
   jsFuck: rule('xss', 'xss.jsfuck', 1, 5, 'JavaScript written with []()!+ only (JSFuck)'),
   templateExpression: rule('xss', 'xss.template-expression', 2, 3, 'client-side template expression'),
 };
@@ -57,7 +59,7 @@ const isJsFuck = (s: string) => {
     if (c === '[' || c === ']' || c === '(' || c === ')' || c === '!' || c === '+') n++;
     else if (c !== ' ') return false;
   }
-  return n >= 5 && s.includes('[]');
+  return n >= 4 && s.includes('[]');
 };
 
 export const xssDetector: ValueDetector = {
@@ -67,7 +69,12 @@ export const xssDetector: ValueDetector = {
   inspect(view: View, item: Item, out: Emitter): void {
     const s = view.text;
     const l = view.lower;
-    if ((view.mask & M.LT) !== 0) tags(s, htmlTags(s), out);
+    if ((view.mask & M.LT) !== 0) {
+      tags(s, htmlTags(s), out);
+      const sp = spacedTag(l);
+      if (sp !== -1) out.emit(R.spacedTag, excerpt(s, sp));
+      if (l.includes('<?import')) out.emit(R.activeElement, excerpt(s, l.indexOf('<?import')));
+    }
     if ((view.mask & M.COLON) !== 0) {
       const scheme = urlScheme(s);
       if (SCRIPT_SCHEMES.has(scheme) || (scheme === 'data' && /* data:text/html, data:image/svg+xml */ (l.includes('html') || l.includes('svg') || l.includes('script')))) {
@@ -85,8 +92,12 @@ export const xssDetector: ValueDetector = {
     if ((view.mask & M.BRACKET) !== 0 && isJsFuck(s)) out.emit(R.jsFuck, excerpt(s, 0, 40));
     if ((view.mask & (M.PAREN | M.BACKTICK | M.DOT)) !== 0) {
       // JavaScript comments are whitespace: document/**/.cookie is document.cookie.
-      const k = SINK.exec(s.includes('/*') ? stripComments(s) : s);
-      if (k !== null && item.kind !== 'key') out.emit(R.jsSink, excerpt(s, k.index));
+      const text = s.includes('/*') ? stripComments(s) : s;
+      const k = SINK.exec(text);
+      if (k !== null) {
+        const strong = /* DOM sinks, not dialogs */ !['alert', 'prompt', 'confirm', 'settimeout', 'setinterval', 'atob'].some((d) => k[0].toLowerCase().startsWith(d));
+        out.emit(strong ? R.domSink : R.jsSink, excerpt(text, k.index));
+      }
     }
     if ((view.mask & M.PAREN) !== 0 || (view.mask & M.COLON) !== 0) {
       const c = CSS_EXPR.exec(s);
@@ -98,6 +109,31 @@ export const xssDetector: ValueDetector = {
     }
   },
 };
+
+const SPACED_NAMES = new Set(['script', 'form', 'iframe', 'frame', 'object', 'embed', 'applet', 'svg', 'math', 'image', 'style', 'meta', 'link', 'base', 'body', 'input', 'isindex', 'vmlframe', 'frameset', 'template']);
+
+/** `< f o r m`, `< x: script`: an element name split by spaces or behind a namespace prefix. */
+function spacedTag(l: string): number {
+  let at = l.indexOf('<');
+  while (at !== -1) {
+    let name = '';
+    let spaced = false;
+    let i = at + 1;
+    for (; i < l.length && i - at < 40; i++) {
+      const c = l.charCodeAt(i);
+      if (c >= 97 && c <= 122) name += l[i];
+      else if (c === 32 || c === 9 || c === 10 || c === 13) spaced = spaced || name.length > 0 || i === at + 1;
+      else if (c === 58 && name.length > 0 && name.length <= 8) {
+        // namespace prefix: drop it
+        name = '';
+        spaced = true;
+      } else break;
+      if (SPACED_NAMES.has(name) && spaced) return at;
+    }
+    at = l.indexOf('<', at + 1);
+  }
+  return -1;
+}
 
 function stripComments(s: string): string {
   let out = '';
@@ -126,6 +162,11 @@ function tags(s: string, list: HtmlTag[], out: Emitter): void {
     if (t.closing) continue;
     let strong = false;
     for (const a of t.attrs) {
+      if (a.name === 'xmlns' || a.name.startsWith('xmlns:')) {
+        out.emit(R.activeElement, frag);
+        strong = true;
+        continue;
+      }
       if (a.name.startsWith('on') && a.name.length > 4) {
         out.emit(R.eventHandler, frag);
         strong = true;
@@ -142,7 +183,8 @@ function tags(s: string, list: HtmlTag[], out: Emitter): void {
       }
     }
     if (strong) continue;
-    if (ACTIVE.has(t.name) || (t.name === 'meta' && t.attrs.some((a) => a.name === 'http-equiv' || a.name === 'charset'))) out.emit(R.activeElement, frag);
+    const local = t.name.slice(t.name.indexOf(':') + 1);
+    if (ACTIVE.has(local) || (t.name === 'meta' && t.attrs.some((a) => a.name === 'http-equiv' || a.name === 'charset'))) out.emit(R.activeElement, frag);
     else if (MARKUP.has(t.name) && (t.attrs.length > 0 || t.end <= s.length)) out.emit(R.markupElement, frag);
   }
 }
