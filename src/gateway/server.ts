@@ -110,6 +110,9 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
       requestTimeout: listen.requestTimeoutMs,
       headersTimeout: listen.headersTimeoutMs,
       keepAliveTimeout: listen.keepAliveTimeoutMs,
+      // Node checks header and request timeouts on this interval (30 s by default): a slow-loris client would
+      // otherwise get up to 30 s more than configured.
+      connectionsCheckingInterval: Math.max(100, Math.min(1000, Math.floor(listen.headersTimeoutMs / 2))),
       // Node's strict HTTP parser stays on: lenient parsing is how request smuggling gets in (a test asserts it).
       insecureHTTPParser: false,
       joinDuplicateHeaders: false,

@@ -115,3 +115,34 @@ describe('listener limits', () => {
     expect(statusesOf(text)[0]).toBe(400);
   });
 });
+
+describe('timeouts and connection limits', () => {
+  it('a slow-loris client that never finishes its headers is cut off at the headers timeout', async () => {
+    const slow = await startTestGateway(
+      simpleConfig(up.url).replace('version: 1', 'version: 1\nlisten:\n  headersTimeoutMs: 400\n  requestTimeoutMs: 800'),
+    );
+    try {
+      const t0 = Date.now();
+      const { text, closed } = await rawExchange(slow.port, 'GET /a HTTP/1.1\r\nHost: x\r\nX-Slow: 1', 5000);
+      expect(closed).toBe(true);
+      expect(Date.now() - t0).toBeLessThan(3000);
+      expect([408, undefined]).toContain(statusesOf(text)[0]);
+    } finally {
+      await slow.close();
+    }
+  });
+
+  it('closes a keep-alive connection after maxRequestsPerSocket requests', async () => {
+    const limited = await startTestGateway(simpleConfig(up.url).replace('version: 1', 'version: 1\nlisten:\n  maxRequestsPerSocket: 2'));
+    try {
+      const { text, closed } = await rawExchange(limited.port, head(['GET /1 HTTP/1.1', 'Host: x']) + head(['GET /2 HTTP/1.1', 'Host: x']) + head(['GET /3 HTTP/1.1', 'Host: x']), 3000);
+      // Node answers a request past the limit with 503 and Connection: close; the upstream never sees it.
+      expect(statusesOf(text)).toEqual([200, 200, 503]);
+      expect(text.split('HTTP/1.1 ')[2]).toContain('Connection: close');
+      expect(up.seen.some((r) => r.url === '/3')).toBe(false);
+      void closed;
+    } finally {
+      await limited.close();
+    }
+  });
+});
