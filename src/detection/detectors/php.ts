@@ -43,7 +43,8 @@ const CALL = re('\\b([a-z_][a-z0-9_]{1,40})\\s{0,8}\\(', 'gi');
 export const phpDetector: ValueDetector = {
   name: 'php',
   rules: Object.values(R),
-  trigger: M.LT | M.PAREN | M.DOLLAR | M.COLON | M.DOT | M.EQ,
+  // Runs on every value: PHP-only function names need no punctuation (checks inside are gated by the mask).
+  trigger: 0,
   inspect(view: View, item: Item, out: Emitter): void {
     const s = view.text;
     const l = view.lower;

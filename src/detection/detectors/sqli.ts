@@ -67,13 +67,14 @@ const INTROSPECTION = new Set(['database', 'db_name', 'schema', 'schema_name', '
 const BARE = new Set(['order', 'group', 'by', 'having', 'xor', 'rlike', 'regexp', 'div', '<=>', '||', '&&', '<>', '!=', '>>', '<<', '<=', '>=', 'is', 'null', 'not', 'sounds', 'like', 'in', '(', ')', ',', 'between', 'and', 'or', 'glob', 'collate']);
 /** Characters that can end a string or number context or build an expression ('-', '/', '@' and '+' alone cannot). */
 const SQL_PUNCT = M.QUOTE | M.DQUOTE | M.BACKTICK | M.SEMI | M.PAREN | M.EQ | M.LT | M.GT | M.HASH | M.STAR | M.PIPE | M.AMP;
-const SQL_WORDS = re('\\b(?:select|union|insert|update|delete|drop|alter|create|truncate|exec|execute|declare|waitfor|shutdown|procedure|from|information_schema|openrowset|opendatasource|(?:xp|sp|utl|dbms|pg)_\\w{1,40}|msdb|tempdb|northwind|sysobjects|syscolumns|msys\\w|sqlite_\\w|xor|rlike|regexp|having|order|group|limit|into)\\b');
+const SQL_WORDS = re('\\b(?:select|union|insert|update|delete|drop|alter|create|truncate|exec|execute|declare|waitfor|shutdown|procedure|from|information_schema|openrowset|opendatasource|(?:xp|sp|utl|dbms|pg)_\\w{1,40}|msdb|tempdb|northwind|sysobjects|syscolumns|msys\\w|sqlite_\\w|xor|rlike|regexp|null|like|having|order|group|limit|into)\\b');
 const SYSVARS = /* @@-variables are SQL-only syntax */ '@@';
 
 export const sqliDetector: ValueDetector = {
   name: 'sqli',
   rules: Object.values(R),
-  trigger: M.QUOTE | M.DQUOTE | M.SEMI | M.PAREN | M.EQ | M.DASH | M.HASH | M.SPACE | M.STAR | M.LT | M.GT | M.AT | M.PIPE | M.AMP | M.PLUS | M.BACKTICK,
+  // Runs on every value: one-word values (INFORMATION_SCHEMA, xp_cmdshell) matter too; the gate below is cheap.
+  trigger: 0,
   inspect(view: View, _item: Item, out: Emitter): void {
     const s = view.text;
     if (s.length < 2) return;
@@ -266,9 +267,9 @@ function anywhere(s: string, t: SqlToken[], out: Emitter): void {
         // A complete comparison is a filter expression; an attack fragment leaves it dangling into the
         // surrounding statement: nothing, '(', an open quote, or a closing ')' / comment right after.
         let j = k + n + 1;
-        if (t[j]?.t === 'op' && t[j]?.v === '=') j++;
+        while (t[j]?.t === 'op' && t[j]?.v === '=' && j < k + n + 4) j++;
         const rhs = t[j];
-        const after = t[j + 1];
+        const after = t[j + Math.max(1, operand(t, j))];
         const dangling = rhs === undefined || rhs.t === '(' || (rhs.t === 'str' && rhs.open === true) || (operand(t, j) > 0 && after !== undefined && (after.t === ')' || after.t === 'comment' || (after.t === 'str' && after.open === true)));
         if (dangling) out.emit(R.booleanExpression, excerpt(s, a.start));
       }
