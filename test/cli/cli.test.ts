@@ -73,7 +73,7 @@ describe('rampart CLI', () => {
   });
 
   it('every example config validates', async () => {
-    for (const f of ['demo.yaml', 'minimal.yaml', 'bench.yaml', 'detect-only.yaml']) {
+    for (const f of ['demo.yaml', 'minimal.yaml', 'bench.yaml', 'bench-plain.yaml', 'detect-only.yaml']) {
       const r = await run(['validate', '--config', join(root, 'examples', f)], { UPSTREAM_URL: 'http://127.0.0.1:1', JWT_SECRET: 'x'.repeat(32) });
       expect(r.status, `${f}: ${r.stderr}`).toBe(0);
     }
