@@ -74,7 +74,10 @@ export const cmdiDetector: ValueDetector = {
       const before = b === null ? '' : s.slice(0, b.index).trimEnd();
       if (b !== null && (before === '' || /* separators */ '&|('.includes(before[before.length - 1] ?? ''))) out.emit(R.batchIf, excerpt(s, b.index));
     }
-    if ((view.mask & SHELL_PUNCT) !== 0 || startsWithCommand(l)) for (const c of commandWords(s)) command(s, c, item, out);
+    // Quotes only hide a command at the start (w'h'o'am'i); globs only matter in a path (/???/c?t).
+    const quoted = (view.mask & (M.QUOTE | M.DQUOTE)) !== 0 && startsWithCommand(l.replaceAll("'", '').replaceAll('"', ''));
+    const globbed = (view.mask & (M.QUESTION | M.STAR)) !== 0 && (view.mask & M.SLASH) !== 0;
+    if ((view.mask & SHELL_PUNCT) !== 0 || quoted || globbed || startsWithCommand(l)) for (const c of commandWords(s)) command(s, c, item, out);
     if ((view.mask & (M.LT | M.GT)) !== 0) {
       const r = REDIRECT.exec(s);
       if (r !== null) out.emit(R.redirect, excerpt(s, r.index));
@@ -82,7 +85,8 @@ export const cmdiDetector: ValueDetector = {
   },
 };
 
-const SHELL_PUNCT = M.SEMI | M.PIPE | M.AMP | M.NEWLINE | M.BACKTICK | M.DOLLAR | M.BRACE | M.QUOTE | M.DQUOTE | M.BACKSLASH | M.QUESTION | M.STAR;
+/** Separators and substitutions: a command can start after them. */
+const SHELL_PUNCT = M.SEMI | M.PIPE | M.AMP | M.NEWLINE | M.BACKTICK | M.DOLLAR | M.BRACE | M.BACKSLASH;
 
 function startsWithCommand(l: string): boolean {
   let i = 0;

@@ -33,11 +33,19 @@ function codePoint(v: number): string {
 }
 
 export function decodeBackslashEscapes(s: string): string {
-  if (s.indexOf('\\') === -1) return s;
-  let out = '';
-  for (let i = 0; i < s.length; i++) {
+  const first = s.indexOf('\\');
+  if (first === -1) return s;
+  let out = s.slice(0, first);
+  for (let i = first; i < s.length; i++) {
     const c = s[i];
-    if (c !== '\\' || i + 1 >= s.length) {
+    if (c !== '\\') {
+      const next = s.indexOf('\\', i);
+      const end = next === -1 ? s.length : next;
+      out += s.slice(i, end);
+      i = end - 1;
+      continue;
+    }
+    if (i + 1 >= s.length) {
       out += c;
       continue;
     }
@@ -70,12 +78,17 @@ export function decodeBackslashEscapes(s: string): string {
 }
 
 export function decodeHtmlEntities(s: string): string {
-  if (s.indexOf('&') === -1) return s;
-  let out = '';
-  for (let i = 0; i < s.length; i++) {
+  let amp = s.indexOf('&');
+  if (amp === -1) return s;
+  let out = s.slice(0, amp);
+  for (let i = amp; i < s.length; i++) {
     const c = s[i];
     if (c !== '&') {
-      out += c;
+      // Copy the run up to the next '&' at once.
+      amp = s.indexOf('&', i);
+      const end = amp === -1 ? s.length : amp;
+      out += s.slice(i, end);
+      i = end - 1;
       continue;
     }
     if (s[i + 1] === '#') {
