@@ -4,7 +4,7 @@ import { jsDetector } from './detectors/js.js';
 import { crlfDetector, jndiDetector, ldapDetector, prototypeDetector, ssiDetector, sstiDetector, xxeDetector } from './detectors/misc.js';
 import { nosqlDetector } from './detectors/nosql.js';
 import { phpDetector } from './detectors/php.js';
-import { nulDetector, protocolDetector, scannerDetector } from './detectors/protocol.js';
+import { nulDetector, protocolDetector, scannerDetector, sessionDetector } from './detectors/protocol.js';
 import { sqliDetector } from './detectors/sqli.js';
 import { ssrfDetector } from './detectors/ssrf.js';
 import { traversalDetector } from './detectors/traversal.js';
@@ -32,4 +32,4 @@ export const VALUE_DETECTORS: readonly ValueDetector[] = [
   nulDetector,
 ];
 
-export const REQUEST_DETECTORS: readonly RequestDetector[] = [protocolDetector, scannerDetector];
+export const REQUEST_DETECTORS: readonly RequestDetector[] = [protocolDetector, scannerDetector, sessionDetector];

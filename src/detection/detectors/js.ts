@@ -8,7 +8,7 @@ const R = {
   runtime: rule('js-injection', 'js.node-runtime', 1, 5, 'reaches the Node.js process, modules or child processes'),
   constructorChain: rule('js-injection', 'js.constructor-chain', 1, 5, 'constructor.constructor / Function constructor (sandbox escape)'),
   serialized: rule('js-injection', 'js.serialized-function', 1, 5, 'node-serialize function marker'),
-  code: rule('js-injection', 'js.code', 2, 3, 'JavaScript function or module code'),
+  code: rule('js-injection', 'js.code', 2, 5, 'JavaScript function or module code'),
 };
 
 const RUNTIME = re('\\b(?:require\\s{0,8}\\(\\s{0,8}[\'"`](?:child_process|fs|net|http|vm|os|process)|child_process\\b|process\\s{0,4}\\.\\s{0,4}(?:mainmodule|binding|env|kill|exit|dlopen|stdout|openstdin)|global\\s{0,4}\\.\\s{0,4}process|\\.\\s{0,4}(?:execsync|spawnsync|execfilesync)\\s{0,4}\\()', 'i');
@@ -21,7 +21,7 @@ export const jsDetector: ValueDetector = {
   trigger: M.PAREN | M.DOT | M.BRACKET | M.DOLLAR,
   inspect(view: View, _item: Item, out: Emitter): void {
     const s = view.text;
-    if (s.includes('_$$ND_FUNC$$_') || s.includes('_$$ND_CC$$_')) out.emit(R.serialized, excerpt(s, s.indexOf('_$$ND_')));
+    if (s.includes('_$$ND_FUNC$$_') || s.includes('_$$ND_CC$$_') || s.includes('__js_function')) out.emit(R.serialized, excerpt(s, Math.max(0, s.indexOf('_$$ND_'))));
     const r = RUNTIME.exec(s);
     if (r !== null) out.emit(R.runtime, excerpt(s, r.index));
     const c = CONSTRUCTOR.exec(s);

@@ -32,7 +32,14 @@ const R = {
 const SCANNER = {
   userAgent: rule('scanner', 'scanner.user-agent', 1, 5, 'User-Agent of a security scanner'),
   path: rule('scanner', 'scanner.probe-path', 1, 5, 'request for a scanner fingerprint path'),
+  header: rule('scanner', 'scanner.header', 1, 5, 'header only security scanners send'),
 };
+const SESSION = {
+  offSite: rule('session-fixation', 'session.id-from-other-site', 1, 5, 'session id in the URL of a request referred by another site'),
+  inUrl: rule('session-fixation', 'session.id-in-url', 2, 5, 'session id set through the URL without a referer'),
+};
+const SCANNER_HEADERS = ['x-scanner', 'x-scan-memo', 'x-request-memo', 'x-requestmanager-memo', 'x-wipp', 'acunetix-aspect', 'acunetix-aspect-password', 'acunetix-aspect-queries', 'acunetix-product', 'x-burp-rule'];
+const SESSION_PARAMS = /* cookie names frameworks also accept in the URL */ ['phpsessid', 'jsessionid', 'aspsessionid', 'asp.net_sessionid', 'sessionid', 'session_id', 'cfid', 'cftoken', 'sid'];
 
 const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'TRACE', 'CONNECT', 'PROPFIND', 'PROPPATCH', 'MKCOL', 'COPY', 'MOVE', 'LOCK', 'UNLOCK', 'REPORT', 'SEARCH', 'QUERY']);
 const GOOD_CHARSETS = new Set(['utf-8', 'utf8', 'iso-8859-1', 'iso-8859-15', 'us-ascii', 'windows-1252', 'latin1', 'ascii', 'utf-16', 'utf-16le', 'utf-16be']);
@@ -43,7 +50,7 @@ const SCANNERS = re(
     'webvulnscan|wapiti|teh forest lobster|nasl|nessustest|struts-pwn|interactsh)\\b',
   'i',
 );
-const SCANNER_PATHS = re('/(?:nessustest|appscan_fingerprint|nikto-test|acunetix-wvs-test|w00tw00t|hnap1|\\.well-known/security-test|mstshash)', 'i');
+const SCANNER_PATHS = re('/(?:nessus|appscan_fingerprint|nikto-test|acunetix-wvs-test|w00tw00t|hnap1|\\.well-known/security-test|mstshash)', 'i');
 
 export const nulDetector: ValueDetector = {
   name: 'protocol',
@@ -262,5 +269,38 @@ export const scannerDetector: RequestDetector = {
       at('path');
       out.emit(SCANNER.path, p[0]);
     }
+    for (const h of SCANNER_HEADERS) {
+      if (ex.headers.has(h)) {
+        at(`header:${h}`);
+        out.emit(SCANNER.header, h);
+        break;
+      }
+    }
+  },
+};
+
+/** Session fixation (CAPEC-61): a session id planted through the URL, typically from a link on another site. */
+export const sessionDetector: RequestDetector = {
+  name: 'session-fixation',
+  rules: Object.values(SESSION),
+  inspect(req: InspectRequest, ex: Extracted, out: Emitter, at: (location: string) => void): void {
+    if (req.query === '') return;
+    const q = req.query.toLowerCase();
+    const name = SESSION_PARAMS.find((n) => q.startsWith(n + '=') || q.includes('&' + n + '=') || q.includes(';' + n + '='));
+    if (name === undefined) return;
+    at(`query:${name}`);
+    const referer = ex.headers.get('referer');
+    const host = (ex.headers.get('host') ?? '').toLowerCase().split(':')[0] ?? '';
+    if (referer === undefined || referer === '') {
+      out.emit(SESSION.inUrl, name);
+      return;
+    }
+    let refHost = '';
+    try {
+      refHost = new URL(referer).hostname.toLowerCase();
+    } catch {
+      refHost = '';
+    }
+    if (refHost !== host) out.emit(SESSION.offSite, `${name} from ${refHost.slice(0, 60)}`);
   },
 };

@@ -15,6 +15,8 @@ const R = {
   ipUrl: rule('rfi', 'rfi.ip-url', 1, 5, 'URL with an IP address as host'),
   trailingQuestion: rule('rfi', 'rfi.trailing-question-mark', 1, 5, 'URL ending in "?" (cuts off a forced suffix)'),
   userinfo: rule('ssrf', 'ssrf.userinfo-confusion', 2, 3, 'URL with credentials that disguise the real host'),
+  includeParam: rule('rfi', 'rfi.include-parameter', 2, 5, 'remote URL in a parameter that names a path, directory or include'),
+  offDomain: rule('rfi', 'rfi.off-domain-url', 3, 5, 'URL to another domain in a parameter'),
 };
 
 const BAD_SCHEMES = new Set(['file', 'gopher', 'dict', 'ldap', 'ldaps', 'jar', 'netdoc', 'tftp', 'sftp', 'ftp', 'telnet', 'nntp', 'imap', 'pop3', 'smtp', 'mailto', 'jdbc', 'rmi', 'iiop', 'corba']);
@@ -35,7 +37,7 @@ export const ssrfDetector: ValueDetector = {
       const scheme = s.slice(b, at);
       if (scheme !== '' && isAlpha(s.charCodeAt(b))) {
         urls++;
-        url(view.text, s, b, scheme, at, out);
+        url(view.text, s, b, scheme, at, item, out);
       }
       at = s.indexOf(':', at + 1);
     }
@@ -65,7 +67,25 @@ function isSchemeChar(c: number): boolean {
   return isAlpha(c) || (c >= 48 && c <= 57) || c === 43 || c === 45 || c === 46;
 }
 
-function url(text: string, s: string, start: number, scheme: string, colon: number, out: Emitter): void {
+const INCLUDE_WORDS = new Set(['include', 'inc', 'root', 'module', 'plugin', 'conf', 'config', 'template', 'tpl', 'lib', 'require']);
+
+/** Parameter names of file-include style (PHP apps: _CONF[path], mosConfig_absolute_path, include_dir...). */
+function isIncludeParam(location: string): boolean {
+  const name = location.slice(location.indexOf(':') + 1).toLowerCase();
+  let token = '';
+  for (let i = 0; i <= name.length; i++) {
+    const c = name.charCodeAt(i);
+    if (c >= 97 && c <= 122) {
+      token += name[i];
+      continue;
+    }
+    if (token.endsWith('path') || token.endsWith('dir') || INCLUDE_WORDS.has(token)) return true;
+    token = '';
+  }
+  return false;
+}
+
+function url(text: string, s: string, start: number, scheme: string, colon: number, item: Item, out: Emitter): void {
   const frag = excerpt(text, start);
   const hasSlashes = s.startsWith('//', colon + 1);
   if (BAD_SCHEMES.has(scheme) && (hasSlashes || scheme === 'dict' || scheme === 'gopher' || scheme === 'jar')) {
@@ -78,6 +98,8 @@ function url(text: string, s: string, start: number, scheme: string, colon: numb
   if (auth.includes('@')) out.emit(R.userinfo, frag);
   const host = hostOf(auth.slice(auth.lastIndexOf('@') + 1));
   const kind = classifyHost(host);
+  if (kind === 'name' && (isIncludeParam(item.location))) out.emit(R.includeParam, frag);
+  else if (kind === 'name') out.emit(R.offDomain, frag);
   if (kind === 'internal' || kind === 'metadata') out.emit(R.internal, frag);
   else if (kind === 'obfuscated') out.emit(R.obfuscatedIp, frag);
   else if (kind === 'ip') out.emit(R.ipUrl, frag);
