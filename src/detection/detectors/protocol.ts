@@ -295,7 +295,7 @@ export const sessionDetector: RequestDetector = {
       out.emit(SESSION.inUrl, name);
       return;
     }
-    let refHost = '';
+    let refHost: string;
     try {
       refHost = new URL(referer).hostname.toLowerCase();
     } catch {
