@@ -20,6 +20,7 @@ interface Line {
   body: string | null;
   body_b64?: string;
   encoder?: string;
+  version?: string;
 }
 
 interface Tally {
@@ -55,7 +56,7 @@ function parseArgs(argv: string[]) {
 
 function toRequest(l: Line): InspectRequest {
   const body = l.body_b64 !== undefined ? Buffer.from(l.body_b64, 'base64') : l.body ?? undefined;
-  return { method: l.method, path: l.path, query: l.query ?? '', headers: l.headers, body };
+  return { method: l.method, path: l.path, query: l.query ?? '', headers: l.headers, body, httpVersion: l.version };
 }
 
 const pct = (a: number, b: number) => (b === 0 ? '   -  ' : ((100 * a) / b).toFixed(1).padStart(6));

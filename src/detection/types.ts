@@ -38,6 +38,8 @@ export interface InspectRequest {
   readonly body?: string | Uint8Array;
   /** Overrides the Content-Type header for the body. */
   readonly contentType?: string;
+  /** The HTTP version of the request line ('1.1', '1.0', '2.0'), when known. */
+  readonly httpVersion?: string;
 }
 
 /** One piece of evidence. `fragment` is the decoded excerpt that matched: log it, never send it to clients. */

@@ -137,7 +137,8 @@ function command(s: string, c: CommandWord, item: Item, out: Emitter): void {
   }
   if (c.after === '^') {
     if (item.kind === 'key' || item.kind === 'header') return;
-    if (c.pathQualified || (!ambiguous && shellArg && c.arg !== '')) out.emit(R.leading, frag);
+    const pathArg = c.arg.startsWith('/') || c.arg.startsWith('-');
+    if (c.pathQualified || (shellArg && c.arg !== '' && (!ambiguous || pathArg))) out.emit(R.leading, frag);
     else if (!ambiguous) out.emit(R.leadingWeak, frag);
     return;
   }

@@ -28,6 +28,8 @@ const R = {
   extension: rule('protocol', 'protocol.restricted-extension', 1, 5, 'request for a backup, database or config file'),
   header: rule('protocol', 'protocol.restricted-header', 1, 5, 'Proxy header (httpoxy) or WebDAV/range header on a plain request'),
   host: rule('protocol', 'protocol.invalid-host', 1, 5, 'Host header with characters outside a host name'),
+  version: rule('protocol', 'protocol.http-version', 1, 5, 'HTTP version other than 1.0, 1.1, 2 or 3'),
+  connection: rule('protocol', 'protocol.connection-options', 1, 5, 'Connection header repeating or contradicting its options'),
 };
 const SCANNER = {
   userAgent: rule('scanner', 'scanner.user-agent', 1, 5, 'User-Agent of a security scanner'),
@@ -65,7 +67,7 @@ export const nulDetector: ValueDetector = {
 
 export const protocolDetector: RequestDetector = {
   name: 'protocol',
-  rules: [R.method, R.charset, R.multipartCharset, R.range, R.contentTypeConfusion, R.headerNewline, R.target, R.contentLength, R.contentTypeSyntax, R.duplicateParam, R.bodyOnGet, R.encoding, R.iisEncoding, R.utf8, R.doubleEncoding, R.extension, R.header, R.host],
+  rules: [R.method, R.charset, R.multipartCharset, R.range, R.contentTypeConfusion, R.headerNewline, R.target, R.contentLength, R.contentTypeSyntax, R.duplicateParam, R.bodyOnGet, R.encoding, R.iisEncoding, R.utf8, R.doubleEncoding, R.extension, R.header, R.host, R.version, R.connection],
   inspect(req: InspectRequest, ex: Extracted, out: Emitter, at: (location: string) => void): void {
     const method = req.method.toUpperCase();
     if (!METHODS.has(method) || method !== req.method || method === 'CONNECT') {
@@ -77,6 +79,21 @@ export const protocolDetector: RequestDetector = {
       out.emit(R.target, req.path.slice(0, 80));
     }
     target(req, out, at);
+    if (req.httpVersion !== undefined && req.httpVersion !== '') {
+      const v = req.httpVersion.replace(/* a leading HTTP/ */ 'HTTP/', '');
+      if (v !== '1.1' && v !== '1.0' && v !== '2' && v !== '2.0' && v !== '3' && v !== '3.0') {
+        at('version');
+        out.emit(R.version, req.httpVersion.slice(0, 20));
+      }
+    }
+    const conn = ex.headers.get('connection');
+    if (conn !== undefined && conn.includes(',')) {
+      const opts = conn.toLowerCase().split(',').map((o) => o.trim());
+      if (new Set(opts).size !== opts.length || (opts.includes('close') && opts.includes('keep-alive'))) {
+        at('header:connection');
+        out.emit(R.connection, conn.slice(0, 60));
+      }
+    }
     framing(req, ex, method, out, at);
     const ct = ex.contentType;
     if (ct !== '') {

@@ -36,8 +36,10 @@ export const traversalDetector: ValueDetector = {
       else if (n === 1 && item.kind !== 'path') out.emit(R.dotdotOne, excerpt(s, s.indexOf('..')));
     }
     if ((view.mask & (M.SLASH | M.BACKSLASH | M.DOT)) !== 0) {
-      const m = SENSITIVE.exec(s);
-      if (m !== null) out.emit(R.sensitive, excerpt(s, m.index));
+      // Shells drop backslashes before ordinary letters: /etc/\\passw\\d is /etc/passwd.
+      const text = (view.mask & M.BACKSLASH) !== 0 && (view.mask & M.SLASH) !== 0 ? s.replaceAll('\\', '') : s;
+      const m = SENSITIVE.exec(text);
+      if (m !== null) out.emit(R.sensitive, excerpt(text, m.index));
     }
     if ((view.mask & M.COLON) !== 0) {
       const w = WRAPPER.exec(s);

@@ -55,7 +55,13 @@ export function toInspectRequest(ctx: RequestContext): InspectRequest {
     query: q === -1 ? '' : url.slice(q + 1),
     headers: ctx.headers,
     body: ctx.body,
+    httpVersion: versionOf(ctx),
   };
+}
+
+function versionOf(ctx: RequestContext): string | undefined {
+  const v: unknown = ctx.raw?.httpVersion;
+  return typeof v === 'string' && v !== '' ? v : undefined;
 }
 
 /** The problem sent when blocking: the strongest finding's category and rule, never the payload. */
