@@ -28,6 +28,13 @@ describe('scanning the demo users API', () => {
   it('finds verbose 500s', () => expect(found('verbose-errors')).toBe(true));
   it('finds no limit on login', () => expect(found('login-no-limit')).toBe(true));
   it('reports no SQL injection (the demo binds parameters)', () => expect(found('sql-injection')).toBe(false));
+  it('leaves the scan identities working (no probe deletes or rewrites them)', async () => {
+    for (const u of ['alice', 'bob', 'admin']) {
+      const res = await fetch(`${api.url}/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: u, password: `${u}-password` }) });
+      expect(res.status, u).toBe(200);
+    }
+    expect(result.findings.flatMap((f) => f.evidence).some((e) => e.response.body.startsWith('not sent:'))).toBe(false);
+  });
   it('finishes in under 60 s and counts its requests', () => {
     expect(result.durationMs).toBeLessThan(60_000);
     expect(result.requestCount).toBeGreaterThan(50);

@@ -1,6 +1,6 @@
 import { defineCheck } from '../check.js';
 import type { FindingDraft } from '../types.js';
-import { caller, paramValue, stringParams, validRequest, withParam } from './util.js';
+import { caller, hasInputs, inputsOf, validRequest } from './util.js';
 
 const DELAY_S = 2;
 const PAYLOADS: readonly string[] = [`;sleep ${DELAY_S};`, `$(sleep ${DELAY_S})`, `|sleep ${DELAY_S}`, `\`sleep ${DELAY_S}\``];
@@ -19,15 +19,14 @@ export const commandInjection = defineCheck({
   description: `Appends shell sleep commands (${DELAY_S} s) to string parameters and times the answers, with a zero-sleep control.`,
   remediation: 'Never pass request values to a shell; call programs with argument arrays and validate inputs against allow-lists.',
   scope: 'operation',
-  appliesTo: (op) => op.safe && stringParams(op).length > 0,
+  appliesTo: hasInputs,
   async run(ctx, ops) {
     const out: FindingDraft[] = [];
     const who = caller(ctx);
     for (const op of ops) {
       const base = await validRequest(ctx, op, who);
-      for (const p of stringParams(op).slice(0, 4)) {
-        const value = paramValue(base, op, p, ctx.api);
-        const send = (payload: string) => ctx.client.send({ ...withParam(base, op, p, value + payload, ctx.api), timeoutMs: DELAY_S * 1000 + 5000 });
+      for (const p of inputsOf(ctx, op, base, { strings: true })) {
+        const send = (payload: string) => ctx.client.send({ ...p.build(p.value + payload), timeoutMs: DELAY_S * 1000 + 5000 });
         for (const payload of PAYLOADS) {
           const slow = await send(payload);
           if (slow.response.durationMs < SLOW_MS) continue;

@@ -45,8 +45,11 @@ export const redos = defineCheck({
       const base = await validRequest(ctx, op, who);
       // Body fields too, where sending the operation is allowed (reads, or --destructive).
       const targets: Array<{ name: string; where: string; build: (v: string) => ScanRequest }> = op.safe ? stringParams(op).slice(0, 4).map((p) => ({ name: p.name, where: p.in, build: (v: string) => withParam(base, op, p, v, ctx.api) })) : [];
-      if ((op.safe || ctx.destructive) && isObject(base.body)) {
-        for (const f of stringFields(op).slice(0, 4)) targets.push({ name: f, where: 'body', build: (v: string) => ({ ...base, body: { ...(base.body as Record<string, unknown>), [f]: v } }) });
+      // Writes with --destructive, but never DELETE, and never a field a scan identity logs in with: a payload
+      // the server accepts would lock the identity out.
+      const loginFields = new Set((ctx.identities?.names() ?? []).flatMap((n) => Object.keys(ctx.identities!.spec(n).login?.body ?? {})));
+      if ((op.safe || (ctx.destructive && op.method !== 'DELETE')) && isObject(base.body)) {
+        for (const f of stringFields(op).filter((x) => !loginFields.has(x)).slice(0, 4)) targets.push({ name: f, where: 'body', build: (v: string) => ({ ...base, body: { ...(base.body as Record<string, unknown>), [f]: v } }) });
       }
       for (const t of targets) {
         if (Date.now() > until || budget-- <= 0) return out;

@@ -1,6 +1,6 @@
 import { defineCheck } from '../check.js';
 import type { FindingDraft } from '../types.js';
-import { caller, stringParams, uniqueMarker, validRequest, withParam } from './util.js';
+import { caller, hasInputs, inputsOf, uniqueMarker, validRequest } from './util.js';
 
 /**
  * Reflected XSS (API8) where an answer is HTML: a unique tag sent in a parameter comes back unescaped in a
@@ -15,16 +15,16 @@ export const reflectedXss = defineCheck({
   description: 'Sends a unique HTML tag in string parameters and looks for it unescaped in HTML answers.',
   remediation: 'Escape output for its context, answer APIs as JSON with X-Content-Type-Options: nosniff, and set a Content-Security-Policy.',
   scope: 'operation',
-  appliesTo: (op) => op.safe && stringParams(op).length > 0,
+  appliesTo: hasInputs,
   async run(ctx, ops) {
     const out: FindingDraft[] = [];
     const who = caller(ctx);
     for (const op of ops) {
       const base = await validRequest(ctx, op, who);
-      for (const p of stringParams(op).slice(0, 4)) {
+      for (const p of inputsOf(ctx, op, base, { strings: true })) {
         const probe = async () => {
           const tag = `<${uniqueMarker('rmpx')} a="1">`;
-          const ex = await ctx.client.send(withParam(base, op, p, tag, ctx.api));
+          const ex = await ctx.client.send(p.build(tag));
           return /text\/html/i.test(ex.response.headers['content-type'] ?? '') && ex.response.body.includes(tag) ? ex : undefined;
         };
         const first = await probe();

@@ -1,10 +1,9 @@
 import { defineCheck } from '../check.js';
-import type { Parameter } from '../model/operations.js';
 import { typeOf } from '../model/sample.js';
 import type { Exchange, FindingDraft } from '../types.js';
 import type { CheckContext } from '../engine/context.js';
 import { loginRequest, loginTarget } from './login.js';
-import { caller, injectableParams, is2xx, normalise, paramValue, uniqueMarker, validRequest, withParam } from './util.js';
+import { caller, hasInputs, inputsOf, is2xx, normalise, uniqueMarker, validRequest, type Input } from './util.js';
 
 /**
  * Errors that an unbalanced quote causes in SQL text, and only that: type errors (a string bound to an integer
@@ -27,7 +26,7 @@ function sqlError(body: string): string | undefined {
  * Two true and two false conditions in the same syntax. LIKE keeps them valid inside `= '…'` and `LIKE '%…%'`
  * alike; OR makes a true condition select everything, AND makes a false one select nothing.
  */
-function families(p: Parameter): Array<{ readonly t: readonly [string, string]; readonly f: readonly [string, string] }> {
+function families(p: Input): Array<{ readonly t: readonly [string, string]; readonly f: readonly [string, string] }> {
   const numeric = ['integer', 'number'].includes(typeOf(p.schema) ?? '');
   const out = [
     { t: [`' OR 'a' LIKE 'a`, `' OR 'b' LIKE 'b`], f: [`' OR 'a' LIKE 'b`, `' OR 'b' LIKE 'c`] },
@@ -57,19 +56,22 @@ export const sqlInjection = defineCheck({
   description: 'Error-based and boolean-based (true/false twin) SQL injection probes on path and query parameters.',
   remediation: 'Use parameterised queries everywhere; never build SQL from request values.',
   scope: 'target',
-  appliesTo: (op) => op.safe && injectableParams(op).length > 0,
+  appliesTo: hasInputs,
   async run(ctx, ops) {
     const out: FindingDraft[] = [];
     const bypass = await loginBypass(ctx);
     if (bypass !== undefined) out.push(bypass);
     const who = caller(ctx);
-    for (const op of ops.filter((o) => o.safe && injectableParams(o).length > 0)) {
+    for (const op of ops) {
       const base = await validRequest(ctx, op, who);
+      // Nothing is sent to an operation without inputs to probe: the baseline of a DELETE would delete.
+      const inputs = inputsOf(ctx, op, base);
+      if (inputs.length === 0) continue;
       const original = await ctx.client.send(base);
       if (sqlError(original.response.body) !== undefined) continue;
-      for (const p of injectableParams(op).slice(0, 4)) {
-        const value = paramValue(base, op, p, ctx.api);
-        const send = (v: string) => ctx.client.send(withParam(base, op, p, v, ctx.api));
+      for (const p of inputs) {
+        const value = p.value;
+        const send = (v: string) => ctx.client.send(p.build(v));
         const quoted = await send(`${value}'`);
         const err = sqlError(quoted.response.body);
         // Twin: two quotes (an escaped quote inside a string literal) must parse, or the quote is not the cause.
@@ -135,7 +137,7 @@ const SLEEPS = ['OR 1=(SELECT 1 FROM pg_sleep(%))-- ', '; SELECT pg_sleep(%)-- '
  * Time-based, only when confirmed by repetition: the sleep payload is slow, the same payload sleeping 0 seconds
  * is fast, and the sleep payload is slow again. A target that answers fast costs one request per payload.
  */
-async function timeBased(send: (v: string) => Promise<Exchange>, value: string, p: Parameter): Promise<{ detail: string; evidence: Exchange[] } | undefined> {
+async function timeBased(send: (v: string) => Promise<Exchange>, value: string, p: Input): Promise<{ detail: string; evidence: Exchange[] } | undefined> {
   const numeric = ['integer', 'number'].includes(typeOf(p.schema) ?? '');
   const slowMs = DELAY_S * 1000 * 0.9;
   for (const sleep of SLEEPS) {

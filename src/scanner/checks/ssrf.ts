@@ -34,7 +34,7 @@ export const ssrf = defineCheck({
     const canary = ctx.canary!;
     const out: FindingDraft[] = [];
     for (const op of ops) {
-      if (!op.safe && !ctx.destructive) continue;
+      if (!op.safe && (!ctx.destructive || op.method !== 'POST')) continue;
       const base = await validRequest(ctx, op, caller(ctx));
       const probes: Array<{ name: string; build: (url: string) => typeof base }> = urlParams(op).map((p) => ({ name: p.name, build: (u: string) => withParam(base, op, p, u, ctx.api) }));
       for (const f of urlFields(op)) probes.push({ name: f, build: (u: string) => ({ ...base, body: { ...(isObject(base.body) ? base.body : {}), [f]: u } }) });

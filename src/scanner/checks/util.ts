@@ -4,7 +4,7 @@ import { is2xx, normalise, parseJson, requestFor, type RequestOverrides } from '
 import { kindOf } from '../engine/resources.js';
 import type { ScanRequest } from '../http/client.js';
 import type { Operation, Parameter } from '../model/operations.js';
-import { isSchema, typeOf } from '../model/sample.js';
+import { isSchema, propertiesOf, typeOf } from '../model/sample.js';
 import type { Exchange } from '../types.js';
 
 export { is2xx, normalise, parseJson };
@@ -86,4 +86,41 @@ export function paramValue(req: ScanRequest, op: Operation, p: Parameter, api: {
   const i = op.path.split('/').indexOf(`{${p.name}}`);
   const seg = req.path.slice(api.basePath.length).split('/')[i];
   return seg !== undefined ? decodeURIComponent(seg) : '1';
+}
+
+/** One value an attacker controls: a path or query parameter, or a top-level string field of a JSON body. */
+export interface Input {
+  readonly name: string;
+  readonly where: 'path' | 'query' | 'body';
+  /** The valid value the base request carries. */
+  readonly value: string;
+  readonly schema: Readonly<Record<string, unknown>>;
+  build(v: string): ScanRequest;
+}
+
+/**
+ * The inputs of an operation worth injecting into. Parameters and body fields of reads; body fields of creates
+ * (POST) only with --destructive (each probe may create an object). `strings` keeps string-typed ones only.
+ */
+export function inputsOf(ctx: CheckContext, op: Operation, base: ScanRequest, opts: { strings?: boolean; max?: number } = {}): Input[] {
+  // Writes: only the body of a create, and only with --destructive. An injected id in PUT/PATCH/DELETE
+  // (`1;sleep 2` read as 1) would change or delete an existing object, possibly a scan identity.
+  if (!op.safe && (!ctx.destructive || op.method !== 'POST')) return [];
+  const params = !op.safe ? [] : opts.strings === true ? stringParams(op) : injectableParams(op);
+  const out: Input[] = params.map((p) => ({ name: p.name, where: p.in === 'path' ? 'path' : 'query', value: paramValue(base, op, p, ctx.api), schema: p.schema, build: (v: string) => withParam(base, op, p, v, ctx.api) }));
+  const body = base.body;
+  if (op.requestBody !== undefined && isObject(body)) {
+    const props = propertiesOf(op.requestBody.schema);
+    for (const [k, v] of Object.entries(body)) {
+      const schema = props[k] ?? {};
+      if (typeof v !== 'string' || (Array.isArray(schema.enum) && schema.enum.length > 0) || /pass/i.test(k)) continue;
+      out.push({ name: k, where: 'body', value: v, schema, build: (x: string) => ({ ...base, body: { ...body, [k]: x } }) });
+    }
+  }
+  return out.slice(0, opts.max ?? 6);
+}
+
+/** Operations with anything to inject into (the run still drops writes without --destructive). */
+export function hasInputs(op: Operation): boolean {
+  return injectableParams(op).length > 0 || op.requestBody !== undefined;
 }

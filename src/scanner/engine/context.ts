@@ -61,6 +61,13 @@ export function createContext(parts: Omit<CheckContext, 'notFound' | 'ownedObjec
   let nf: Promise<Exchange> | undefined;
   const users = parts.identities?.users() ?? [];
   const tried = new Set<string>();
+  // Whatever a check does, a DELETE never reaches an object the scan did not create (a scan identity, say).
+  parts.client.setGuard((req) => {
+    if (req.method !== 'DELETE') return undefined;
+    const last = req.path.split('?')[0]!.split('/').filter(Boolean).pop();
+    const hit = parts.resources.all().find((o) => o.created === undefined && encodeURIComponent(o.id) === last);
+    return hit !== undefined ? `DELETE of ${hit.kind} ${hit.id}, which the scan did not create` : undefined;
+  });
   const ctx: CheckContext = {
     ...parts,
     userA: users[0],

@@ -54,6 +54,7 @@ export class ScanClient {
   #nextSlot = 0;
   readonly #agent: Agent;
   #credentials: Credentials | undefined;
+  #guard: ((req: ScanRequest) => string | undefined) | undefined;
 
   constructor(readonly options: ClientOptions) {
     const u = new URL(options.target);
@@ -68,6 +69,11 @@ export class ScanClient {
 
   setCredentials(c: Credentials): void {
     this.#credentials = c;
+  }
+
+  /** A last line of defence: a request the guard names a reason for is not sent (answered as status 0). */
+  setGuard(guard: (req: ScanRequest) => string | undefined): void {
+    this.#guard = guard;
   }
 
   remaining(): number {
@@ -85,6 +91,10 @@ export class ScanClient {
 
   /** Send one request; `burst` skips the pacing (the burst check), never the request budget. */
   async send(req: ScanRequest, burst = false): Promise<Exchange> {
+    const refused = this.#guard?.(req);
+    if (refused !== undefined) {
+      return { request: { method: req.method, url: this.url(req).toString(), headers: {} }, response: { status: 0, headers: {}, body: `not sent: ${refused}`, durationMs: 0 } };
+    }
     const first = await this.#sendOnce(req, burst);
     if (first.response.status === 401 && req.identity !== undefined && this.#credentials !== undefined) {
       // A token that expired mid-scan: log in again once and retry.
