@@ -20,6 +20,11 @@ const R = {
   windows: rule('cmdi', 'cmdi.windows', 1, 5, 'Windows cmd / PowerShell syntax'),
   redirect: rule('cmdi', 'cmdi.redirect', 2, 3, 'shell redirection to or from a file'),
   batchFor: rule('cmdi', 'cmdi.batch-for', 1, 5, 'cmd.exe FOR loop (FOR %v IN (...) DO)'),
+  shellshock: rule('cmdi', 'cmdi.function-definition', 1, 5, 'shell function definition (Shellshock "() {", fork bomb)'),
+  expansion: rule('cmdi', 'cmdi.shell-expansion', 1, 5, 'shell-only expansion ($((..)), $[..], ${var#..}, <(..), $SHELL -c)'),
+  alias: rule('cmdi', 'cmdi.alias', 1, 5, 'shell alias definition'),
+  shellC: rule('cmdi', 'cmdi.shell-c', 1, 5, 'a shell started with a command string (sh -c)'),
+  binPath: rule('cmdi', 'cmdi.bin-path', 2, 5, 'program path under a bin directory in command position'),
   batchIf: rule('cmdi', 'cmdi.batch-if', 2, 5, 'cmd.exe IF comparison followed by a command'),
 };
 
@@ -33,7 +38,7 @@ const STRONG = new Set(
     'sleep echo printf eval exec kill dir type del copy net reg sc findstr vol ver wevtutil cacls attrib ftp openssl lynx w3m fetch aria2c jrunscript ' +
     'jjs java javaw docker kubectl getent last lastlog w who finger arp route traceroute tracert pathping nbtstat whois ruby irb strings od dd shred ' +
     'diff file stat readlink nl tac rev cut sort uniq wc tee timeout watch screen tmux script xterm chroot mount umount df du free lsof top htop ' +
-    'iex invoke-expression invoke-webrequest iwr new-object start-process get-content set-content out-file get-childitem gci').split(' '),
+    'gcc c89 c99 gdb strace ltrace regedit vi vim nano emacs ed iex invoke-expression invoke-webrequest iwr new-object start-process get-content set-content out-file get-childitem gci iwmi gwmi invoke-wmimethod get-wmiobject').split(' '),
 );
 
 /** English words among them: need a shell-looking argument or a strongly shell separator. */
@@ -45,6 +50,11 @@ const DEV_TCP = re('/dev/(?:tcp|udp)/|\\bnc(?:at)?\\s{1,8}(?:-[a-z]{1,4}\\s{1,8}
 const WINDOWS = re('%comspec%|\\bcmd(?:\\.exe)?\\s{0,8}/[ck]\\b|\\bpowershell(?:\\.exe)?\\s{1,8}-|^\\s{0,8}(?:for\\s{1,8}/[rfdl]\\b|for\\s{1,8}%%?[a-z]\\s|if\\s{1,8}(?:/i\\s|not\\s|exist\\s|defined\\s|errorlevel\\s|%))|\\$env:[a-z]|\\biex\\s{0,8}\\(|\\bdownloadstring\\s{0,4}\\(|\\bstart-process\\b|\\binvoke-(?:expression|webrequest)\\b', 'i');
 const BATCH_FOR = re('\\bfor\\s{1,32}(?:/[a-z]\\s{1,16}(?:"[^"]{0,60}"\\s{1,16}|[^\\s%"]{1,60}\\s{1,16})?)?%{1,2}[^\\s%]{1,2}\\s{1,32}in\\s{0,32}\\(', 'i');
 const BATCH_IF = re('\\bif\\s{1,32}(?:/i\\s{1,16})?(?:not\\s{1,16})?(?:exist|defined|errorlevel|cmdextversion)\\s|\\bif\\s{1,32}(?:/i\\s{1,16})?[^\\s=/]{1,40}\\s{0,16}(?:==|\\s(?:equ|neq|lss|leq|gtr|geq)\\s)', 'i');
+const SHELLSHOCK = re('^\\s{0,8}\\(\\s{0,4}\\)\\s{0,8}\\{|:\\s{0,4}\\(\\s{0,4}\\)\\s{0,4}\\{\\s{0,4}:', '');
+const EXPANSION = re('\\$\\(\\(|\\$\\[[^\\]]{0,40}\\]|\\$\\{[a-z_][a-z0-9_]{0,40}(?:#|%|:[-=?+]|/|\\^|,)|\\$\\{#|[<>]\\(\\s{0,4}[a-z]{2,16}\\s|\\$\\{?shell\\}?\\s{1,8}-c\\b', 'i');
+const SHELL_C = re('\\b(?:sh|bash|zsh|ksh|dash|csh|tcsh|ash|busybox\\s{1,4}sh)\\s{1,8}-c\\b', 'i');
+const ALIAS = re('\\balias\\s{1,8}(?:[-+][a-z]{1,4}\\s{1,8}){0,3}[^\\s=]{1,40}=', 'i');
+const BIN_PATH = re('(?:^|[\\s;|&`(])(?:/usr|/usr/local)?/?s?bin/[a-z][\\w.-]{1,40}', 'i');
 const REDIRECT = re('(?:^|[\\s;|&])(?:\\d?>{1,2}|<) ?(?:/|\\.\\.?/|~/|[a-z]:\\\\)[\\w./\\\\-]{1,64}', 'i');
 
 const GLOB_TARGETS = ['cat', 'nc', 'bash', 'sh', 'wget', 'curl', 'id', 'ls', 'whoami', 'uname', 'python', 'perl', 'passwd', 'shadow', 'netcat', 'ncat', 'nmap', 'ping', 'rm', 'echo', 'more', 'less', 'head', 'tail', 'php', 'ruby'];
@@ -64,6 +74,26 @@ export const cmdiDetector: ValueDetector = {
     if (w !== null) out.emit(R.windows, excerpt(s, w.index));
     // Without a separator or substitution the only shell shape left is a command line at the start of the
     // value: look at its first word before tokenising anything.
+    if ((view.mask & M.PAREN) !== 0 && (view.mask & M.BRACE) !== 0) {
+      const sh = SHELLSHOCK.exec(s);
+      if (sh !== null) out.emit(R.shellshock, excerpt(s, sh.index));
+    }
+    if ((view.mask & (M.DOLLAR | M.LT | M.GT)) !== 0) {
+      const e = EXPANSION.exec(s);
+      if (e !== null) out.emit(R.expansion, excerpt(s, e.index));
+    }
+    if ((view.mask & M.DASH) !== 0 && l.includes('-c')) {
+      const c = SHELL_C.exec(s.replaceAll("'", '').replaceAll('"', ''));
+      if (c !== null) out.emit(R.shellC, excerpt(s, c.index));
+    }
+    if ((view.mask & M.EQ) !== 0 && l.includes('alias')) {
+      const a = ALIAS.exec(s);
+      if (a !== null) out.emit(R.alias, excerpt(s, a.index));
+    }
+    if ((view.mask & M.SLASH) !== 0 && l.includes('bin/')) {
+      const b = BIN_PATH.exec(s);
+      if (b !== null) out.emit(R.binPath, excerpt(s, b.index));
+    }
     if (l.includes('for') && l.includes('in')) {
       const f = BATCH_FOR.exec(s);
       if (f !== null) out.emit(R.batchFor, excerpt(s, f.index));

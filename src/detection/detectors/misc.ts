@@ -151,9 +151,11 @@ const CRLF = {
   request: rule('crlf', 'crlf.request-smuggling', 1, 5, 'an HTTP request or status line inside a value'),
   path: rule('crlf', 'crlf.in-path', 1, 5, 'line break in the request path'),
   mail: rule('mail', 'mail.header-injection', 1, 5, 'line break followed by a mail header (To, Cc, Bcc...)'),
+  mailProtocol: rule('mail', 'mail.protocol-injection', 1, 5, 'line break followed by an SMTP or IMAP command'),
 };
 const HEADER_LINE = re('[\\r\\n][\\t ]{0,4}([a-z][a-z0-9-]{1,40})[\\t ]{0,4}:[\\t ]{0,8}[^\\s]', 'i');
 const HTTP_LINE = re('(?:get|post|put|delete|head|options|patch|trace|connect|propfind)\\s{1,8}[^\\s]{1,2000}\\s{1,8}http/\\d|[\\r\\n][\\t ]{0,4}(?:http/\\d(?:\\.\\d)?\\s{1,8}\\d{3}\\b|(?:get|post|put|delete|head|options|patch|trace|connect)\\s{1,8}/)', 'i');
+const MAIL_COMMAND = re('[\\r\\n][\\t ]{0,4}(?:mail\\s{1,4}from\\s{0,4}:|rcpt\\s{1,4}to\\s{0,4}:|(?:helo|ehlo|vrfy|expn)\\s|(?:data|quit|rset)\\s{0,4}(?:[\\r\\n]|$)|[a-z]\\d{1,6}\\s(?:append|login|select|fetch|store|copy|uid|examine|create|delete|rename|list|lsub|status|logout|capability)\\b)', 'i');
 const MAIL_HEADERS = new Set(['to', 'cc', 'bcc', 'from', 'subject', 'reply-to', 'sender', 'return-path', 'x-mailer', 'mime-version']);
 const HTTP_HEADERS = new Set(['set-cookie', 'location', 'content-type', 'content-length', 'transfer-encoding', 'host', 'refresh', 'x-forwarded-for', 'cookie', 'content-disposition', 'access-control-allow-origin', 'x-xss-protection', 'link', 'authorization', 'connection', 'cache-control', 'x-forwarded-host', 'expect', 'upgrade', 'referer', 'user-agent']);
 
@@ -178,6 +180,8 @@ export const crlfDetector: ValueDetector = {
     }
     const r = HTTP_LINE.exec(s);
     if (r !== null) out.emit(CRLF.request, excerpt(s, r.index));
+    const m = MAIL_COMMAND.exec(s);
+    if (m !== null) out.emit(CRLF.mailProtocol, excerpt(s, m.index));
   },
 };
 

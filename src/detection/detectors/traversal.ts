@@ -37,7 +37,9 @@ export const traversalDetector: ValueDetector = {
     }
     if ((view.mask & (M.SLASH | M.BACKSLASH | M.DOT)) !== 0) {
       // Shells drop backslashes before ordinary letters: /etc/\\passw\\d is /etc/passwd.
-      const text = (view.mask & M.BACKSLASH) !== 0 && (view.mask & M.SLASH) !== 0 ? s.replaceAll('\\', '') : s;
+      let text = (view.mask & M.BACKSLASH) !== 0 && (view.mask & M.SLASH) !== 0 ? s.replaceAll('\\', '') : s;
+      // Shell bracket globs name one file: /etc/pas[s]wd, /[e]tc/[p]asswd.
+      if ((view.mask & M.BRACKET) !== 0 && (view.mask & M.SLASH) !== 0) text = unbracket(text);
       const m = SENSITIVE.exec(text);
       if (m !== null) out.emit(R.sensitive, excerpt(text, m.index));
     }
@@ -47,6 +49,28 @@ export const traversalDetector: ValueDetector = {
     }
   },
 };
+
+/** Replace each short `[...]` glob class by its first letter (or drop it when it has none). */
+function unbracket(s: string): string {
+  let out = '';
+  let i = 0;
+  while (i < s.length) {
+    const open = s.indexOf('[', i);
+    if (open === -1) break;
+    const close = s.indexOf(']', open + 1);
+    if (close === -1 || close - open > 12) {
+      out += s.slice(i, open + 1);
+      i = open + 1;
+      continue;
+    }
+    out += s.slice(i, open);
+    const inner = s.slice(open + 1, close);
+    const letter = [...inner].find((c) => (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'));
+    out += inner.startsWith('!') || inner.startsWith('^') || inner.includes('-') ? '' : letter ?? '';
+    i = close + 1;
+  }
+  return out + s.slice(i);
+}
 
 /** Count `..` segments: delimited by start/end or a slash/backslash (so `..foo` and `foo..` are not). */
 export function dotDotSegments(s: string): number {

@@ -53,7 +53,7 @@ function readWord(s: string, i: number): [string, number, boolean] {
     if (c === '$') {
       const n = s[j + 1];
       // $@ $* $1..$9 and ${x:0:0}-style empties expand to nothing in a command word.
-      if (n === '@' || n === '*' || (n !== undefined && n >= '0' && n <= '9')) {
+      if (n === '@' || n === '*' || n === '!' || n === '-' || n === '$' || n === '?' || n === '_' || (n !== undefined && n >= '0' && n <= '9')) {
         obf = true;
         j += 2;
         continue;
