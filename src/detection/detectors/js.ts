@@ -11,9 +11,9 @@ const R = {
   code: rule('js-injection', 'js.code', 2, 5, 'JavaScript function or module code'),
 };
 
-const RUNTIME = re('\\b(?:require\\s{0,8}\\(\\s{0,8}[\'"`](?:child_process|fs|net|http|vm|os|process)|child_process\\b|process\\s{0,4}\\.\\s{0,4}(?:mainmodule|binding|env|kill|exit|dlopen|stdout|openstdin)|global\\s{0,4}\\.\\s{0,4}process|\\.\\s{0,4}(?:execsync|spawnsync|execfilesync)\\s{0,4}\\()', 'i');
-const CONSTRUCTOR = re('constructor\\s{0,4}(?:\\.\\s{0,4}|\\[\\s{0,4}[\'"`]\\s{0,4})constructor|\\bnew\\s{1,8}function\\s{0,8}\\(|\\bfunction\\s{0,4}\\(\\s{0,4}[\'"`]|\\bthis\\s{0,4}\\.\\s{0,4}constructor\\b|__definegetter__|__lookupgetter__|\\bimport\\s{0,4}\\(\\s{0,4}[\'"`]', 'i');
-const CODE = re('\\bfunction\\b[^(]{0,48}\\([^)]{0,80}\\)\\s{0,8}\\{|\\bmodule\\s{0,4}\\.\\s{0,4}exports\\b|=>\\s{0,8}\\{|\\beval\\s{0,4}\\(|\\bsettimeout\\s{0,4}\\(\\s{0,4}[\'"`]', 'i');
+const RUNTIME = re('\\b(?:require\\s{0,8}\\(\\s{0,8}[\'"`](?:child_process|fs|net|http|vm|os|process)|child_process\\b|process\\s{0,4}\\.\\s{0,4}(?:mainmodule|binding|env|kill|exit|dlopen|stdout|openstdin)|global\\s{0,4}\\.\\s{0,4}process|\\b(?:process|require)\\s{0,4}\\[|\\.\\s{0,4}(?:execsync|spawnsync|execfilesync)\\s{0,4}\\()', 'i');
+const CONSTRUCTOR = re('\\$\\d{1,4}:\\w{1,40}:(?:prototype|constructor|__proto__)|constructor\\s{0,4}(?:\\.\\s{0,4}|:|\\[\\s{0,4}[\'"`]\\s{0,4})constructor|\\bnew\\s{1,8}function\\s{0,8}\\(|\\bfunction\\s{0,4}\\(\\s{0,4}[\'"`]|\\bthis\\s{0,4}\\.\\s{0,4}constructor\\b|__definegetter__|__lookupgetter__|\\bimport\\s{0,4}\\(\\s{0,4}[\'"`]', 'i');
+const CODE = re('\\bfunction\\b[^(]{0,48}\\([^)]{0,80}\\)\\s{0,8}\\{|\\bconsole\\s{0,4}(?:\\.\\s{0,4}[a-z]{2,10}|\\[\\s{0,4}["\'][a-z]{2,10}["\']\\s{0,4}\\])\\s{0,4}\\(|\\bmodule\\s{0,4}\\.\\s{0,4}exports\\b|=>\\s{0,8}\\{|\\beval\\s{0,4}\\(|\\bsettimeout\\s{0,4}\\(\\s{0,4}[\'"`]', 'i');
 
 export const jsDetector: ValueDetector = {
   name: 'js-injection',

@@ -20,7 +20,7 @@ const R = {
 };
 
 const BAD_SCHEMES = new Set(['file', 'gopher', 'dict', 'ldap', 'ldaps', 'jar', 'netdoc', 'tftp', 'sftp', 'ftp', 'telnet', 'nntp', 'imap', 'pop3', 'smtp', 'mailto', 'jdbc', 'rmi', 'iiop', 'corba']);
-const INTERNAL_NAMES = ['localhost', 'metadata.google.internal', 'metadata', 'instance-data', 'metadata.azure.com', 'kubernetes.default', 'ip6-localhost', 'ip6-loopback'];
+const INTERNAL_NAMES = ['localhost', 'metadata.google.internal', 'metadata', 'instance-data', 'metadata.azure.com', 'metadata.packet.net', 'metadata.tencentyun.com', 'metadata.platformequinix.com', 'kubernetes.default', 'kubernetes.default.svc', 'ip6-localhost', 'ip6-loopback', '100.100.100.200'];
 
 export const ssrfDetector: ValueDetector = {
   name: 'ssrf',
@@ -93,19 +93,34 @@ function url(text: string, s: string, start: number, scheme: string, colon: numb
     else if (hasSlashes && classifyHost(authority(s, colon + 3)) !== 'public') out.emit(R.internal, frag);
     return;
   }
-  if (!hasSlashes || (scheme !== 'http' && scheme !== 'https' && scheme !== 'ws' && scheme !== 'wss')) return;
-  const auth = authority(s, colon + 3);
+  const special = scheme === 'http' || scheme === 'https' || scheme === 'ws' || scheme === 'wss';
+  // WHATWG URL: special schemes ignore any run of slashes and backslashes (http:127.0.0.1, http:/x, http:\\x).
+  let from = colon + 1;
+  if (special) while (s[from] === '/' || s[from] === '\\') from++;
+  else if (hasSlashes) from = colon + 3;
+  else return;
+  if (!special && !hasSlashes) return;
+  const auth = authority(s, from);
+  if (auth === '') return;
   if (auth.includes('@')) out.emit(R.userinfo, frag);
   const host = hostOf(auth.slice(auth.lastIndexOf('@') + 1));
   const kind = classifyHost(host);
-  if (kind === 'name' && (isIncludeParam(item.location))) out.emit(R.includeParam, frag);
-  else if (kind === 'name') out.emit(R.offDomain, frag);
+  if (special && kind === 'name' && isIncludeParam(item.location)) out.emit(R.includeParam, frag);
+  else if (special && kind === 'name') out.emit(R.offDomain, frag);
   if (kind === 'internal' || kind === 'metadata') out.emit(R.internal, frag);
   else if (kind === 'obfuscated') out.emit(R.obfuscatedIp, frag);
-  else if (kind === 'ip') out.emit(R.ipUrl, frag);
-  let end = colon + 3;
+  else if (kind === 'ip' && special) out.emit(R.ipUrl, frag);
+  // Parsers disagree on where userinfo ends: any "@host" later in the URL that is internal counts.
+  for (let at = s.indexOf('@', from); at !== -1 && at - from < 300; at = s.indexOf('@', at + 1)) {
+    const k = classifyHost(hostOf(authority(s, at + 1)));
+    if (k === 'internal' || k === 'metadata') {
+      out.emit(R.internal, frag);
+      break;
+    }
+  }
+  let end = from;
   while (end < s.length && s[end] !== ' ' && s[end] !== '&' && s[end] !== '"' && s[end] !== "'") end++;
-  if (s[end - 1] === '?' && end - colon > 8) out.emit(R.trailingQuestion, frag);
+  if (special && s[end - 1] === '?' && end - colon > 8) out.emit(R.trailingQuestion, frag);
 }
 
 function authority(s: string, from: number): string {
@@ -128,8 +143,11 @@ type HostKind = 'name' | 'ip' | 'internal' | 'obfuscated' | 'metadata' | 'public
 
 /** Classify a host: internal names, IPv4 in any form inet_aton accepts, IPv6 (mapped) literals. */
 export function classifyHost(host: string): HostKind {
-  const h = host.endsWith('.') ? host.slice(0, -1) : host;
+  // IDNA full stops (U+3002, U+FF0E, U+FF61) are dots to URL parsers; backslashes vanish in some.
+  let h = host.replaceAll('\u3002', '.').replaceAll('\uff0e', '.').replaceAll('\uff61', '.').replaceAll('\\', '');
+  if (h.endsWith('.')) h = h.slice(0, -1);
   if (h === '') return 'name';
+  if (h.startsWith('metadata.') && !h.includes('/')) return 'metadata';
   if (INTERNAL_NAMES.includes(h) || h.endsWith('.localhost') || h.endsWith('.internal') || h.endsWith('.local')) return h.startsWith('metadata') || h.startsWith('instance-data') ? 'metadata' : 'internal';
   if (h.includes(':')) return classifyV6(h);
   const v4 = parseIPv4(h);
@@ -151,7 +169,8 @@ export function parseIPv4(h: string): { value: number; canonical: boolean } | un
     let n: number;
     if (p.startsWith('0x')) {
       if (p.length === 2 || !/* hex digits */ [...p.slice(2)].every((c) => '0123456789abcdef'.includes(c))) return undefined;
-      n = parseInt(p.slice(2), 16);
+      // A hex number wider than 32 bits keeps its low 32 bits in the parsers that accept it.
+      n = p.length > 10 ? parseInt(p.slice(-8), 16) : parseInt(p.slice(2), 16);
       canonical = false;
     } else if (p.length > 1 && p.startsWith('0')) {
       if (![...p].every((c) => c >= '0' && c <= '7')) return undefined;
@@ -163,10 +182,15 @@ export function parseIPv4(h: string): { value: number; canonical: boolean } | un
     }
     nums.push(n);
   }
-  const last = nums[nums.length - 1] ?? 0;
+  let last = nums[nums.length - 1] ?? 0;
   const lead = nums.slice(0, -1);
   if (lead.some((x) => x > 255)) return undefined;
   const lastMax = 2 ** (8 * (5 - nums.length)) - 1;
+  // Some resolvers keep the low 32 bits of a longer number (7147006462 is 169.254.169.254).
+  if (nums.length === 1 && last > lastMax && Number.isSafeInteger(last)) {
+    last %= 2 ** 32;
+    canonical = false;
+  }
   if (last > lastMax) return undefined;
   let value = 0;
   for (const x of lead) value = value * 256 + x;
