@@ -64,11 +64,14 @@ export const redos = defineCheck({
           const slow = seen[seen.length - 1]!;
           const prev = seen[seen.length - 2];
           const first = seen[0]!;
-          if (prev === undefined || slow.ex.response.durationMs < SLOW_MS || first.ex.response.durationMs * 5 > SLOW_MS) continue;
+          // Relative, not absolute, comparisons: a loaded machine slows every answer alike.
+          if (prev === undefined || slow.ex.response.durationMs < SLOW_MS || first.ex.response.durationMs * 5 > slow.ex.response.durationMs) continue;
           // A few more characters multiplied the time: not linear (which would grow by n/prev, about 1.1).
           if (prev.ex.response.durationMs * 3 > slow.ex.response.durationMs) continue;
+          // Confirm in the other order: the long input slow again, the shorter one still fast right after it.
           const again = await time(fam(slow.n));
-          if (again.response.durationMs < SLOW_MS) continue;
+          const prevAgain = await time(fam(prev.n));
+          if (again.response.durationMs < SLOW_MS || prevAgain.response.durationMs * 3 > again.response.durationMs) continue;
           const times = seen.map((x) => `${x.n}: ${x.ex.response.durationMs} ms`).join(', ');
           out.push({
             title: `${op.id}: "${t.name}" takes super-linear time (ReDoS)`,

@@ -145,7 +145,7 @@ async function timeBased(send: (v: string) => Promise<Exchange>, value: string, 
     const slow = await send(payload(DELAY_S));
     if (slow.response.durationMs < slowMs) continue;
     const control = await send(payload(0));
-    if (control.response.durationMs >= slowMs / 2) continue;
+    if (slow.response.durationMs - control.response.durationMs < DELAY_S * 1000 * 0.75) continue;
     const again = await send(payload(DELAY_S));
     if (again.response.durationMs < slowMs) continue;
     return {
