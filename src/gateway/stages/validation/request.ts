@@ -28,6 +28,14 @@ export type RequestOutcome =
 
 const OK: RequestOutcome = Object.freeze({ kind: 'ok' });
 
+/**
+ * RFC 8259 §8.1: a parser MAY ignore a leading byte order mark, and the JSON and form parsers here do. Then the
+ * upstream must not get it either: its parser may refuse it, or read "\uFEFFname" as another member than the
+ * one validated. A body that is otherwise forwarded as sent is forwarded without it.
+ */
+const hasBom = (b: Buffer): boolean => b.length >= 3 && b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf;
+const unchanged = (bytes: Buffer): RequestOutcome => (hasBom(bytes) ? { kind: 'ok', body: bytes.subarray(3), changed: ['(byte order mark)'] } : OK);
+
 const bodyProblem = (pointer: string, message: string, keyword: string): RequestOutcome => ({
   kind: 'problem',
   problem: problem('invalid-request', 'The request body was refused.', { errors: [{ in: 'body', pointer, message, keyword }] }),
@@ -165,7 +173,8 @@ function jsonBody(bytes: Buffer, op: CompiledOperation, media: CompiledMedia, s:
   }
   const before = errors.length;
   validateValue(media, value, errors);
-  if (changed.length === 0 || errors.length > before) return OK;
+  if (errors.length > before) return OK;
+  if (changed.length === 0) return unchanged(bytes);
   return { kind: 'ok', body: Buffer.from(JSON.stringify(value)), changed };
 }
 
@@ -195,7 +204,8 @@ function formBody(bytes: Buffer, op: CompiledOperation, media: CompiledMedia, s:
   for (const p of stripped) fields.delete(p.slice(1).replace(/~1/g, '/').replace(/~0/g, '~'));
   changed.push(...stripped);
   validateValue(media, value, errors);
-  if (changed.length === 0 || errors.length > before) return OK;
+  if (errors.length > before) return OK;
+  if (changed.length === 0) return unchanged(bytes);
   const out = new URLSearchParams();
   for (const [name, values] of fields) for (const v of values) out.append(name, v);
   return { kind: 'ok', body: Buffer.from(out.toString()), changed };
