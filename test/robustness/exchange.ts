@@ -118,3 +118,25 @@ export function exchange(port: number, data: Buffer | string, opts: { head?: boo
     socket.write(data);
   });
 }
+
+/**
+ * Send only the first `cut` bytes of `data`, wait `delayMs`, then leave: `end` half-closes (FIN), `destroy`
+ * resets. Resolves once the socket is gone; what the server said, if anything, is not judged.
+ */
+export function abandon(port: number, data: Buffer, cut: number, how: 'end' | 'destroy', delayMs: number): Promise<void> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    const done = () => {
+      clearTimeout(guard);
+      socket.destroy();
+      resolve();
+    };
+    const guard = setTimeout(done, delayMs + 2000);
+    socket.on('error', () => undefined);
+    socket.on('close', done);
+    socket.on('data', () => undefined);
+    socket.write(data.subarray(0, cut), () => {
+      setTimeout(() => (how === 'end' ? socket.end() : socket.destroy()), delayMs);
+    });
+  });
+}

@@ -1,8 +1,9 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDemoStack, type DemoStack } from './demo-stack.js';
-import { exchange } from './exchange.js';
-import { fuzzRequest, rawRequest, type FuzzRequest } from './generators.js';
+import { abandon, exchange } from './exchange.js';
+import { rawExchange, statusesOf } from '../../src/testing/gateway.js';
+import { authorisedRequest, fuzzRequest, rawRequest, type FuzzRequest } from './generators.js';
 import { judge, LogIndex, type Answer } from './oracle.js';
 
 /**
@@ -10,7 +11,10 @@ import { judge, LogIndex, type Answer } from './oracle.js';
  * right status. examples/demo.yaml (every stage on, rate limits raised) in front of the demo API, fed generated
  * requests over raw sockets and through fetch. FUZZ_RUNS and FUZZ_SEED override the count and the seed.
  */
-const RUNS = Number(process.env.FUZZ_RUNS ?? 2000);
+const RUNS = Number(process.env.FUZZ_RUNS ?? 1600);
+const DEEP_RUNS = Number(process.env.FUZZ_DEEP_RUNS ?? 800);
+const ABANDON_RUNS = Number(process.env.FUZZ_ABANDON_RUNS ?? 250);
+const PIPELINE_RUNS = Number(process.env.FUZZ_PIPELINE_RUNS ?? 100);
 const SEED = process.env.FUZZ_SEED === undefined ? undefined : Number(process.env.FUZZ_SEED);
 const EXCHANGE_MS = 5000;
 
@@ -116,6 +120,59 @@ describe('robustness: generated requests against examples/demo.yaml', () => {
     },
     120_000,
   );
+
+  it(
+    `answers ${DEEP_RUNS} authorised requests with generated bodies and queries (validation, detection, upstream, response protection)`,
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(authorisedRequest(stack.creds), fc.constantFrom('raw', 'fetch'), fc.boolean(), async (r, via, asForm) => {
+          const answer = via === 'raw' ? await sendRaw(r, '127.0.0.1') : await sendFetch(r, asForm);
+          if (typeof answer === 'string') throw new Error(`no well-formed answer: ${answer}`);
+          count(answer.status);
+          const broken = await judge(answer, logs, stack.recorder, r.method === 'HEAD');
+          if (broken.length > 0) throw new Error(broken.join('; '));
+        }),
+        { numRuns: DEEP_RUNS, seed: SEED, endOnFailure: process.env.CI !== undefined },
+      );
+      expect(logs.errors()).toEqual([]);
+      expect((tally.statuses.get(200) ?? 0) + (tally.statuses.get(201) ?? 0)).toBeGreaterThan(DEEP_RUNS / 20);
+    },
+    120_000,
+  );
+
+  it(`survives ${ABANDON_RUNS} clients that leave mid-request (cut headers or body, FIN or RST, before or during the upstream call)`, async () => {
+    const before = stack.gw.logs.length;
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(authorisedRequest(stack.creds), fuzzRequest(stack.creds).map(withoutKnownGaps)), fc.double({ min: 0, max: 1, noNaN: true }), fc.constantFrom<'end' | 'destroy'>('end', 'destroy'), fc.constantFrom(0, 0, 1, 5, 20), async (r, at, how, delay) => {
+        const raw = rawRequest(r);
+        await abandon(stack.gw.port, raw, Math.max(1, Math.round(at * raw.length)), how, delay);
+      }),
+      { numRuns: ABANDON_RUNS, seed: SEED },
+    );
+    // Requests still in flight settle (their access lines are written) before the logs are judged.
+    await new Promise((r) => setTimeout(r, 300));
+    expect(stack.gw.logs.slice(before).filter((l) => l.level === 'error' || l.level === 'fatal')).toEqual([]);
+    const ok = await fetch(`${stack.gw.url}/users/1`, { headers: { 'x-api-key': stack.creds.apiKey } });
+    expect(ok.status).toBe(200);
+  }, 60_000);
+
+  it(`answers ${PIPELINE_RUNS} pipelined batches in order, one answer per request`, async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(authorisedRequest(stack.creds), { minLength: 2, maxLength: 4 }), async (rs) => {
+        const batch = Buffer.concat([...rs.map((r) => rawRequest({ ...r, framing: 'length' })), Buffer.from('GET /users/1 HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nx-api-key: ' + stack.creds.apiKey + '\r\n\r\n')]);
+        const out = await rawExchange(stack.gw.port, batch, 5000);
+        const statuses = statusesOf(out.text);
+        expect(out.closed).toBe(true);
+        // Every request is answered unless an earlier answer closed the connection (413, framing); the last
+        // request, when reached, is the plain read of user 1.
+        expect(statuses.length).toBeGreaterThan(0);
+        expect(statuses.length).toBeLessThanOrEqual(rs.length + 1);
+        if (statuses.length === rs.length + 1) expect(statuses.at(-1)).toBe(200);
+        else expect(out.text).toMatch(/connection: close/i);
+      }),
+      { numRuns: PIPELINE_RUNS, seed: SEED },
+    );
+  }, 60_000);
 
   it('let through only what the stages allow: ownership, admin-only deletes, canonical paths, no mass assignment', () => {
     const reached = stack.recorder.all.filter((s) => s.headers['x-request-id'] !== undefined);

@@ -284,3 +284,35 @@ export function rawRequest(r: FuzzRequest, opts: { host?: string | null } = {}):
   }
   return Buffer.concat([Buffer.from(head + '\r\n', 'utf8'), framed]);
 }
+
+/**
+ * Requests that get past routing, authentication and authorization (the right caller for each route), so the
+ * body and query meet validation, detection, the upstream and response protection.
+ */
+export function authorisedRequest(c: Credentials): fc.Arbitrary<FuzzRequest> {
+  const bearer = (t: string): [string, string] => ['authorization', `Bearer ${t}`];
+  const target = fc.constantFrom<[string, string, [string, string][]]>(
+    ['POST', '/users', [bearer(c.admin)]],
+    ['PUT', '/users/1', [bearer(c.alice)]],
+    ['PUT', '/users/3', [bearer(c.admin)]],
+    ['POST', '/users/1/orders', [bearer(c.alice)]],
+    ['POST', '/users/2/orders', [bearer(c.bob)]],
+    ['POST', '/login', []],
+    ['GET', '/users', [['x-api-key', c.apiKey]]],
+    ['GET', '/users/1', [bearer(c.alice)]],
+    ['GET', '/users/1/orders', [bearer(c.alice)]],
+  );
+  return fc
+    .record({
+      route: target,
+      query,
+      body: fc.oneof({ weight: 4, arbitrary: fc.tuple(fc.constantFrom('application/json', 'application/json', 'application/json; charset=utf-8'), jsonText).map(([t, j]): [string | undefined, Buffer | undefined] => [t, Buffer.from(j)]) }, { weight: 1, arbitrary: body }),
+      extra: fc.array(fc.tuple(headerName, headerValue), { maxLength: 2 }),
+      framing: fc.constantFrom<Framing>('length', 'length', 'length', 'chunked'),
+    })
+    .map(({ route: [m, p, auth], query: q, body: [type, b], extra, framing: f }) => {
+      const headers: [string, string][] = [...auth, ...extra.filter(([n]) => !['authorization', 'x-api-key', 'content-type', 'expect'].includes(n.toLowerCase()))];
+      if (type !== undefined) headers.push(['content-type', type]);
+      return { method: m, target: p + q, headers, body: m === 'GET' ? undefined : b, framing: f };
+    });
+}
