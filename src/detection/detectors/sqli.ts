@@ -37,6 +37,9 @@ const R = {
   functionOpen: rule('sqli', 'sqli.function-open', 2, 5, 'the value ends by opening a SQL function call'),
   keyword: rule('sqli', 'sqli.system-procedure', 1, 5, 'database system procedure or package'),
   breakoutKeyword: rule('sqli', 'sqli.breakout-keyword', 2, 5, 'closes the string and starts a SQL statement'),
+  pgOperator: rule('sqli', 'sqli.postgres-operator', 2, 5, 'PostgreSQL cast or JSON operator (::type, ->>, #>)'),
+  literalComparison: rule('sqli', 'sqli.literal-comparison', 2, 5, 'the value is a true comparison of two literals (a tautology)'),
+  stringTautology: rule('sqli', 'sqli.string-tautology', 1, 5, "comparison of a string with itself ('1'='1')"),
 };
 
 const LOGIC = new Set(['or', 'and', 'xor', 'not', '||', '&&', 'div']);
@@ -58,7 +61,8 @@ const DANGEROUS_FUNCS = new Set([
 const FILE_WORDS = new Set(['outfile', 'dumpfile', 'load_file', 'xp_cmdshell', 'lo_import', 'pg_read_file', 'utl_http', 'extractvalue', 'updatexml', 'openrowset', 'xmltype', 'dbms_java', 'sp_oacreate', 'xp_regread', 'xp_dirtree']);
 const CATALOG = new Set(['information_schema', 'sysobjects', 'syscolumns', 'sysdatabases', 'pg_catalog', 'pg_shadow', 'pg_user', 'pg_database', 'all_tables', 'user_tables', 'sqlite_master', 'sqlite_schema', 'msysobjects', 'msysaccessobjects', 'mysql', 'sys', 'dual', 'all_users', 'v$version', 'master', 'syslogins', 'sysusers', 'pg_tables', 'user_objects', 'dba_users']);
 /** Statements recognised at the very start of a value (their grammar is checked by stackedStatement). */
-const LEADING = new Set(['drop', 'create', 'alter', 'truncate', 'delete', 'insert', 'update', 'exec', 'execute', 'declare']);
+const LEADING = new Set(['values', 'drop', 'create', 'alter', 'truncate', 'delete', 'insert', 'update', 'exec', 'execute', 'declare']);
+const PG_TYPES = new Set(['int', 'integer', 'int4', 'int8', 'bigint', 'text', 'varchar', 'json', 'jsonb', 'regclass', 'oid', 'bytea', 'numeric', 'boolean', 'bool', 'char', 'date', 'timestamp', 'float', 'real', 'xml', 'inet', 'uuid', 'name']);
 const FROM_FOLLOW = new Set(['where', 'limit', 'order', 'group', 'join', 'inner', 'left', 'right', 'union', 'having', 'as', 'into', 'procedure', 'offset', 'for', 'natural', 'cross', 'outer', 'straight_join', 'use', 'force', 'ignore']);
 const KEYWORDS = new Set(['xp_cmdshell', 'xp_regread', 'xp_regwrite', 'xp_dirtree', 'xp_fileexist', 'xp_servicecontrol', 'xp_availablemedia', 'xp_loginconfig', 'xp_makecab', 'xp_ntsec_enumdomains', 'xp_terminate_process', 'sp_executesql', 'sp_makewebtask', 'sp_oacreate', 'sp_oamethod', 'sp_password', 'sp_addlogin', 'sp_addsrvrolemember', 'sp_configure', 'utl_http', 'utl_inaddr', 'utl_file', 'utl_smtp', 'utl_tcp', 'dbms_pipe', 'dbms_java', 'dbms_xmlquery', 'dbms_lock', 'dbms_sql', 'dbms_xmlgen', 'dbms_ldap', 'httpuritype', 'openrowset', 'opendatasource', 'openquery', 'pg_read_file', 'pg_ls_dir', 'lo_import', 'lo_export', 'load_file', 'pg_sleep']);
 const SQL_FUNCS = new Set([...DANGEROUS_FUNCS, 'abs', 'cos', 'sin', 'tan', 'pi', 'pow', 'power', 'round', 'rtrim', 'ltrim', 'trim', 'ln', 'log', 'log10', 'exp', 'sqrt', 'floor', 'ceil', 'ceiling', 'format', 'day', 'month', 'year', 'date', 'time', 'compress', 'uncompress', 'local', 'password', 'replace', 'values', 'left', 'right', 'decode', 'encode', 'elt', 'field', 'lower', 'upper', 'lcase', 'ucase', 'greatest', 'least', 'sum', 'avg', 'min', 'max', 'char_length', 'character_length', 'octet_length', 'bit_length', 'crc32', 'sha', 'sha2', 'aes_encrypt', 'aes_decrypt', 'des_encrypt', 'encrypt', 'export_set', 'insert', 'quote', 'repeat', 'space', 'strcmp', 'timestamp', 'utc_time', 'curdate', 'curtime', 'datediff', 'adddate', 'subdate', 'weekday', 'dayname', 'monthname', 'hour', 'minute', 'second', 'week', 'quarter', 'from_unixtime', 'unix_timestamp', 'inet_aton', 'inet_ntoa', 'collation', 'charset', 'coercibility', 'benchmark', 'extractvalue', 'updatexml', 'mod', 'sign', 'truncate', 'radians', 'degrees', 'atan', 'asin', 'acos', 'cot', 'rand', 'soundex', 'position', 'lpad', 'rpad', 'stuff', 'patindex', 'charindex', 'datalength', 'isnull', 'nvl', 'nvl2', 'to_date', 'instr', 'substring_index', 'json_extract', 'make_set', 'exists']);
@@ -88,11 +92,15 @@ export const sqliDetector: ValueDetector = {
     for (const q of ["'", '"', '`']) {
       if (s.indexOf(q) === -1) continue;
       const at = stringBreakout(s, q);
-      if (at < 0) continue;
-      const after = sqlTokens(s, at);
-      if (breakout(s, at, after, out)) found = true;
-      // What follows the breakout is code, not string content: look for whole SQL phrases there too.
-      anywhere(s, after, out);
+      // Standard SQL (PostgreSQL, SQLite, MSSQL) has no backslash escapes: \' ends the string there.
+      const std = (s.includes('\\') ? stringBreakout(s, q, false) : at);
+      for (const pos of std !== at && std >= 0 ? [at, std] : [at]) {
+        if (pos < 0) continue;
+        const after = sqlTokens(s, pos);
+        if (breakout(s, pos, after, out)) found = true;
+        // What follows the breakout is code, not string content: look for whole SQL phrases there too.
+        anywhere(s, after, out);
+      }
     }
     const all = sqlTokens(s);
     if (!found) numeric(s, all, out);
@@ -189,6 +197,8 @@ function clauseFollows(t: SqlToken[], i: number): boolean {
       return operand(t, i + 1) > 0;
     case 'sounds':
       return b.t === 'word' && b.v === 'like';
+    case 'collate':
+      return b.t === 'word' || b.t === 'ident' || b.t === 'str';
     default:
       return b.t === 'num' || b.t === 'str' || b.t === '(' || b.t === 'var';
   }
@@ -239,6 +249,8 @@ function anywhere(s: string, t: SqlToken[], out: Emitter): void {
       continue;
     }
     if (a.t === 'op' || a.t === ';') ops++;
+    if (a.t === 'op' && a.v === '::' && next?.t === 'word' && PG_TYPES.has(next.v)) out.emit(R.pgOperator, excerpt(s, a.start));
+    if (a.t === 'str' && next?.t === 'op' && (next.v === '=' || next.v === '<=>') && t[i + 2]?.t === 'str' && t[i + 2]?.v === a.v && a.open !== true) out.emit(R.stringTautology, excerpt(s, a.start));
     if ((a.t === 'word' || a.t === 'ident') && CATALOG_WORDS.has(a.v)) out.emit(R.catalog, excerpt(s, a.start));
     if (a.t !== 'word') continue;
     const v = a.v;
@@ -340,6 +352,16 @@ function execTarget(b: SqlToken | undefined): boolean {
 
 /** A value made only of SQL operators and operator keywords (`XOR`, `<=>`, `IS NULL`, `IN (1,2)`). */
 function bare(s: string, t: SqlToken[], out: Emitter): void {
+  // `11!=1`, `42<=>42`, `1 is not 2`: nothing but two literals compared.
+  const lit = (x: SqlToken | undefined) => x !== undefined && (x.t === 'num' || (x.t === 'str' && x.open !== true));
+  // Only a comparison that is true is a tautology (11=1 is just a false condition).
+  const same = (x: SqlToken | undefined, y: SqlToken | undefined) => x !== undefined && y !== undefined && (x.t === 'num' && y.t === 'num' ? Number(x.v) === Number(y.v) : x.v === y.v);
+  if (t.length === 3 && lit(t[0]) && lit(t[2]) && t[1]?.t === 'op') {
+    const op = t[1].v;
+    const eq = same(t[0], t[2]);
+    if (((op === '=' || op === '<=>') && eq) || ((op === '!=' || op === '<>') && !eq)) out.emit(R.literalComparison, excerpt(s, 0));
+  }
+  if (t.length === 4 && lit(t[0]) && lit(t[3]) && t[1]?.v === 'is' && t[2]?.v === 'not' && !same(t[0], t[3])) out.emit(R.literalComparison, excerpt(s, 0));
   let keyword = false;
   for (const x of t) {
     if (x.t === 'num' && t.some((y) => y.v === 'in' || y.v === 'between')) continue;
@@ -393,6 +415,8 @@ function stackedStatement(t: SqlToken[], i: number): boolean {
       return b !== undefined && (b.t === 'word' || b.t === '(' || b.t === 'var' || b.t === 'ident');
     case 'declare':
       return b?.t === 'var';
+    case 'values':
+      return b?.t === '(' && (t[i + 2]?.t === 'str' || t[i + 2]?.t === 'num') && t[i + 3]?.t === ',';
     case 'shutdown':
       return true;
     case 'select':

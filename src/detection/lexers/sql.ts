@@ -173,11 +173,11 @@ function scanNumber(s: string, i: number): number {
  * Where the value escapes a string context opened by `quote`: the index just after the first unescaped quote
  * character, or -1 when the value never leaves the string.
  */
-export function stringBreakout(s: string, quote: string): number {
+export function stringBreakout(s: string, quote: string, backslashEscapes = true): number {
   let j = 0;
   while (j < s.length) {
     const c = s[j];
-    if (c === '\\') {
+    if (c === '\\' && backslashEscapes) {
       j += 2;
       continue;
     }
