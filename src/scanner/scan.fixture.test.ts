@@ -70,6 +70,10 @@ describe('scanning the flawed fixture API', () => {
     }
   });
 
+  it('finds BOLA through a query parameter too', () => {
+    expect(result.findings.some((f) => f.checkId === 'bola-read' && f.operation === 'GET /activity' && f.title.includes('?userId='))).toBe(true);
+  });
+
   it('shows credentials only as placeholders in evidence (forged tokens are the evidence of jwt-forgery)', () => {
     const all = JSON.stringify(result.findings.filter((f) => f.checkId !== 'jwt-forgery').flatMap((f) => f.evidence.map((e) => e.request.headers)));
     expect(all).not.toMatch(/Bearer ey/);

@@ -1,5 +1,7 @@
 import { defineCheck } from '../check.js';
 import { lastPathParam } from '../engine/context.js';
+import type { CheckContext } from '../engine/context.js';
+import type { Operation } from '../model/operations.js';
 import type { FindingDraft } from '../types.js';
 import { is2xx, sameBody, validRequest } from './util.js';
 
@@ -17,13 +19,17 @@ export const bolaRead = defineCheck({
   description: "User B requests user A's object by id and receives it; confirmed by comparing with A's own view and an anonymous request.",
   remediation: 'Check on every object access that the caller owns (or may see) the object, not only that the caller is logged in.',
   scope: 'operation',
-  appliesTo: (op) => op.method === 'GET' && lastPathParam(op) !== undefined,
+  appliesTo: (op) => op.method === 'GET' && (lastPathParam(op) !== undefined || ownerQuery(op) !== undefined),
   needs: { users: 2 },
   async run(ctx, ops) {
     const a = ctx.userA!;
     const b = ctx.userB!;
     const out: FindingDraft[] = [];
-    for (const op of ops) {
+    for (const op of ops.filter((o) => ownerQuery(o) !== undefined)) {
+      const f = await viaQuery(ctx, op, a, b);
+      if (f !== undefined) out.push(f);
+    }
+    for (const op of ops.filter((o) => lastPathParam(o) !== undefined)) {
       const obj = await ctx.ownedObject(op, a);
       const param = lastPathParam(op)!;
       if (obj === undefined) continue;
@@ -48,3 +54,36 @@ export const bolaRead = defineCheck({
     return out;
   },
 });
+
+/** A query parameter naming whose data to return: `userId`, `user_id`, `owner`, `accountId`, `customer`… */
+function ownerQuery(op: Operation) {
+  return op.parameters.find((p) => p.in === 'query' && /^(user|owner|account|customer|member|profile)([-_]?id)?$/i.test(p.name));
+}
+
+/**
+ * The same flaw through a query parameter (`GET /orders?userId=1`): B asking with A's value gets what A gets, and
+ * something else with B's own value, so the answer is A's data and the parameter alone decides it.
+ */
+async function viaQuery(ctx: CheckContext, op: Operation, a: string, b: string): Promise<FindingDraft | undefined> {
+  const p = ownerQuery(op)!;
+  // The token's subject is the caller's id; a seeded `owns: { users: [...] }` entry otherwise.
+  const idOf = async (who: string) => (await ctx.identities?.subject(who)) ?? ctx.resources.owned('users', who)?.id;
+  const mine = await idOf(a);
+  const theirs = await idOf(b);
+  if (mine === undefined || theirs === undefined || mine === theirs) return undefined;
+  const asA = await ctx.client.send(await validRequest(ctx, op, a, { query: { [p.name]: mine } }));
+  const asB = await ctx.client.send(await validRequest(ctx, op, b, { query: { [p.name]: mine } }));
+  if (!is2xx(asA.response.status) || !is2xx(asB.response.status) || !sameBody(asA, asB)) return undefined;
+  const own = await ctx.client.send(await validRequest(ctx, op, b, { query: { [p.name]: theirs } }));
+  if (!is2xx(own.response.status) || sameBody(own, asB)) return undefined;
+  const anon = await ctx.client.send(await validRequest(ctx, op, undefined, { query: { [p.name]: mine } }));
+  if (!op.requiresAuth && is2xx(anon.response.status) && sameBody(anon, asA)) return undefined;
+  return {
+    title: `User ${b} can read ${a}'s data via ${op.id}?${p.name}=`,
+    operation: op.id,
+    key: `query:${p.name}`,
+    detail: `${b} asked ${op.path}?${p.name}=${mine} (${a}'s) and got exactly what ${a} gets; with ${p.name}=${theirs} (${b}'s own) the answer differs, so the parameter alone decides whose data is returned.`,
+    evidence: [asB, asA, own],
+    suggestion: { key: 'authorization', value: { owner: { query: p.name, principal: 'subject' } } },
+  };
+}

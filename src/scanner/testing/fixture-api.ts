@@ -175,6 +175,12 @@ export async function startFixtureApi(opts: { hardened: boolean }): Promise<Fixt
       db.prepare('DELETE FROM notes WHERE id = ?').run(Number(params.noteId));
       return { status: 204 };
     })],
+    // Flaw (bola-read, by query): whose activity is decided by the parameter alone.
+    ['GET', /^\/api\/v2\/activity$/, authed((u, _r, _b, _p, url) => {
+      const who = Number(url.searchParams.get('userId'));
+      if (H && who !== u.id) return problem(403, 'Forbidden');
+      return { status: 200, body: [{ at: '2024-01-01T00:00:00Z', what: `login of user ${who}` }] };
+    })],
     // Flaw (flow-automation): invitations can be sent by a script (the hardened twin advertises its limit).
     ['POST', /^\/api\/v2\/invites$/, authed((_u, _r, body) => {
       const b = parse(body);

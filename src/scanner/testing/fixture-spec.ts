@@ -64,6 +64,12 @@ export function fixtureSpec(hardened: boolean): Record<string, unknown> {
           responses: { '201': json({ type: 'object', properties: { sent: { type: 'boolean' } } }, 'Sent'), ...errors },
         },
       },
+      '/activity': {
+        get: {
+          parameters: [{ name: 'userId', in: 'query', required: true, schema: { type: 'integer' } }],
+          responses: { '200': json({ type: 'array', items: { type: 'object', properties: { at: { type: 'string' }, what: { type: 'string' } } } }), ...errors },
+        },
+      },
       '/reports': { get: { responses: { '200': json({ type: 'object', properties: { total: { type: 'integer' } } }), ...errors } } },
       '/export': { get: { parameters: [exportKey], responses: { '200': json({ type: 'object', properties: { ok: { type: 'boolean' } } }), ...errors } } },
       '/admin/stats': { get: { tags: ['admin'], responses: { '200': json({ type: 'object', properties: { users: { type: 'integer' }, notes: { type: 'integer' } } }), ...errors } } },
