@@ -1,6 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
-import { EventEmitter } from 'node:events';
 import { pipeline, type Readable } from 'node:stream';
 import type { Logger } from 'pino';
 import type { Problem } from '../core/problems/problem.js';
@@ -9,11 +8,11 @@ import { logSafe } from '../core/logging/logger.js';
 import type { CompiledGateway, CompiledRoute } from './compile.js';
 import { Context } from './context.js';
 import type { GatewayMetrics } from './metrics.js';
-import type { Facts, GatewayResponse, LogRecord, Stage, StageName } from './pipeline/types.js';
+import type { Facts, GatewayResponse, LogRecord, ResponseDecision, Stage, StageName } from './pipeline/types.js';
 import { canonicalizeTarget } from './http/canonical-path.js';
 import { checkFraming, isProblem, type FramingInfo } from './http/framing.js';
 import { normalizeIp, resolveClientIp } from './http/client-ip.js';
-import { buildUpstreamHeaders, filterResponseHeaders } from './http/forwarding.js';
+import { buildUpstreamHeaders } from './http/forwarding.js';
 import { limitStream, readBody } from './http/body.js';
 
 export interface RunnerDeps {
@@ -25,6 +24,8 @@ export interface RunnerDeps {
   draining(): boolean;
   /** Called when a request on `gw` has completed (its in-flight count was decremented). */
   settled(gw: CompiledGateway): void;
+  /** Writes one access-log line (see access-log.ts). */
+  accessLog(record: LogRecord): void;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -100,7 +101,7 @@ async function run(gw: CompiledGateway, req: IncomingMessage, res: ServerRespons
       }
     }
   }
-  if (gw.config.log.accessLog) deps.logger.info(record, 'access');
+  if (gw.config.log.accessLog) deps.accessLog(record);
   deps.metrics.observeCall(record.route ?? '', method, record.status, record.decision, record.stage, record.durationMs / 1000);
 }
 
@@ -209,55 +210,185 @@ async function proxy(gw: CompiledGateway, route: CompiledRoute, ctx: Context, fr
       record.bytesIn = framing.contentLength;
     } else body = pipeline(req, limitStream(route.maxBodyBytes, (n) => (record.bytesIn = n)), () => undefined);
   }
-  // A client that goes away cancels its upstream request. undici takes any EventEmitter as a signal (an
-  // AbortController per request is a measurable share of the hot path: EventTarget is heavy).
-  const signal = new EventEmitter();
-  res.once('close', () => {
-    if (!res.writableFinished) signal.emit('abort');
+  await new Promise<void>((resolve) => {
+    let response: GatewayResponse | undefined;
+    let chunks: Buffer[] | undefined;
+    let resumeBody: (() => void) | undefined;
+    let bytes = 0;
+    let finished = false;
+    const finish = () => {
+      if (finished) return;
+      finished = true;
+      resolve();
+    };
+    const exchange = route.upstream.forward(
+      { method: ctx.method, path: target, headers: upstreamHeaders, body },
+      {
+        onHead(status, headers, resume, _target, upstreamMs) {
+          record.upstreamMs = Math.round(upstreamMs * 1000) / 1000;
+          deps.metrics.upstreamDuration.observe({ upstream: route.upstream.name }, upstreamMs / 1000);
+          headers['x-request-id'] = id;
+          response = { status, headers, body: undefined, fromGateway: false };
+          resumeBody = resume;
+          if (route.needsResponseBody) {
+            chunks = [];
+            delete headers['content-length'];
+            return true;
+          }
+          // Streamed: response stages see the head, then the body flows straight through.
+          const final = respond(out, response, record);
+          if (final instanceof Promise) {
+            final.then(
+              (r) => {
+                if (startStreaming(r)) resume();
+              },
+              (err: unknown) => fail(err),
+            );
+            return false;
+          }
+          return startStreaming(final);
+        },
+        onData(chunk) {
+          bytes += chunk.length;
+          if (chunks !== undefined) {
+            chunks.push(chunk);
+            return true;
+          }
+          if (res.destroyed) return true;
+          if (res.write(chunk)) return true;
+          res.once('drain', () => resumeBody?.());
+          return false;
+        },
+        onEnd() {
+          if (chunks !== undefined && response !== undefined) {
+            response.body = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, bytes);
+            chunks = undefined;
+            send(res, out, response, record, deps).then(finish, fail);
+            return;
+          }
+          record.bytesOut = bytes;
+          res.end();
+          finish();
+        },
+        onFail(f, t, afterHead) {
+          record.upstream = route.upstream.name;
+          record.upstreamTarget = t?.origin;
+          if (afterHead || f.kind === 'aborted') {
+            // The upstream broke off mid-body (framing error, body timeout) or the client went away: the
+            // response cannot be completed honestly, so the connection is closed rather than left looking complete.
+            record.decision = 'error';
+            record.stage = 'proxy';
+            record.reason = f.kind === 'aborted' ? 'client went away' : `upstream body failed: ${f.code}`;
+            record.bytesOut = bytes;
+            res.destroy();
+            finish();
+            return;
+          }
+          const p: Problem =
+            f.kind === 'body-limit'
+              ? { code: 'payload-too-large', detail: `The request body is larger than ${route.maxBodyBytes} bytes.`, closeConnection: true }
+              : f.kind === 'timeout' && f.phase !== 'body'
+                ? { code: 'gateway-timeout', detail: 'The upstream service did not answer in time.', reason: f.code }
+                : { code: 'bad-gateway', detail: 'The upstream service could not be reached or sent an invalid answer.', reason: f.code };
+          const unread = framing.hasBody && sendBody === undefined && !req.complete;
+          record.decision = f.kind === 'body-limit' ? 'reject' : 'error';
+          record.stage = 'proxy';
+          record.problem = p.code;
+          record.reason = p.reason ?? f.code;
+          send(res, out, problemAsResponse(unread ? { ...p, closeConnection: true } : p, id), record, deps).then(finish, fail);
+        },
+      },
+    );
+    /** Write the head of a streamed answer; false when a stage replaced it (the upstream body is dropped). */
+    function startStreaming(r: GatewayResponse): boolean {
+      if (r !== response) {
+        exchange.abort();
+        writeBuffered(res, r, record, deps);
+        finish();
+        return false;
+      }
+      writeHead(res, r, deps);
+      return true;
+    }
+    function fail(err: unknown): void {
+      exchange.abort();
+      if (!finished) {
+        finished = true;
+        (err instanceof Error ? Promise.reject(err) : Promise.reject(new Error(String(err)))).catch(() => undefined);
+        deps.logger.error({ reqId: id, err }, 'error while answering');
+        if (!res.headersSent) writeBuffered(res, problemAsResponse({ code: 'internal-error', detail: 'An unexpected error occurred; the request id identifies it in the logs.' }, id), record, deps);
+        else res.destroy();
+        record.decision = 'error';
+        resolve();
+      }
+    }
+    // A client that goes away cancels its upstream request.
+    res.once('close', () => {
+      if (!res.writableFinished) {
+        exchange.abort();
+        finish();
+      }
+    });
   });
+}
 
-  const result = await route.upstream.forward({ method: ctx.method, path: target, headers: upstreamHeaders, body, signal });
-  if (!result.ok) {
-    const f = result.failure;
-    record.upstream = route.upstream.name;
-    record.upstreamTarget = result.target?.origin;
-    if (f.kind === 'aborted') {
-      record.decision = 'error';
-      record.stage = 'proxy';
-      record.reason = 'client went away';
-      if (!res.headersSent) res.destroy();
-      return;
-    }
-    const p: Problem =
-      f.kind === 'body-limit'
-        ? { code: 'payload-too-large', detail: `The request body is larger than ${route.maxBodyBytes} bytes.`, closeConnection: true }
-        : f.kind === 'timeout' && f.phase !== 'body'
-          ? { code: 'gateway-timeout', detail: 'The upstream service did not answer in time.', reason: f.code }
-          : { code: 'bad-gateway', detail: 'The upstream service could not be reached or sent an invalid answer.', reason: f.code };
-    if (framing.hasBody && sendBody === undefined && !req.complete) (p as { closeConnection?: boolean }).closeConnection = true;
-    record.decision = f.kind === 'body-limit' ? 'reject' : 'error';
-    record.stage = 'proxy';
-    record.problem = p.code;
-    record.reason = p.reason ?? f.code;
-    await send(res, out, problemAsResponse(p, id), record, deps);
-    return;
+function writeHead(res: ServerResponse, r: GatewayResponse, deps: RunnerDeps): void {
+  const headers = r.headers;
+  if (deps.draining()) headers.connection = 'close';
+  if (headers.connection === 'close') res.shouldKeepAlive = false;
+  res.writeHead(r.status, headers);
+}
+
+/** Write a response whose body is in memory (a problem, or a buffered upstream answer). */
+function writeBuffered(res: ServerResponse, r: GatewayResponse, record: LogRecord, deps: RunnerDeps): void {
+  const body = r.body ?? EMPTY;
+  r.headers['content-length'] = String(body.length);
+  writeHead(res, r, deps);
+  res.end(body);
+  record.bytesOut = body.length;
+}
+
+const EMPTY = Buffer.alloc(0);
+
+/**
+ * Run onResponse of the stages that saw the request (in reverse order). Returns the response to send: the
+ * same object, or a problem that replaced it. Synchronous when every stage is.
+ */
+function respond(out: Outcome, response: GatewayResponse, record: LogRecord): GatewayResponse | Promise<GatewayResponse> {
+  const route = out.route;
+  const ctx = out.ctx;
+  if (route === undefined || !route.hasOnResponse || ctx === undefined) return response;
+  let r = response;
+  for (let i = out.ran - 1; i >= 0; i--) {
+    const stage = route.stages[i] as Stage;
+    if (stage.onResponse === undefined) continue;
+    const d = stage.onResponse(ctx, r);
+    if (d instanceof Promise) return d.then((dd) => continueRespond(out, ctx, r, record, i, dd, response));
+    r = applyDecision(ctx, r, record, stage, d);
   }
-  record.upstreamMs = Math.round(result.upstreamMs * 1000) / 1000;
-  deps.metrics.upstreamDuration.observe({ upstream: route.upstream.name }, result.upstreamMs / 1000);
-  const response: GatewayResponse = { status: result.status, headers: filterResponseHeaders(result.headers), body: undefined, fromGateway: false };
-  response.headers['x-request-id'] = id;
-  let ok = false;
-  try {
-    if (route.needsResponseBody) {
-      const chunks: Buffer[] = [];
-      for await (const c of result.body) chunks.push(c as Buffer);
-      response.body = Buffer.concat(chunks);
-      delete response.headers['content-length'];
-    }
-    ok = await send(res, out, response, record, deps, response.body === undefined ? result.body : undefined);
-  } finally {
-    result.done(!ok);
+  return r;
+}
+
+async function continueRespond(out: Outcome, ctx: Context, r0: GatewayResponse, record: LogRecord, from: number, first: ResponseDecision, original: GatewayResponse): Promise<GatewayResponse> {
+  const route = out.route as CompiledRoute;
+  let r = applyDecision(ctx, r0, record, route.stages[from] as Stage, first);
+  for (let i = from - 1; i >= 0; i--) {
+    const stage = route.stages[i] as Stage;
+    if (stage.onResponse === undefined) continue;
+    r = applyDecision(ctx, r, record, stage, await stage.onResponse(ctx, r));
   }
+  void original;
+  return r;
+}
+
+function applyDecision(ctx: Context, r: GatewayResponse, record: LogRecord, stage: Stage, d: ResponseDecision): GatewayResponse {
+  if (d === undefined || d.kind !== 'replace') return r;
+  const closeConnection = r.headers.connection === 'close';
+  record.decision = 'reject';
+  record.stage = stage.name;
+  record.problem = d.problem.code;
+  if (d.problem.reason !== undefined) record.reason = d.problem.reason;
+  return problemAsResponse(closeConnection ? { ...d.problem, closeConnection } : d.problem, ctx.id);
 }
 
 /** Merge a stage's facts; headers to add or drop accumulate across stages instead of replacing each other. */
@@ -281,83 +412,11 @@ async function reject(res: ServerResponse, out: Outcome, p: Problem, stage: Stag
   await send(res, out, problemAsResponse(p, st.id), st.record, deps);
 }
 
-/**
- * Run onResponse of the stages that saw the request (in reverse), then write the response. Resolves false
- * when a streamed upstream body broke off (the client connection is then closed).
- */
-async function send(res: ServerResponse, out: Outcome, response: GatewayResponse, record: LogRecord, deps: RunnerDeps, stream?: Readable): Promise<boolean> {
-  let r = response;
-  let s = stream;
-  const route = out.route;
-  if (route !== undefined && route.hasOnResponse && out.ctx !== undefined) {
-    for (let i = out.ran - 1; i >= 0; i--) {
-      const stage = route.stages[i] as Stage;
-      if (stage.onResponse === undefined) continue;
-      let d = stage.onResponse(out.ctx, r);
-      if (d instanceof Promise) d = await d;
-      if (d !== undefined && d.kind === 'replace') {
-        s?.destroy();
-        s = undefined;
-        const closeConnection = r.headers.connection === 'close';
-        r = problemAsResponse(closeConnection ? { ...d.problem, closeConnection } : d.problem, out.ctx.id);
-        record.decision = 'reject';
-        record.stage = stage.name;
-        record.problem = d.problem.code;
-        if (d.problem.reason !== undefined) record.reason = d.problem.reason;
-      }
-    }
-  }
-  const headers = r.headers;
-  if (deps.draining()) headers.connection = 'close';
-  if (headers.connection === 'close') res.shouldKeepAlive = false;
-  if (r.body !== undefined) {
-    headers['content-length'] = String(r.body.length);
-    res.writeHead(r.status, headers);
-    res.end(r.body);
-    record.bytesOut = r.body.length;
-    return true;
-  }
-  res.writeHead(r.status, headers);
-  if (s === undefined) {
-    res.end();
-    return true;
-  }
-  const declared = headers['content-length'];
-  if (declared !== undefined) record.bytesOut = Number(declared);
-  else {
-    let n = 0;
-    s.on('data', (c: Buffer) => (n += c.length));
-    s.once('end', () => (record.bytesOut = n));
-  }
-  const ok = await pump(s, res);
-  if (!ok) {
-    // The upstream broke off mid-body (framing error, body timeout): the client's response cannot be
-    // completed honestly, so its connection is closed rather than left looking complete.
-    record.decision = 'error';
-    record.reason = 'upstream body failed';
-    res.destroy();
-  }
-  return ok;
-}
-
-/**
- * Stream an upstream body into the client response. Resolves true once the response is finished (or the
- * client went away), false when the upstream body failed. One promise and three listeners: cheaper than
- * stream.finished() on both ends.
- */
-function pump(body: Readable, res: ServerResponse): Promise<boolean> {
-  return new Promise((resolve) => {
-    const done = (ok: boolean) => {
-      body.off('error', onError);
-      res.off('close', onClose);
-      resolve(ok);
-    };
-    const onError = () => done(false);
-    const onClose = () => done(true);
-    body.once('error', onError);
-    res.once('close', onClose);
-    body.pipe(res);
-  });
+/** Answer with a response whose body is in memory, after the response stages (problems, buffered answers). */
+async function send(res: ServerResponse, out: Outcome, response: GatewayResponse, record: LogRecord, deps: RunnerDeps): Promise<void> {
+  let r = respond(out, response, record);
+  if (r instanceof Promise) r = await r;
+  writeBuffered(res, r, record, deps);
 }
 
 function hostOf(h: string | undefined): string {

@@ -12,6 +12,7 @@ import { compileGateway, type CompiledGateway } from './compile.js';
 import { createMetrics, type GatewayMetrics } from './metrics.js';
 import type { StageEnv, StageModule } from './pipeline/module.js';
 import { createRunner } from './runner.js';
+import { createAccessLogWriter } from './access-log.js';
 import { STAGE_MODULES, orderedModules } from './stages/index.js';
 import { Upstream } from './upstream/upstream.js';
 import { randomUUID } from 'node:crypto';
@@ -102,7 +103,8 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
     }
   };
 
-  const runner = createRunner({ logger, metrics, current: () => current, draining: () => draining, settled: closeRetired });
+  const accessLog = createAccessLogWriter(logger, opts.config.log.redactFields);
+  const runner = createRunner({ logger, metrics, current: () => current, draining: () => draining, settled: closeRetired, accessLog });
   const listen = opts.config.listen;
   const server: Server = createServer(
     {

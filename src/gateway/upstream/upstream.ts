@@ -1,6 +1,4 @@
-import type { EventEmitter } from 'node:events';
 import type { Readable } from 'node:stream';
-import type { IncomingHttpHeaders } from 'node:http';
 import { Pool } from 'undici';
 import type { Logger } from 'pino';
 import type { UpstreamConfig } from '../../core/config/schema.js';
@@ -29,23 +27,45 @@ export interface ForwardRequest {
   readonly headers: string[];
   /** null: no body; Buffer: replayable; Readable: streamed once (never retried). */
   readonly body: Buffer | Readable | null;
-  /** Emits 'abort' when the exchange should stop (the client went away): an AbortSignal or an EventEmitter. */
-  readonly signal?: AbortSignal | EventEmitter;
 }
 
-export type ForwardResult =
-  | {
-      readonly ok: true;
-      readonly status: number;
-      readonly headers: IncomingHttpHeaders;
-      readonly body: Readable;
-      readonly target: Target;
-      /** Time to the response headers, ms. */
-      readonly upstreamMs: number;
-      /** Call when the body is done (or abandoned): releases the target's in-flight slot. */
-      readonly done: (failed: boolean) => void;
-    }
-  | { readonly ok: false; readonly failure: UpstreamFailure; readonly target: Target | undefined; readonly attempts: number };
+/**
+ * Receives one upstream exchange, straight from undici's dispatcher (no intermediate stream: this is the hot
+ * path). Return false from onHead or onData to pause the body until `resume` is called (backpressure).
+ */
+export interface ExchangeHandler {
+  onHead(status: number, headers: Record<string, string | string[]>, resume: () => void, target: Target, upstreamMs: number): boolean;
+  onData(chunk: Buffer): boolean;
+  onEnd(): void;
+  /** The exchange failed; `afterHead`: the response had started (a broken body). Retries were already tried. */
+  onFail(failure: UpstreamFailure, target: Target | undefined, afterHead: boolean): void;
+}
+
+export interface Exchange {
+  /** Stop the exchange (the client went away, or the answer is no longer wanted). */
+  abort(): void;
+}
+
+/** Response header names never passed on (RFC 9110 §7.6.1 hop-by-hop), as lower-case strings. */
+const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'te', 'transfer-encoding', 'upgrade', 'trailer', 'proxy-authenticate', 'proxy-authorization', 'http2-settings']);
+
+/** undici's raw response headers to a lower-case object, hop-by-hop fields (and those named in Connection) left out. */
+function responseHeaders(raw: Buffer[] | string[]): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  let connection: string | undefined;
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i]!.toString().toLowerCase();
+    const value = raw[i + 1]!.toString('latin1');
+    if (name === 'connection') connection = connection === undefined ? value : `${connection},${value}`;
+    if (HOP_BY_HOP.has(name)) continue;
+    const have = out[name];
+    if (have === undefined) out[name] = value;
+    else if (Array.isArray(have)) have.push(value);
+    else out[name] = [have, value];
+  }
+  if (connection !== undefined) for (const t of connection.split(',')) delete out[t.trim().toLowerCase()];
+  return out;
+}
 
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'TRACE']);
 
@@ -128,52 +148,85 @@ export class Upstream {
     return undefined;
   }
 
-  async forward(req: ForwardRequest): Promise<ForwardResult> {
+  /**
+   * Send a request to a target and stream the answer into `h`. Connection failures of idempotent requests
+   * with a replayable body are retried on another target (never a request that may have reached the
+   * application). Passive health is updated from every outcome.
+   */
+  forward(req: ForwardRequest, h: ExchangeHandler): Exchange {
     const replayable = req.body === null || Buffer.isBuffer(req.body);
     const maxAttempts = IDEMPOTENT.has(req.method) && replayable ? 1 + this.config.retries : 1;
     let tried: Set<Target> | undefined;
-    let last: { failure: UpstreamFailure; target: Target | undefined } = { failure: { kind: 'connect', code: 'NO_TARGET' }, target: undefined };
-    for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+    let abortCurrent: ((reason?: Error) => void) | undefined;
+    let aborted = false;
+    let attempt = 0;
+
+    const start = (): void => {
+      attempt++;
       const target = this.pick(tried);
-      if (target === undefined) break;
-      const started = performance.now();
-      target.inflight++;
-      try {
-        const res = await target.pool.request({
-          method: req.method as 'GET',
-          path: target.basePath + req.path,
-          headers: req.headers,
-          body: req.body,
-          signal: req.signal,
-        });
-        const upstreamMs = performance.now() - started;
-        let released = false;
-        const done = (failed: boolean) => {
-          if (released) return;
-          released = true;
-          target.inflight--;
-          if (failed) this.recordFailure(target);
-        };
-        if (res.statusCode === 502 || res.statusCode === 503 || res.statusCode === 504) this.recordFailure(target);
-        else target.consecutiveFailures = 0;
-        return { ok: true, status: res.statusCode, headers: res.headers, body: res.body, target, upstreamMs, done };
-      } catch (err) {
-        target.inflight--;
-        const failure = classifyUpstreamError(err);
-        last = { failure, target };
-        if (failure.kind !== 'body-limit' && failure.kind !== 'aborted') this.recordFailure(target);
-        // Retry only what never reached the upstream application: a refused or timed-out connect.
-        const retryable = failure.kind === 'connect' || (failure.kind === 'timeout' && failure.phase === 'connect');
-        if (!retryable) return { ok: false, ...last, attempts: attempt };
-        (tried ??= new Set()).add(target);
-        this.deps.logger.debug({ upstream: this.name, target: target.origin, code: failure.code, attempt }, 'upstream connect failed');
+      if (target === undefined) {
+        h.onFail({ kind: 'connect', code: 'NO_TARGET' }, undefined, false);
+        return;
       }
-    }
-    return { ok: false, ...last, attempts: maxAttempts };
+      const started = performance.now();
+      let headSeen = false;
+      let settled = false;
+      target.inflight++;
+      const settle = (failed: boolean) => {
+        if (settled) return;
+        settled = true;
+        target.inflight--;
+        if (failed) this.recordFailure(target);
+      };
+      target.pool.dispatch(
+        { origin: target.origin, method: req.method as 'GET', path: target.basePath + req.path, headers: req.headers, body: req.body },
+        {
+          onConnect: (abort: (reason?: Error) => void) => {
+            abortCurrent = abort;
+            if (aborted) abort();
+          },
+          onHeaders: (status: number, rawHeaders: Buffer[], resume: () => void): boolean => {
+            if (status < 200) return true; // 1xx: informational, not forwarded
+            headSeen = true;
+            if (status === 502 || status === 503 || status === 504) this.recordFailure(target);
+            else target.consecutiveFailures = 0;
+            return h.onHead(status, responseHeaders(rawHeaders), resume, target, performance.now() - started);
+          },
+          onData: (chunk: Buffer): boolean => {
+            return h.onData(chunk);
+          },
+          onComplete: () => {
+            settle(false);
+            h.onEnd();
+          },
+          onError: (err: Error) => {
+            const failure = classifyUpstreamError(err);
+            const counts = !headSeen && failure.kind !== 'body-limit' && failure.kind !== 'aborted';
+            settle(counts || (headSeen && failure.kind !== 'aborted'));
+            // Retry only what never reached the upstream application: a refused or timed-out connect.
+            const retryable = !headSeen && !aborted && (failure.kind === 'connect' || (failure.kind === 'timeout' && failure.phase === 'connect'));
+            if (retryable && attempt < maxAttempts) {
+              (tried ??= new Set()).add(target);
+              this.deps.logger.debug({ upstream: this.name, target: target.origin, code: failure.code, attempt }, 'upstream connect failed, retrying');
+              start();
+              return;
+            }
+            h.onFail(failure, target, headSeen);
+          },
+        },
+      );
+    };
+    start();
+    return {
+      abort() {
+        aborted = true;
+        abortCurrent?.();
+      },
+    };
   }
 
   /** Passive health: eject a target after N consecutive failures, for a while. */
-  private recordFailure(t: Target): void {
+  recordFailure(t: Target): void {
     t.consecutiveFailures++;
     const { failures, ejectMs } = this.config.passiveHealth;
     if (t.consecutiveFailures >= failures && t.ejectedUntil <= this.deps.now()) {
