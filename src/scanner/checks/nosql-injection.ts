@@ -1,7 +1,7 @@
 import { defineCheck } from '../check.js';
 import type { FindingDraft } from '../types.js';
 import { loginRequest, loginTarget } from './login.js';
-import { caller, is2xx, normalise, uniqueMarker, validRequest } from './util.js';
+import { caller, inputsOf, is2xx, normalise, uniqueMarker, validRequest } from './util.js';
 import type { Exchange } from '../types.js';
 
 const sig = (ex: Exchange) => `${ex.response.status}\n${normalise(ex.response.body)}`;
@@ -19,8 +19,8 @@ export const nosqlInjection = defineCheck({
   severity: 'critical',
   description: 'Sends MongoDB-style operators in login bodies and query parameters, with differential twins.',
   remediation: 'Reject objects where scalars are expected (validate types) and never pass request objects to the query layer.',
-  scope: 'operation',
-  appliesTo: (op) => op.safe && op.parameters.some((p) => p.in === 'query'),
+  scope: 'target',
+  appliesTo: (op) => (op.safe && op.parameters.some((p) => p.in === 'query')) || op.requestBody !== undefined,
   async run(ctx, ops) {
     const out: FindingDraft[] = [];
     const t = loginTarget(ctx);
@@ -38,6 +38,18 @@ export const nosqlInjection = defineCheck({
     const who = caller(ctx);
     for (const op of ops) {
       const base = await validRequest(ctx, op, who);
+      // JSON body fields (reads, and creates with --destructive): {"$ne": x} against x and {"rampart": x}.
+      for (const input of inputsOf(ctx, op, base, { strings: true }).filter((i) => i.buildAny !== undefined)) {
+        if (t !== undefined && op.id === `${t.login.method} ${t.login.path}`) break; // the login is covered above
+        const v = uniqueMarker('zz');
+        const literal = await ctx.client.send(input.buildAny!(v));
+        const opx = await ctx.client.send(input.buildAny!({ $ne: v }));
+        const control = await ctx.client.send(input.buildAny!({ rampart: v }));
+        if (!is2xx(opx.response.status) || sig(opx) === sig(literal) || sig(control) !== sig(literal)) continue;
+        if (sig(await ctx.client.send(input.buildAny!({ $ne: v }))) !== sig(opx)) continue;
+        out.push({ title: `NoSQL operator injection in body field "${input.name}" of ${op.id}`, operation: op.id, key: `body:${input.name}`, detail: `{"${input.name}": {"$ne": "${v}"}} answers differently from {"${input.name}": "${v}"}, while the non-operator twin {"rampart": …} answers like the literal: the server passes request objects to its query.`, evidence: [opx, literal, control], suggestion: { key: 'validation', value: { mode: 'strict' }, note: 'schema validation refuses objects where the document declares strings' } });
+      }
+      if (!op.safe) continue;
       for (const p of op.parameters.filter((x) => x.in === 'query').slice(0, 4)) {
         const v = uniqueMarker('zz');
         const rest = Object.fromEntries(Object.entries(base.query ?? {}).filter(([k]) => k !== p.name));

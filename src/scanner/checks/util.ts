@@ -96,6 +96,8 @@ export interface Input {
   readonly value: string;
   readonly schema: Readonly<Record<string, unknown>>;
   build(v: string): ScanRequest;
+  /** Body fields only: the request with any JSON value in the field (objects for operator injection). */
+  buildAny?(v: unknown): ScanRequest;
 }
 
 /**
@@ -114,7 +116,7 @@ export function inputsOf(ctx: CheckContext, op: Operation, base: ScanRequest, op
     for (const [k, v] of Object.entries(body)) {
       const schema = props[k] ?? {};
       if (typeof v !== 'string' || (Array.isArray(schema.enum) && schema.enum.length > 0) || /pass/i.test(k)) continue;
-      out.push({ name: k, where: 'body', value: v, schema, build: (x: string) => ({ ...base, body: { ...body, [k]: x } }) });
+      out.push({ name: k, where: 'body', value: v, schema, build: (x: string) => ({ ...base, body: { ...body, [k]: x } }), buildAny: (x: unknown) => ({ ...base, body: { ...body, [k]: x } }) });
     }
   }
   return out.slice(0, opts.max ?? 6);
