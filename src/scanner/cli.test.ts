@@ -53,6 +53,13 @@ describe('rampart scan (CLI)', () => {
     expect(c.err).toContain('does not answer');
   });
 
+  it('selects checks by OWASP category', async () => {
+    const x = io();
+    expect(await scanCommand(['--spec', spec, '--target', api.url, '--checks', 'API9', '--format', 'json', '--no-progress'], x)).toBe(1);
+    const r = JSON.parse(x.out) as { checks: Array<{ id: string }> };
+    expect(r.checks.map((c) => c.id)).toEqual(['inventory']);
+  });
+
   it('lists checks and prints help', async () => {
     const x = io();
     expect(await scanCommand(['--list-checks'], x)).toBe(0);

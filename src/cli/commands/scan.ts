@@ -22,7 +22,7 @@ Options:
   --spec FILE|URL          OpenAPI 3.0/3.1 or Swagger 2.0 document (required)
   --target URL             base URL of the running API (required); nothing else is ever contacted
   --auth FILE              identities (YAML/JSON): user A, user B, an admin, each with headers or a login
-  --checks LIST            comma-separated check ids (default: all; see --list-checks)
+  --checks LIST            comma-separated check ids or categories (API1 … API10); default: all (--list-checks)
   --format FORMAT          terminal (default), json, sarif, junit, html
   --output FILE            write the report there instead of standard output
   --fail-on SEVERITY       exit 1 when a finding is at least this severe: info, low (default), medium, high, critical

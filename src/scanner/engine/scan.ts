@@ -105,8 +105,10 @@ export async function runScan(opts: ScanOptions): Promise<ScanResult> {
   if (target.protocol !== 'http:' && target.protocol !== 'https:') throw new ScanSetupError('--target must be http(s)');
   const loaded = await loadSpec(opts.spec);
   const api = buildApiModel(loaded);
-  const selected = opts.checks === undefined ? CHECKS : CHECKS.filter((c) => opts.checks!.includes(c.id));
-  const unknown = (opts.checks ?? []).filter((id) => !CHECKS.some((c) => c.id === id));
+  // A category (API1 … API10) selects all of its checks.
+  const wanted = (opts.checks ?? []).flatMap((x) => (/^API\d+$/i.test(x) ? CHECKS.filter((c) => c.owasp.startsWith(`${x.toUpperCase()}:`)).map((c) => c.id) : [x]));
+  const selected = opts.checks === undefined ? CHECKS : CHECKS.filter((c) => wanted.includes(c.id));
+  const unknown = (opts.checks ?? []).filter((id) => !CHECKS.some((c) => c.id === id) && !(/^API\d+$/i.test(id) && wanted.length > 0));
   if (unknown.length > 0) throw new ScanSetupError(`unknown check(s): ${unknown.join(', ')}`);
 
   const client = new ScanClient({ target: opts.target, rate: opts.rate ?? 50, maxRequests: opts.maxRequests ?? 3000, deadline: started + (opts.maxDurationMs ?? 300_000) });
