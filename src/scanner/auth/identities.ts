@@ -162,7 +162,7 @@ export class Identities implements Credentials {
     }
     // The configured pointer first; else the one JWT-looking string in the answer, or the token header.
     const configured = pointer(parsed, login.token);
-    const token = typeof configured === 'string' ? configured : (findJwt(parsed) ?? ex.response.headers['x-auth-token'] ?? bearerOf(ex.response.headers.authorization));
+    const token = typeof configured === 'string' ? configured : (findJwt(parsed) ?? tokenField(parsed) ?? ex.response.headers['x-auth-token'] ?? bearerOf(ex.response.headers.authorization));
     const cookie = cookiesOf(ex.response.headers['set-cookie']);
     if (ex.response.status < 200 || ex.response.status >= 300 || (token === undefined && cookie === undefined)) {
       this.#sessions.set(name, { exchange: ex });
@@ -206,6 +206,20 @@ function findJwt(v: unknown, depth = 0): string | undefined {
   for (const x of Object.values(v)) {
     const hit = findJwt(x, depth + 1);
     if (hit !== undefined) return hit;
+  }
+  return undefined;
+}
+
+const TOKEN_KEYS = ['token', 'access_token', 'accessToken', 'auth_token', 'authToken', 'jwt', 'id_token', 'session_token', 'sessionToken', 'api_key', 'apiKey'];
+
+/** An opaque token under a usual name, at the top level or one level down (`data`, `result`, `auth`). */
+function tokenField(body: unknown): string | undefined {
+  const levels = [body, pointer(body, '/data'), pointer(body, '/result'), pointer(body, '/auth')];
+  for (const level of levels) {
+    for (const k of TOKEN_KEYS) {
+      const v = pointer(level, `/${k}`);
+      if (typeof v === 'string' && v.length >= 8) return v;
+    }
   }
   return undefined;
 }
