@@ -13,7 +13,7 @@ import { canonicalizeTarget } from './http/canonical-path.js';
 import { checkFraming, isProblem, type FramingInfo } from './http/framing.js';
 import { normalizeIp, resolveClientIp } from './http/client-ip.js';
 import { buildUpstreamHeaders } from './http/forwarding.js';
-import { limitStream, readBody } from './http/body.js';
+import { ABORTED, limitStream, readBody } from './http/body.js';
 
 export interface RunnerDeps {
   readonly logger: Logger;
@@ -124,6 +124,10 @@ async function runPipeline(gw: CompiledGateway, req: IncomingMessage, res: Serve
   const framing = checkFraming(req.rawHeaders, req.httpVersionMajor, req.httpVersionMinor);
   if (isProblem(framing)) return reject(res, out, framing, 'hardening', st, deps);
   const hasBody = framing.hasBody;
+  // RFC 9112 §3.2: an HTTP/1.1 request without Host is invalid (Node's own check answers without a body).
+  if (req.headers.host === undefined && req.httpVersionMinor >= 1) {
+    return reject(res, out, { code: 'bad-request', detail: 'An HTTP/1.1 request must carry a Host header.', closeConnection: true, reason: 'no Host header' }, 'hardening', st, deps);
+  }
   if (req.rawHeaders.length / 2 > gw.config.listen.maxHeaders) {
     return reject(res, out, { code: 'headers-too-large', detail: `The request has more than ${gw.config.listen.maxHeaders} header fields.`, closeConnection: true }, 'hardening', st, deps);
   }
@@ -158,6 +162,12 @@ async function runPipeline(gw: CompiledGateway, req: IncomingMessage, res: Serve
   // The body is read up front only when a stage of this route needs it; otherwise it is streamed.
   if (route.needsBody && hasBody) {
     const body = await readBody(req, route.maxBodyBytes);
+    if (body === ABORTED) {
+      record.decision = 'error';
+      record.reason = 'client went away while sending the body';
+      res.destroy();
+      return;
+    }
     if (body === undefined) return reject(res, out, { code: 'payload-too-large', detail: `The request body is larger than ${route.maxBodyBytes} bytes.`, closeConnection: true }, 'hardening', st, deps);
     ctx.body = body;
     record.bytesIn = body.length;
@@ -285,13 +295,15 @@ async function proxy(gw: CompiledGateway, route: CompiledRoute, ctx: Context, fr
             return;
           }
           const p: Problem =
-            f.kind === 'body-limit'
+            f.kind === 'local'
+              ? { code: 'invalid-header', detail: 'The request carries a header that cannot be forwarded.', reason: f.code, closeConnection: true }
+              : f.kind === 'body-limit'
               ? { code: 'payload-too-large', detail: `The request body is larger than ${route.maxBodyBytes} bytes.`, closeConnection: true }
               : f.kind === 'timeout' && f.phase !== 'body'
                 ? { code: 'gateway-timeout', detail: 'The upstream service did not answer in time.', reason: f.code }
                 : { code: 'bad-gateway', detail: 'The upstream service could not be reached or sent an invalid answer.', reason: f.code };
           const unread = framing.hasBody && sendBody === undefined && !req.complete;
-          record.decision = f.kind === 'body-limit' ? 'reject' : 'error';
+          record.decision = f.kind === 'body-limit' || f.kind === 'local' ? 'reject' : 'error';
           record.stage = 'proxy';
           record.problem = p.code;
           record.reason = p.reason ?? f.code;

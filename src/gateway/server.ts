@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { dirname, resolve } from 'node:path';
 import { watch, type FSWatcher } from 'node:fs';
@@ -118,7 +118,8 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
       // Node's strict HTTP parser stays on: lenient parsing is how request smuggling gets in (a test asserts it).
       insecureHTTPParser: false,
       joinDuplicateHeaders: false,
-      requireHostHeader: true,
+      // Checked by the runner instead, which answers with a problem (Node's own answer has no body).
+      requireHostHeader: false,
     },
     runner,
   );
@@ -147,6 +148,21 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
       ),
     );
     socket.destroySoon?.();
+  });
+
+  // Expect other than 100-continue (RFC 9110 §10.1.1): a problem instead of Node's bare 417.
+  server.on('checkExpectation', (req: IncomingMessage, res: ServerResponse) => {
+    const id = randomUUID();
+    logger.info({ reqId: id, clientIp: req.socket.remoteAddress, method: req.method, decision: 'reject', stage: 'listener', problem: 'expectation-failed' }, 'access');
+    res.shouldKeepAlive = false;
+    writeProblem(res, { code: 'expectation-failed', detail: 'Only "Expect: 100-continue" is supported.', closeConnection: true }, id);
+  });
+  // CONNECT (tunnelling) is not something an API gateway offers: answer, then close.
+  server.on('connect', (req: IncomingMessage, socket: Socket) => {
+    const id = randomUUID();
+    logger.info({ reqId: id, clientIp: socket.remoteAddress, method: 'CONNECT', decision: 'reject', stage: 'listener', problem: 'method-not-allowed' }, 'access');
+    socket.on('error', () => socket.destroy());
+    socket.end(rawProblemResponse({ code: 'method-not-allowed', detail: 'CONNECT is not supported.' }, id));
   });
 
   let admin: Server | undefined;

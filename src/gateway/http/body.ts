@@ -2,9 +2,12 @@ import type { IncomingMessage } from 'node:http';
 import { Transform, type TransformCallback } from 'node:stream';
 import { BodyLimitError } from '../upstream/errors.js';
 
-/** Read a whole request body, up to `limit` bytes; resolves undefined when the limit is exceeded. */
-export function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefined> {
-  return new Promise((resolve, reject) => {
+/** The client went away while its body was being read. */
+export const ABORTED = Symbol('client aborted');
+
+/** Read a whole request body, up to `limit` bytes; undefined when the limit is exceeded, ABORTED when the client left. */
+export function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefined | typeof ABORTED> {
+  return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let size = 0;
     const onData = (c: Buffer) => {
@@ -21,13 +24,13 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer | 
       cleanup();
       resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size));
     };
-    const onError = (err: Error) => {
+    const onError = () => {
       cleanup();
-      reject(err);
+      resolve(ABORTED);
     };
     const onAborted = () => {
       cleanup();
-      reject(Object.assign(new Error('client aborted the request body'), { code: 'ECONNRESET' }));
+      resolve(ABORTED);
     };
     const cleanup = () => {
       req.off('data', onData);

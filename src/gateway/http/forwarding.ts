@@ -17,6 +17,8 @@ const HOP_BY_HOP = new Set([
   'proxy-authorization',
   'proxy-authenticate',
   'http2-settings',
+  // Expect: 100-continue is answered by the listener itself; the upstream request is sent whole.
+  'expect',
 ]);
 
 const GATEWAY_OWNED = new Set(['x-forwarded-for', 'x-forwarded-proto', 'x-forwarded-host', 'x-forwarded-port', 'forwarded', 'x-real-ip', 'x-request-id']);

@@ -4,7 +4,9 @@ export type UpstreamFailure =
   | { readonly kind: 'timeout'; readonly code: string; readonly phase: 'connect' | 'headers' | 'body' }
   | { readonly kind: 'protocol'; readonly code: string } // broken framing or a connection closed mid-answer
   | { readonly kind: 'body-limit'; readonly code: string }
-  | { readonly kind: 'aborted'; readonly code: string };
+  | { readonly kind: 'aborted'; readonly code: string }
+  /** undici refused the request before sending it (a header value it does not accept): the client's doing. */
+  | { readonly kind: 'local'; readonly code: string };
 
 export class BodyLimitError extends Error {
   readonly code = 'ERR_RAMPART_BODY_LIMIT';
@@ -28,6 +30,9 @@ export function classifyUpstreamError(err: unknown): UpstreamFailure {
       return { kind: 'timeout', code, phase: 'body' };
     case 'ERR_RAMPART_BODY_LIMIT':
       return { kind: 'body-limit', code };
+    case 'UND_ERR_INVALID_ARG':
+    case 'UND_ERR_NOT_SUPPORTED':
+      return { kind: 'local', code };
     case 'UND_ERR_ABORTED':
     case 'ABORT_ERR':
       return { kind: 'aborted', code };

@@ -201,7 +201,7 @@ export class Upstream {
           },
           onError: (err: Error) => {
             const failure = classifyUpstreamError(err);
-            const counts = !headSeen && failure.kind !== 'body-limit' && failure.kind !== 'aborted';
+            const counts = !headSeen && failure.kind !== 'body-limit' && failure.kind !== 'aborted' && failure.kind !== 'local';
             settle(counts || (headSeen && failure.kind !== 'aborted'));
             // Retry only what never reached the upstream application: a refused or timed-out connect.
             const retryable = !headSeen && !aborted && (failure.kind === 'connect' || (failure.kind === 'timeout' && failure.phase === 'connect'));
