@@ -20,6 +20,7 @@ import { oversizedPayload } from './oversized-payload.js';
 import { pageSizeUncapped } from './page-size-uncapped.js';
 import { pathTraversal } from './path-traversal.js';
 import { redos } from './redos.js';
+import { redirectFollowing } from './redirect-following.js';
 import { reflectedXss } from './reflected-xss.js';
 import { schemaConformance } from './schema-conformance.js';
 import { securityHeaders } from './security-headers.js';
@@ -59,6 +60,7 @@ export const CHECKS: readonly CheckDefinition[] = [
   pathTraversal,
   reflectedXss,
   ssrf,
+  redirectFollowing,
   commandInjection,
   redos,
   pageSizeUncapped,

@@ -6,10 +6,10 @@ import { caller, isObject, validRequest, withParam } from './util.js';
 
 const URLISH = /(url|uri|href|link|callback|webhook|hook|redirect|return_?to|next|target|endpoint|feed|fetch|image|img|avatar|icon|src|source|proxy|remote|host|domain|site)$/i;
 
-function urlParams(op: Operation) {
+export function urlParams(op: Operation) {
   return op.parameters.filter((p) => p.in === 'query' && (URLISH.test(p.name) || p.schema.format === 'uri' || p.schema.format === 'url'));
 }
-function urlFields(op: Operation): string[] {
+export function urlFields(op: Operation): string[] {
   if (op.requestBody === undefined) return [];
   const props = propertiesOf(op.requestBody.schema);
   return Object.keys(props).filter((k) => typeOf(props[k]!) === 'string' && (URLISH.test(k) || props[k]!.format === 'uri' || props[k]!.format === 'url'));

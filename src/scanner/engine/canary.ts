@@ -13,6 +13,14 @@ export class Canary {
 
   async start(): Promise<void> {
     this.#server = createServer((req, res) => {
+      // /rampart-canary/redirect/<a>/<b>: counts <a>, then sends the client on to <b> (a third-party redirect).
+      const r = /\/rampart-canary\/redirect\/([a-z0-9]+)\/([a-z0-9]+)/.exec(req.url ?? '');
+      if (r?.[1] !== undefined) {
+        this.#hits.set(r[1], (this.#hits.get(r[1]) ?? 0) + 1);
+        res.writeHead(302, { location: `/rampart-canary/${r[2]}` });
+        res.end();
+        return;
+      }
       const m = /\/rampart-canary\/([a-z0-9]+)/.exec(req.url ?? '');
       if (m?.[1] !== undefined) this.#hits.set(m[1], (this.#hits.get(m[1]) ?? 0) + 1);
       res.writeHead(200, { 'content-type': 'text/plain' });
@@ -29,6 +37,13 @@ export class Canary {
   url(): { url: string; token: string } {
     const token = randomBytes(8).toString('hex');
     return { url: `http://127.0.0.1:${this.#port}/rampart-canary/${token}`, token };
+  }
+
+  /** A URL that redirects: `first` is counted when fetched, `second` when the redirect is followed. */
+  redirectUrl(): { url: string; first: string; second: string } {
+    const first = randomBytes(8).toString('hex');
+    const second = randomBytes(8).toString('hex');
+    return { url: `http://127.0.0.1:${this.#port}/rampart-canary/redirect/${first}/${second}`, first, second };
   }
 
   /** Wait up to `ms` for the token to arrive (the target may fetch asynchronously). */

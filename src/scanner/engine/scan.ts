@@ -36,7 +36,7 @@ const VERSION = '0.1.0';
 /** What the scanner cannot establish by probing; reported as not covered (or partial), never silently. */
 const NOT_COVERED: Partial<Record<OwaspCategory, string>> = {
   'API6:2023': 'only anti-automation of flows named like sign-up, order, checkout or invitation is tested (with --destructive); abuse that depends on business meaning the document does not carry needs a human review.',
-  'API10:2023': 'Unsafe consumption of third-party APIs happens server-side, out of the scanner\'s sight; the SSRF check covers URLs the API fetches on request.',
+  'API10:2023': 'only redirect-following on URLs the API fetches is tested; how the API treats other third-party answers happens server-side, out of the scanner\'s sight.',
 };
 
 async function loadSpec(spec: ScanOptions['spec']): Promise<LoadedOpenApi> {

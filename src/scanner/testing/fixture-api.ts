@@ -223,7 +223,9 @@ export async function startFixtureApi(opts: { hardened: boolean }): Promise<Fixt
       if (H) return target.hostname === 'example.com' ? { status: 200, body: { fetched: false } } : problem(400, 'Bad request', 'host not allowed');
       // Flaw (ssrf): loopback URLs are fetched (other hosts are not, to keep the tests offline).
       if (target.hostname !== '127.0.0.1') return { status: 200, body: { fetched: false } };
-      await new Promise<void>((resolve) => httpGet(target, (res) => { res.resume(); res.on('end', resolve); }).on('error', () => resolve()));
+      // Flaw (redirect-following): one redirect hop is followed wherever it points.
+      const location = await new Promise<string | undefined>((resolve) => httpGet(target, (res) => { res.resume(); res.on('end', () => resolve(res.headers.location)); }).on('error', () => resolve(undefined)));
+      if (location !== undefined) await new Promise<void>((resolve) => httpGet(new URL(location, target), (res) => { res.resume(); res.on('end', resolve); }).on('error', () => resolve()));
       return { status: 200, body: { fetched: true } };
     }],
     ['GET', /^\/api\/v2\/tools\/ping$/, async (_r, _b, _p, url) => {
