@@ -1,6 +1,6 @@
 import { extract } from './extract/request.js';
 import { viewsOf } from './normalize/views.js';
-import type { Emitter, Item, Rule, ValueDetector } from './rule.js';
+import type { Emitter, Rule } from './rule.js';
 import { REQUEST_DETECTORS, VALUE_DETECTORS } from './registry.js';
 import type { Exclusion, Finding, InspectOptions, InspectRequest, InspectResult, Paranoia } from './types.js';
 
@@ -44,9 +44,20 @@ export function createInspector(options: InspectOptions = {}): Inspector {
           findings.push({ detector, ruleId: rule.id, category: rule.category, score: rule.score, location, fragment: fragment.slice(0, FRAGMENT_MAX), reason: rule.reason });
         },
       };
-      for (const item of ex.items) {
-        location = item.location;
-        runValue(active, item, out, (name) => (detector = name));
+      // Detector by detector over all items: each inner call site sees one function (monomorphic, inlined),
+      // which measured faster than item by item.
+      const items = ex.items;
+      const views = items.map((item) => viewsOf(item.value));
+      for (const d of active) {
+        detector = d.name;
+        const trigger = d.trigger;
+        for (let i = 0; i < items.length; i++) {
+          const item = items[i];
+          const vs = views[i];
+          if (item === undefined || vs === undefined || (item.kind === 'xml' && d.documents !== true)) continue;
+          location = item.location;
+          for (const v of vs) if (trigger === 0 || (v.mask & trigger) !== 0) d.inspect(v, item, out);
+        }
       }
       for (const d of requestDetectors) {
         detector = d.name;
@@ -58,16 +69,6 @@ export function createInspector(options: InspectOptions = {}): Inspector {
       return { score, blocked: score >= threshold, findings, truncated: ex.skippedBytes > 0, inspectedBytes: ex.inspectedBytes };
     },
   };
-}
-
-function runValue(detectors: readonly ValueDetector[], item: Item, out: Emitter, setDetector: (name: string) => void): void {
-  const views = viewsOf(item.value);
-  const doc = item.kind === 'xml';
-  for (const d of detectors) {
-    if (doc && d.documents !== true) continue;
-    setDetector(d.name);
-    for (const v of views) if (d.trigger === 0 || (v.mask & d.trigger) !== 0) d.inspect(v, item, out);
-  }
 }
 
 function compileExclusion(e: Exclusion): CompiledExclusion {

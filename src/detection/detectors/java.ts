@@ -119,9 +119,12 @@ export const javaDetector: ValueDetector = {
   },
 };
 
+/** Every QUALIFIED match starts with one of these. */
+const JAVA_ROOTS = ['java', 'sun.', 'jdk.', 'org.', 'com.', 'ognl.', 'bsh.', 'javassist.', 'freemarker.', 'groovy.', 'weblogic.'];
+
 function dangerousIdentifiers(s: string, l: string, mask: number, out: Emitter): void {
   let qualified = false;
-  if ((mask & M.DOT) !== 0) {
+  if ((mask & M.DOT) !== 0 && JAVA_ROOTS.some((r) => l.includes(r))) {
     QUALIFIED.lastIndex = 0;
     let m: RegExpExecArray | null;
     let n = 0;

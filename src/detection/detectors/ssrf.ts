@@ -43,7 +43,9 @@ export const ssrfDetector: ValueDetector = {
     }
     if (urls === 0 && item.kind !== 'path') {
       const v = s.trim();
-      if (v.length <= 64 && (view.mask & M.SPACE) === 0) {
+      const c = v.charCodeAt(0);
+      const addressish = (c >= 48 && c <= 57) || c === 91 || v.includes('localhost') || v.includes('metadata') || v.includes('.internal') || v.includes('.local');
+      if (addressish && v.length <= 64 && (view.mask & M.SPACE) === 0) {
         const host = hostOf(v);
         // A bare number like 152.99 is a price, not an address: only dotted quads and explicit forms count.
         const addressLike = host.split('.').length === 4 || host.startsWith('0x') || host.includes(':') || !isDigitStart(host);
