@@ -268,7 +268,7 @@ export async function startFixtureApi(opts: { hardened: boolean }): Promise<Fixt
     hits++;
     const url = new URL(req.url ?? '/', 'http://fixture');
     const headers: Record<string, string> = H
-      ? { 'x-content-type-options': 'nosniff', 'cache-control': 'no-store', 'ratelimit-policy': '1000;w=60' }
+      ? { 'x-content-type-options': 'nosniff', 'cache-control': 'no-store', 'ratelimit-policy': '5000;w=60' }
       : { server: 'FixtureServer/1.2.3', 'x-powered-by': 'Express/4.17.1' }; // Flaw (version-disclosure)
     // Flaw (cors): any origin, with credentials.
     if (!H && req.headers.origin !== undefined) Object.assign(headers, { 'access-control-allow-origin': req.headers.origin, 'access-control-allow-credentials': 'true' });
@@ -278,7 +278,7 @@ export async function startFixtureApi(opts: { hardened: boolean }): Promise<Fixt
       answer = H ? problem(405, 'Method not allowed') : { status: 200, type: 'message/http', body: `TRACE ${req.url} HTTP/1.1\r\n${Object.entries(req.headers).map(([k, v]) => `${k}: ${String(v)}`).join('\r\n')}` };
     } else if (body === undefined) {
       answer = problem(413, 'Payload too large');
-    } else if (H && hits > 1000) {
+    } else if (H && hits > 5000) {
       answer = problem(429, 'Too many requests');
     } else {
       const route = routes.find(([m, re]) => m === req.method && re.test(url.pathname));
