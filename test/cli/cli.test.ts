@@ -1,7 +1,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { vi } from 'vitest';
 import { main } from '../../src/cli/main.js';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -86,8 +86,11 @@ describe('rampart CLI', () => {
     expect((await run(['serve', '--config', bad])).status).toBe(1);
 
     const up = await startUpstream((_q, r) => r.end('through'));
+    const other = await startUpstream((_q, r) => r.end('reloaded'));
+    const file = join(dir, 'serve.yaml');
+    writeFileSync(file, readFileSync(join(root, 'examples/minimal.yaml'), 'utf8'));
     try {
-      const child = spawn(process.execPath, [...cli, 'serve', '--config', join(root, 'examples/minimal.yaml'), '--port', '0', '--no-watch'], { cwd: root, env: { ...process.env, UPSTREAM_URL: up.url } });
+      const child = spawn(process.execPath, [...cli, 'serve', '--config', file, '--port', '0', '--no-watch'], { cwd: root, env: { ...process.env, UPSTREAM_URL: up.url } });
       let out = '';
       child.stdout.on('data', (c: Buffer) => (out += c.toString()));
       const url = await new Promise<string>((resolve, reject) => {
@@ -101,6 +104,15 @@ describe('rampart CLI', () => {
         });
       });
       expect(await (await fetch(`${url}/anything`)).text()).toBe('through');
+      // SIGHUP reloads the file (with --no-watch, only the signal does).
+      writeFileSync(file, readFileSync(file, 'utf8').replace('${UPSTREAM_URL}', other.url));
+      child.kill('SIGHUP');
+      let body = '';
+      for (let i = 0; i < 100 && body !== 'reloaded'; i++) {
+        await new Promise((r) => setTimeout(r, 50));
+        body = await (await fetch(`${url}/anything`)).text();
+      }
+      expect(body).toBe('reloaded');
       const code = await new Promise<number | null>((resolve) => {
         child.on('exit', resolve);
         child.kill('SIGTERM');
@@ -110,6 +122,7 @@ describe('rampart CLI', () => {
       expect(out).toContain('shutdown complete');
     } finally {
       await up.close();
+      await other.close();
     }
   });
 });
