@@ -4,7 +4,7 @@ import { startDemoStack, type DemoStack } from './demo-stack.js';
 import { abandon, exchange } from './exchange.js';
 import { rawExchange, statusesOf } from '../../src/testing/gateway.js';
 import { authorisedRequest, fuzzRequest, rawRequest, type FuzzRequest } from './generators.js';
-import { isR6, judge, LogIndex, type Answer } from './oracle.js';
+import { judge, LogIndex, type Answer } from './oracle.js';
 
 /**
  * The bar: nothing a client sends may crash the process; bad input gets a clear problem+json error with the
@@ -86,26 +86,13 @@ async function sendFetch(r: FuzzRequest, asForm: boolean): Promise<Answer | stri
   return { status: res.status, headers: out, body: Buffer.from(await res.arrayBuffer()) };
 }
 
-/**
- * Requests whose answers are known to break the bar, each with a reproducer in `known gaps` below and in
- * docs/status/robustness.md: taken out of the generated stream so the fuzz keeps judging everything else.
- */
-function withoutKnownGaps(r: FuzzRequest): FuzzRequest {
-  return {
-    ...r,
-    method: r.method === 'CONNECT' ? 'OPTIONS' : r.method, // R3
-    headers: r.headers.filter(([n]) => n.toLowerCase() !== 'expect'), // R2, R4
-  };
-}
-
 describe('robustness: generated requests against examples/demo.yaml', () => {
   it(
     `answers ${RUNS} generated requests with well-formed HTTP, problem+json refusals, no exception, nothing refused reaching the API`,
     async () => {
-      // A missing Host (finding R1) is left to the reproducers below until the server answers it with a problem.
-      const host = fc.oneof({ weight: 12, arbitrary: fc.constant<string | null>('127.0.0.1') }, { weight: 1, arbitrary: fc.constantFrom<string | null>('evil.example', '127.0.0.1:1', '[::1]', 'a b', '127.0.0.1, evil', '') });
+      const host = fc.oneof({ weight: 12, arbitrary: fc.constant<string | null>('127.0.0.1') }, { weight: 1, arbitrary: fc.constantFrom<string | null>(null, 'evil.example', '127.0.0.1:1', '[::1]', 'a b', '127.0.0.1, evil', '') });
       await fc.assert(
-        fc.asyncProperty(fuzzRequest(stack.creds).map(withoutKnownGaps), fc.constantFrom('raw', 'raw', 'fetch'), host, fc.boolean(), async (r, via, h, asForm) => {
+        fc.asyncProperty(fuzzRequest(stack.creds), fc.constantFrom('raw', 'raw', 'fetch'), host, fc.boolean(), async (r, via, h, asForm) => {
           const answer = via === 'raw' ? await sendRaw(r, h) : await sendFetch(r, asForm);
           if (typeof answer === 'string') throw new Error(`no well-formed answer: ${answer}`);
           count(answer.status);
@@ -142,7 +129,7 @@ describe('robustness: generated requests against examples/demo.yaml', () => {
   );
 
   it(`answers ${BURST_RUNS} bursts of 12 concurrent generated requests by the same rules`, async () => {
-    const request = fc.oneof(authorisedRequest(stack.creds), fuzzRequest(stack.creds).map(withoutKnownGaps));
+    const request = fc.oneof(authorisedRequest(stack.creds), fuzzRequest(stack.creds));
     await fc.assert(
       fc.asyncProperty(fc.array(fc.tuple(request, fc.constantFrom('raw', 'fetch')), { minLength: 12, maxLength: 12 }), async (batch) => {
         const answers = await Promise.all(batch.map(([r, via]) => (via === 'raw' ? sendRaw(r, '127.0.0.1') : sendFetch(r, false))));
@@ -161,7 +148,7 @@ describe('robustness: generated requests against examples/demo.yaml', () => {
   it(`survives ${ABANDON_RUNS} clients that leave mid-request (cut headers or body, FIN or RST, before or during the upstream call)`, async () => {
     const before = stack.gw.logs.length;
     await fc.assert(
-      fc.asyncProperty(fc.oneof(authorisedRequest(stack.creds), fuzzRequest(stack.creds).map(withoutKnownGaps)), fc.double({ min: 0, max: 1, noNaN: true }), fc.constantFrom<'end' | 'destroy'>('end', 'destroy'), fc.constantFrom(0, 0, 1, 5, 20), async (r, at, how, delay) => {
+      fc.asyncProperty(fc.oneof(authorisedRequest(stack.creds), fuzzRequest(stack.creds)), fc.double({ min: 0, max: 1, noNaN: true }), fc.constantFrom<'end' | 'destroy'>('end', 'destroy'), fc.constantFrom(0, 0, 1, 5, 20), async (r, at, how, delay) => {
         const raw = rawRequest(r);
         await abandon(stack.gw.port, raw, Math.max(1, Math.round(at * raw.length)), how, delay);
       }),
@@ -169,8 +156,7 @@ describe('robustness: generated requests against examples/demo.yaml', () => {
     );
     // Requests still in flight settle (their access lines are written) before the logs are judged.
     await new Promise((r) => setTimeout(r, 300));
-    // R6 (docs/status/robustness.md, reproducer in known-gaps.test.ts) is left out until the runner handles it.
-    const errors = stack.gw.logs.slice(before).filter((l) => (l.level === 'error' || l.level === 'fatal') && !isR6(l));
+    const errors = stack.gw.logs.slice(before).filter((l) => l.level === 'error' || l.level === 'fatal');
     expect(errors, JSON.stringify(errors).slice(0, 3000)).toEqual([]);
     const ok = await fetch(`${stack.gw.url}/users?limit=2`, { headers: { 'x-api-key': stack.creds.apiKey } });
     expect(ok.status).toBe(200);

@@ -313,7 +313,7 @@ export function authorisedRequest(c: Credentials): fc.Arbitrary<FuzzRequest> {
       framing: fc.constantFrom<Framing>('length', 'length', 'length', 'chunked'),
     })
     .map(({ route: [m, p, auth], query: q, body: [type, b], extra, framing: f }) => {
-      const headers: [string, string][] = [...auth, ...extra.filter(([n]) => !['authorization', 'x-api-key', 'content-type', 'expect'].includes(n.toLowerCase()))];
+      const headers: [string, string][] = [...auth, ...extra.filter(([n]) => !['authorization', 'x-api-key', 'content-type'].includes(n.toLowerCase()))];
       if (type !== undefined) headers.push(['content-type', type]);
       return { method: m, target: p + q, headers, body: m === 'GET' ? undefined : b, framing: f };
     });

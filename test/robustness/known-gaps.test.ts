@@ -3,11 +3,10 @@ import { simpleConfig, startTestGateway, startUpstream, type TestGateway, type T
 import { abandon, exchange, type RawResponse } from './exchange.js';
 
 /**
- * Reproducers of the robustness findings that sit in the server/runner (owned by the lead, not fixed here):
- * each asserts the bar (a problem+json answer with a request id) and is marked `it.fails` until the fix
- * lands; vitest then reports it as unexpectedly passing, and `.fails` comes off. See docs/status/robustness.md.
+ * Regression tests of the robustness findings in the server/runner (R1-R4, R6 in docs/status/robustness.md):
+ * written as `it.fails` reproducers by the fuzz, fixed in the runner, kept so they stay fixed.
  */
-describe('known gaps (server/runner): answers that miss the bar', () => {
+describe('robustness findings in the server/runner stay fixed', () => {
   let up: TestUpstream;
   let gw: TestGateway;
   beforeAll(async () => {
