@@ -138,3 +138,10 @@ describe('options', () => {
     for (const f of r.findings) expect(f.fragment.length).toBeLessThanOrEqual(120);
   });
 });
+
+describe('lower-casing that changes length', () => {
+  it('cannot shift the SQL lexer (İ lower-cases to two code units)', () => {
+    expect(inspect(q('İİİİ 1 UNION SELECT password FROM users')).blocked).toBe(true);
+    expect(inspect(q("İİ' OR 1=1--")).blocked).toBe(true);
+  });
+});

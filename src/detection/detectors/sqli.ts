@@ -96,13 +96,13 @@ export const sqliDetector: ValueDetector = {
       const std = (s.includes('\\') ? stringBreakout(s, q, false) : at);
       for (const pos of std !== at && std >= 0 ? [at, std] : [at]) {
         if (pos < 0) continue;
-        const after = sqlTokens(s, pos);
+        const after = sqlTokens(s, pos, 256, view.lower);
         if (breakout(s, pos, after, out)) found = true;
         // What follows the breakout is code, not string content: look for whole SQL phrases there too.
         anywhere(s, after, out);
       }
     }
-    const all = sqlTokens(s);
+    const all = sqlTokens(s, 0, 256, view.lower);
     if (!found) numeric(s, all, out);
     anywhere(s, all, out);
     if (all.length > 0 && all.length <= 8) bare(s, all, out);

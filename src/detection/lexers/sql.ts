@@ -26,8 +26,12 @@ const OPS2 = new Set(['<=', '>=', '<>', '!=', '||', '&&', ':=', '::', '<<', '>>'
 const OPS1 = '=<>+-*/%|&^~!:?';
 
 /** Tokenise `s` from `from`. `maxTokens` bounds the work on huge inputs. */
-export function sqlTokens(s: string, from = 0, maxTokens = 256): SqlToken[] {
+export function sqlTokens(s: string, from = 0, maxTokens = 256, lowered = s.toLowerCase()): SqlToken[] {
   const out: SqlToken[] = [];
+  // Lower-casing can change the length ('İ' becomes two code units): then slice and lower each token instead,
+  // so a crafted prefix cannot shift what the tokens read.
+  const aligned = lowered.length === s.length;
+  const lower = { slice: (a: number, b: number) => (aligned ? lowered.slice(a, b) : s.slice(a, b).toLowerCase()) };
   let i = from;
   const n = s.length;
   while (i < n && out.length < maxTokens) {
@@ -73,13 +77,13 @@ export function sqlTokens(s: string, from = 0, maxTokens = 256): SqlToken[] {
       // `ident` (MySQL) and [ident] (MSSQL).
       const close = c === 96 ? '`' : ']';
       const end = s.indexOf(close, i + 1);
-      out.push({ t: 'ident', v: s.slice(i + 1, end === -1 ? n : end).toLowerCase(), start });
+      out.push({ t: 'ident', v: lower.slice(i + 1, end === -1 ? n : end), start });
       i = end === -1 ? n : end + 1;
       continue;
     }
     if (isDigit(c) || (c === 46 && isDigit(s.charCodeAt(i + 1)))) {
       i = scanNumber(s, i);
-      out.push({ t: 'num', v: s.slice(start, i).toLowerCase(), start });
+      out.push({ t: 'num', v: lower.slice(start, i), start });
       continue;
     }
     if (c === 64) {
@@ -87,13 +91,13 @@ export function sqlTokens(s: string, from = 0, maxTokens = 256): SqlToken[] {
       i++;
       if (s.charCodeAt(i) === 64) i++;
       while (i < n && isWord(s.charCodeAt(i))) i++;
-      out.push({ t: 'var', v: s.slice(start, i).toLowerCase(), start });
+      out.push({ t: 'var', v: lower.slice(start, i), start });
       continue;
     }
     if (isWordStart(c)) {
       while (i < n && isWord(s.charCodeAt(i))) i++;
       // N'..', X'..', B'..', E'..' literals are strings.
-      const w = s.slice(start, i).toLowerCase();
+      const w = lower.slice(start, i);
       if (i - start === 1 && (w === 'n' || w === 'x' || w === 'b' || w === 'e') && s.charCodeAt(i) === 39) {
         const [end, open] = scanString(s, i, 39);
         out.push({ t: 'str', v: s.slice(i + 1, open ? end : end - 1), start, open });
