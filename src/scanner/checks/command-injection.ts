@@ -35,7 +35,7 @@ export const commandInjection = defineCheck({
           if (slow.response.durationMs - control.response.durationMs < DELAY_S * 1000 * 0.75) continue;
           const again = await send(payload);
           if (again.response.durationMs < SLOW_MS) continue;
-          out.push({ title: `OS command injection in "${p.name}" of ${op.id}`, operation: op.id, key: p.name, detail: `"${p.name}" with ${JSON.stringify(payload)} took ${slow.response.durationMs} ms and ${again.response.durationMs} ms; with sleep 0 it took ${control.response.durationMs} ms.`, evidence: [slow, control], suggestion: { key: 'detection', value: { commandInjection: 'block' }, proposed: true, note: 'the attack-detection stage\'s config key is not in the schema yet' } });
+          out.push({ title: `OS command injection in "${p.name}" of ${op.id}`, operation: op.id, key: p.name, detail: `"${p.name}" with ${JSON.stringify(payload)} took ${slow.response.durationMs} ms and ${again.response.durationMs} ms; with sleep 0 it took ${control.response.durationMs} ms.`, evidence: [slow, control], suggestion: { key: 'detection', value: { mode: 'block' }, note: 'attack detection blocks command injection on this route; fix the API too' } });
           break;
         }
       }

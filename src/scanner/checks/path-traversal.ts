@@ -39,7 +39,7 @@ export const pathTraversal = defineCheck({
             const value = prefix.includes('%') && p.where !== 'body' ? decodeURIComponent(prefix) + file : prefix + file;
             const ex = await ctx.client.send(p.build(value));
             if (!proof.test(ex.response.body)) continue;
-            out.push({ title: `Path traversal in "${p.name}" of ${op.id}`, operation: op.id, key: p.name, detail: `"${p.name}"=${JSON.stringify(value)} returned the content of /${file}.`, evidence: [ex, normal], suggestion: { key: 'detection', value: { pathTraversal: 'block' }, proposed: true, note: 'the attack-detection stage\'s config key is not in the schema yet' } });
+            out.push({ title: `Path traversal in "${p.name}" of ${op.id}`, operation: op.id, key: p.name, detail: `"${p.name}"=${JSON.stringify(value)} returned the content of /${file}.`, evidence: [ex, normal], suggestion: { key: 'detection', value: { mode: 'block' }, note: 'attack detection blocks path traversal on this route; fix the API too' } });
             continue params;
           }
         }

@@ -39,7 +39,7 @@ export const redirectFollowing = defineCheck({
           key: input.name,
           detail: `"${input.name}" was set to a canary address answering 302 to a second address; the canary then received the request for the second address: the API follows a third party's redirection without checking it.`,
           evidence: [ex],
-          suggestion: { key: 'detection', value: { ssrf: 'block' }, proposed: true, note: 'fix in the API: no redirect following on server-side fetches' },
+          suggestion: { key: 'detection', value: { mode: 'block' }, note: 'attack detection blocks internal-address URLs; fix in the API too: no redirect following on server-side fetches' },
         });
       }
     }

@@ -29,7 +29,7 @@ export const reflectedXss = defineCheck({
         };
         const first = await probe();
         if (first === undefined || (await probe()) === undefined) continue;
-        out.push({ title: `Reflected XSS in "${p.name}" of ${op.id}`, operation: op.id, key: p.name, detail: `An HTML tag sent in "${p.name}" came back unescaped in a text/html answer (twice, with different tags).`, evidence: [first], suggestion: { key: 'detection', value: { xss: 'block' }, proposed: true, note: 'the attack-detection stage\'s config key is not in the schema yet' } });
+        out.push({ title: `Reflected XSS in "${p.name}" of ${op.id}`, operation: op.id, key: p.name, detail: `An HTML tag sent in "${p.name}" came back unescaped in a text/html answer (twice, with different tags).`, evidence: [first], suggestion: { key: 'detection', value: { mode: 'block' }, note: 'attack detection blocks XSS on this route; fix the API too' } });
       }
     }
     return out;

@@ -77,7 +77,7 @@ export const sqlInjection = defineCheck({
         // Twin: two quotes (an escaped quote inside a string literal) must parse, or the quote is not the cause.
         const balanced = err !== undefined ? await send(`${value}''`) : undefined;
         if (err !== undefined && balanced !== undefined && sqlError(balanced.response.body) === undefined && sqlError((await send(`${value}'`)).response.body) === err) {
-          out.push({ title: `SQL injection in "${p.name}" of ${op.id} (error-based)`, operation: op.id, key: p.name, detail: `A single quote in "${p.name}" produced ${err} (twice); two quotes and the unmodified request did not.`, evidence: [quoted, balanced], suggestion: { key: 'detection', value: { sqlInjection: 'block' }, proposed: true, note: 'the attack-detection stage\'s config key is not in the schema yet' } });
+          out.push({ title: `SQL injection in "${p.name}" of ${op.id} (error-based)`, operation: op.id, key: p.name, detail: `A single quote in "${p.name}" produced ${err} (twice); two quotes and the unmodified request did not.`, evidence: [quoted, balanced], suggestion: { key: 'detection', value: { mode: 'block' }, note: 'attack detection blocks SQL injection on this route; fix the API too' } });
           continue;
         }
         let found = false;
@@ -88,12 +88,12 @@ export const sqlInjection = defineCheck({
           if (sig(t1!) === sig(f1!) || sig(t1!) !== sig(t2!) || sig(f1!) !== sig(f2!)) continue;
           if (!is2xx(t1!.response.status) && !is2xx(f1!.response.status)) continue;
           found = true;
-          out.push({ title: `SQL injection in "${p.name}" of ${op.id} (boolean-based)`, operation: op.id, key: p.name, detail: `"${p.name}" with the injected conditions ${JSON.stringify(fam.t[0])} and ${JSON.stringify(fam.t[1])} (true) answers one way (HTTP ${t1!.response.status}), with ${JSON.stringify(fam.f[0])} and ${JSON.stringify(fam.f[1])} (false) another (HTTP ${f1!.response.status}): the value is evaluated as SQL.`, evidence: [t1!, f1!], suggestion: { key: 'detection', value: { sqlInjection: 'block' }, proposed: true, note: 'the attack-detection stage\'s config key is not in the schema yet' } });
+          out.push({ title: `SQL injection in "${p.name}" of ${op.id} (boolean-based)`, operation: op.id, key: p.name, detail: `"${p.name}" with the injected conditions ${JSON.stringify(fam.t[0])} and ${JSON.stringify(fam.t[1])} (true) answers one way (HTTP ${t1!.response.status}), with ${JSON.stringify(fam.f[0])} and ${JSON.stringify(fam.f[1])} (false) another (HTTP ${f1!.response.status}): the value is evaluated as SQL.`, evidence: [t1!, f1!], suggestion: { key: 'detection', value: { mode: 'block' }, note: 'attack detection blocks SQL injection on this route; fix the API too' } });
           break;
         }
         if (!found) {
           const timed = await timeBased(send, value, p);
-          if (timed !== undefined) out.push({ title: `SQL injection in "${p.name}" of ${op.id} (time-based)`, operation: op.id, key: p.name, detail: timed.detail, evidence: timed.evidence, suggestion: { key: 'detection', value: { sqlInjection: 'block' }, proposed: true, note: "the attack-detection stage's config key is not in the schema yet" } });
+          if (timed !== undefined) out.push({ title: `SQL injection in "${p.name}" of ${op.id} (time-based)`, operation: op.id, key: p.name, detail: timed.detail, evidence: timed.evidence, suggestion: { key: 'detection', value: { mode: 'block' }, note: "attack detection blocks SQL injection on this route; fix the API too" } });
         }
       }
     }
@@ -123,7 +123,7 @@ async function loginBypass(ctx: CheckContext): Promise<FindingDraft | undefined>
       key: `login:${t.userField}`,
       detail: `A wrong password is refused (HTTP ${plain.response.status}); with "${t.userField}" set to ${JSON.stringify(user + tail)} the same wrong password logs in (HTTP ${inj.response.status}), and without the quote it is refused again (HTTP ${twin.response.status}).`,
       evidence: [inj, plain, twin],
-      suggestion: { key: 'detection', value: { sqlInjection: 'block' }, proposed: true, note: "the attack-detection stage's config key is not in the schema yet" },
+      suggestion: { key: 'detection', value: { mode: 'block' }, note: "attack detection blocks SQL injection on this route; fix the API too" },
     };
   }
   return undefined;

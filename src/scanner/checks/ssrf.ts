@@ -48,7 +48,7 @@ export const ssrf = defineCheck({
           key: probe.name,
           detail: `"${probe.name}" was set to ${url}; the scanner's canary received that exact request from the target, so the server fetches URLs chosen by the client.`,
           evidence: [ex],
-          suggestion: { key: 'detection', value: { ssrf: 'block' }, proposed: true, note: `the attack-detection stage's config key is not in the schema yet; validate ${probe.name} against an allow-list upstream` },
+          suggestion: { key: 'detection', value: { mode: 'block' }, note: `attack detection blocks internal-address URLs on this route; also validate ${probe.name} against an allow-list upstream` },
         });
       }
     }
