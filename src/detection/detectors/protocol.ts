@@ -124,7 +124,7 @@ export const protocolDetector: RequestDetector = {
     }
   },
 };
-const RESTRICTED_EXT = re('\\.(?:bak|backup|old|orig|save|swp|swo|tmp|temp|sql|sqlite|sqlite3|db|mdb|rdb|dump|dmp|log|cfg|conf|config|ini|env|key|pem|p12|pfx|jks|kdbx|passwd|htpasswd|htaccess|git|svn|hg|ds_store|inc|dist|lock)$|~$', 'i');
+const RESTRICTED_EXT = re('\\.(?:sql|bak|db|dump|backup|tar|old)\\.(?:zip|gz|tgz|bz2|xz|7z|rar)$|\\.(?:bak|backup|old|orig|save|swp|swo|tmp|temp|sql|sqlite|sqlite3|db|mdb|rdb|dump|dmp|log|cfg|conf|config|ini|env|key|pem|p12|pfx|jks|kdbx|passwd|htpasswd|htaccess|git|svn|hg|ds_store|inc|dist|lock)$|~$', 'i');
 const RESTRICTED_HEADERS = ['proxy', 'lock-token', 'content-range', 'if', 'translate', 'x-forwarded-server'];
 
 function target(req: InspectRequest, out: Emitter, at: (location: string) => void): void {

@@ -9,12 +9,14 @@ const R = {
   dotdotOne: rule('traversal', 'traversal.dot-dot-single', 1, 3, 'a ../ path segment'),
   sensitive: rule('traversal', 'traversal.sensitive-file', 1, 5, 'reference to a sensitive system file'),
   wrapper: rule('traversal', 'traversal.stream-wrapper', 1, 5, 'file-reading stream wrapper (php://, phar://, zip://, expect://)'),
+  dotdotParanoid: rule('traversal', 'traversal.dot-dot-single-pl2', 2, 2, 'a ../ path segment (paranoia 2 adds to the single-segment score)'),
+  hidden: rule('traversal', 'traversal.hidden-path', 2, 5, 'request for a hidden file or directory (.git, .env, tool configs)'),
 };
 
 /** Files and directories attackers read (OS credentials, keys, server and app configs). */
 const SENSITIVE = re(
   '(?:^|[/\\\\]|\\.\\.|\\b)(?:etc[/\\\\](?:passwd|shadow|master\\.passwd|group|hosts|issue|sudoers|crontab|security[/\\\\]|ssh[/\\\\]|mysql[/\\\\]|apache2?[/\\\\]|httpd[/\\\\]|nginx[/\\\\]|profile|environment|motd|fstab|hostname|resolv\\.conf|network)' +
-    '|proc[/\\\\](?:self|\\d{1,7})[/\\\\](?:environ|cmdline|fd|maps|status|mem|exe|cwd|root)|proc[/\\\\](?:version|cpuinfo|meminfo|mounts|net[/\\\\])' +
+    '|proc[/\\\\](?:self|\\d{1,7})[/\\\\](?:environ|cmdline|fd|maps|status|mem|exe|cwd|root)|proc[/\\\\](?:version|cpuinfo|meminfo|mounts|net[/\\\\]|interrupts|modules|kcore|sched_debug|partitions|devices|filesystems|cmdline|config\\.gz)|sys[/\\\\](?:class|kernel|devices|block|bus|firmware|power|module)\\b' +
     '|boot\\.ini|win\\.ini|system\\.ini|autoexec\\.bat|windows[/\\\\](?:system32|win\\.ini|repair|panther)|winnt[/\\\\]|inetpub[/\\\\]|system32[/\\\\]' +
     '|\\.ssh[/\\\\]|id_(?:rsa|dsa|ecdsa|ed25519)\\b|authorized_keys|known_hosts|\\.htpasswd|\\.htaccess|web\\.config|web-inf[/\\\\]|meta-inf[/\\\\]' +
     '|\\.git[/\\\\](?:config|head|index|objects)|\\.svn[/\\\\]|\\.env\\b|wp-config\\.php|\\.bash_history|\\.bashrc|\\.aws[/\\\\]credentials|\\.docker[/\\\\]config' +
@@ -33,7 +35,14 @@ export const traversalDetector: ValueDetector = {
     if ((view.mask & M.DOT) !== 0) {
       const n = dotDotSegments(s);
       if (n >= 2) out.emit(R.dotdotMany, excerpt(s, s.indexOf('..')));
-      else if (n === 1 && item.kind !== 'path') out.emit(R.dotdotOne, excerpt(s, s.indexOf('..')));
+      else if (n === 1 && item.kind !== 'path') {
+        out.emit(R.dotdotOne, excerpt(s, s.indexOf('..')));
+        out.emit(R.dotdotParanoid, excerpt(s, s.indexOf('..')));
+      }
+      if (item.location === 'path') {
+        const h = hiddenSegment(s);
+        if (h !== -1) out.emit(R.hidden, excerpt(s, h));
+      }
     }
     if ((view.mask & (M.SLASH | M.BACKSLASH | M.DOT)) !== 0) {
       // Shells drop backslashes before ordinary letters: /etc/\\passw\\d is /etc/passwd.
@@ -70,6 +79,18 @@ function unbracket(s: string): string {
     i = close + 1;
   }
   return out + s.slice(i);
+}
+
+/** Index of a path segment that names a hidden file or directory (`/.git/`, `/.env`), `.well-known` excepted. */
+function hiddenSegment(path: string): number {
+  let i = path.indexOf('/.');
+  while (i !== -1) {
+    const c = path.charCodeAt(i + 2);
+    const letter = (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95;
+    if (letter && !path.startsWith('/.well-known', i)) return i;
+    i = path.indexOf('/.', i + 2);
+  }
+  return -1;
 }
 
 /** Count `..` segments: delimited by start/end or a slash/backslash (so `..foo` and `foo..` are not). */
