@@ -102,14 +102,19 @@ async function makeCredentials(yaml: string, env: Record<string, string>): Promi
   return { apiKey: c1.apiKey, alice, bob, admin, invalid, oddlyShaped };
 }
 
+/** The gateway with the fuzz copy of examples/demo.yaml in front of `upstreamUrl`, and credentials it accepts. */
+export async function startDemoGateway(upstreamUrl: string): Promise<{ gw: TestGateway; creds: Credentials }> {
+  const yaml = fuzzDemoYaml();
+  const env = { DEMO_API_URL: upstreamUrl, RAMPART_KEYS_DB: join(mkdtempSync(join(tmpdir(), 'rampart-fuzz-')), 'keys.db') };
+  const gw = await startTestGateway(yaml, env, { configFile: DEMO_FILE });
+  return { gw, creds: await makeCredentials(yaml, env) };
+}
+
 /** The demo API behind a recording hop, and the gateway (examples/demo.yaml, every stage on) in front. */
 export async function startDemoStack(): Promise<DemoStack> {
   const api = await startDemoApi({ port: 0 });
   const recorder = await startRecorder(api.url);
-  const yaml = fuzzDemoYaml();
-  const env = { DEMO_API_URL: recorder.url, RAMPART_KEYS_DB: join(mkdtempSync(join(tmpdir(), 'rampart-fuzz-')), 'keys.db') };
-  const gw = await startTestGateway(yaml, env, { configFile: DEMO_FILE });
-  const creds = await makeCredentials(yaml, env);
+  const { gw, creds } = await startDemoGateway(recorder.url);
   return {
     api,
     recorder,
