@@ -124,6 +124,10 @@ async function runPipeline(gw: CompiledGateway, req: IncomingMessage, res: Serve
   const framing = checkFraming(req.rawHeaders, req.httpVersionMajor, req.httpVersionMinor);
   if (isProblem(framing)) return reject(res, out, framing, 'hardening', st, deps);
   const hasBody = framing.hasBody;
+  // Node's parser takes any "HTTP/x.y" request line; only 1.0 and 1.1 are what this listener speaks.
+  if (req.httpVersionMajor !== 1) {
+    return reject(res, out, { code: 'http-version-not-supported', detail: 'Only HTTP/1.0 and HTTP/1.1 are served here.', closeConnection: true }, 'hardening', st, deps);
+  }
   // RFC 9112 §3.2: an HTTP/1.1 request without Host is invalid (Node's own check answers without a body).
   if (req.headers.host === undefined && req.httpVersionMinor >= 1) {
     return reject(res, out, { code: 'bad-request', detail: 'An HTTP/1.1 request must carry a Host header.', closeConnection: true, reason: 'no Host header' }, 'hardening', st, deps);

@@ -146,3 +146,13 @@ describe('timeouts and connection limits', () => {
     }
   });
 });
+
+describe('request lines', () => {
+  it('another HTTP version than 1.x is a 505 problem; absolute-form targets are refused', async () => {
+    const v2 = await rawExchange(gw.port, 'GET /a HTTP/2.0\r\nHost: x\r\n\r\n');
+    expect(statusesOf(v2.text)[0]).toBe(505);
+    expect(v2.text).toContain('urn:rampart:problem:http-version-not-supported');
+    const abs = await rawExchange(gw.port, 'GET http://evil.example/a HTTP/1.1\r\nHost: x\r\n\r\n');
+    expect(statusesOf(abs.text)[0]).toBe(400);
+  });
+});
