@@ -17,6 +17,7 @@ const R = {
   attributeBreakout: rule('xss', 'xss.attribute-breakout', 1, 5, 'closes an attribute value and adds an event handler'),
   markupElement: rule('xss', 'xss.markup-element', 2, 3, 'element that can carry active content'),
   jsSink: rule('xss', 'xss.js-sink', 1, 3, 'JavaScript dialog or timer call'),
+  jsSinkParanoid: rule('xss', 'xss.js-sink-pl2', 2, 2, 'JavaScript dialog or timer call (paranoia 2 adds to its score)'),
   domSink: rule('xss', 'xss.dom-sink', 1, 5, 'JavaScript DOM sink (document.cookie, document.write, location, innerHTML, eval)'),
   spacedTag: rule('xss', 'xss.spaced-tag', 1, 5, 'active element name written with spaces or a namespace prefix (parser quirk evasion)'),
   jsFuck: rule('xss', 'xss.jsfuck', 1, 5, 'JavaScript written with []()!+ only (JSFuck)'),
@@ -29,8 +30,8 @@ const URL_ATTRS = new Set(['href', 'src', 'action', 'formaction', 'data', 'xlink
 const SCRIPT_SCHEMES = new Set(['javascript', 'vbscript', 'livescript', 'mocha', 'jscript']);
 const EVENT = re('(?:^|[\\s"\'`/;,+])on(?:[a-z]{3,30})\\s{0,16}=', 'i');
 const BREAKOUT = re('["\'`]\\s{0,16}[/\\s>]{0,4}(?:on[a-z]{3,30}|style|src|href|formaction|autofocus)\\s{0,16}=', 'i');
-const SINK = re('(?:\\b(?:alert|prompt|confirm|eval|settimeout|setinterval|execscript|fromcharcode|atob)\\s{0,8}[(`]|document\\s{0,4}\\.\\s{0,4}(?:cookie|write|domain|location)|window\\s{0,4}\\.\\s{0,4}(?:location|open|name)|\\.innerhtml\\b|\\.outerhtml\\b|\\blocation\\s{0,4}\\.\\s{0,4}(?:href|hash|replace))', 'i');
-const CSS_EXPR = re('expression\\s{0,16}\\(|url\\s{0,16}\\(\\s{0,16}["\']?\\s{0,16}(?:javascript|vbscript):|-moz-binding|behavior\\s{0,16}:', 'i');
+const SINK = re('(?:\\b(?:alert|prompt|confirm|eval|settimeout|setinterval|execscript|fromcharcode|atob)\\s{0,8}[(`]|document\\s{0,4}\\.\\s{0,4}(?:cookie|write|domain|location|createelement|body\\s{0,4}\\.\\s{0,4}appendchild)|\\.\\s{0,4}(?:appendchild|insertadjacenthtml)\\s{0,4}\\(|\\b(?:self|window|top|parent|globalthis|frames)\\s{0,4}\\.\\s{0,4}(?:alert|prompt|confirm|eval|document|location)\\b|\\.\\s{0,4}(?:call|apply|bind)\\s{0,4}`|window\\s{0,4}\\.\\s{0,4}(?:location|open|name)|\\.innerhtml\\b|\\.outerhtml\\b|\\blocation\\s{0,4}\\.\\s{0,4}(?:href|hash|replace))', 'i');
+const CSS_EXPR = re('expression\\s{0,16}\\(|url\\s{0,16}\\(\\s{0,16}["\']?\\s{0,16}(?:javascript|vbscript)\\s{0,4}:|-moz-binding|behavior\\s{0,16}:', 'i');
 const TEMPLATE = re('\\{\\{[^{}]{0,200}(?:constructor|\\$on|\\$eval|alert|\\$emit|\\[\\s{0,4}["\']|=>|\\(\\s{0,4}\\))', 'i');
 
 /** DOM event handler names (HTML Living Standard §8.1.8.2 plus common vendor ones). */
@@ -92,11 +93,12 @@ export const xssDetector: ValueDetector = {
     if ((view.mask & M.BRACKET) !== 0 && isJsFuck(s)) out.emit(R.jsFuck, excerpt(s, 0, 40));
     if ((view.mask & (M.PAREN | M.BACKTICK | M.DOT)) !== 0) {
       // JavaScript comments are whitespace: document/**/.cookie is document.cookie.
-      const text = s.includes('/*') ? stripComments(s) : s;
+      const text = jsNormal(s);
       const k = SINK.exec(text);
       if (k !== null) {
         const strong = /* DOM sinks, not dialogs */ !['alert', 'prompt', 'confirm', 'settimeout', 'setinterval', 'atob'].some((d) => k[0].toLowerCase().startsWith(d));
         out.emit(strong ? R.domSink : R.jsSink, excerpt(text, k.index));
+        if (!strong) out.emit(R.jsSinkParanoid, excerpt(text, k.index));
       }
     }
     if ((view.mask & M.PAREN) !== 0 || (view.mask & M.COLON) !== 0) {
@@ -133,6 +135,55 @@ function spacedTag(l: string): number {
     at = l.indexOf('<', at + 1);
   }
   return -1;
+}
+
+/**
+ * JavaScript property access read as the engine does: comments are whitespace, obj["name"] is obj.name,
+ * (document) is document. `self["alert"](...)` then reads `self.alert(...)`.
+ */
+function jsNormal(s: string): string {
+  const t = s.includes('/*') ? stripComments(s) : s;
+  if (!t.includes('[') && !t.includes('(')) return t;
+  let out = '';
+  let i = 0;
+  while (i < t.length) {
+    const c = t[i];
+    if (c === '[') {
+      let j = i + 1;
+      while (t[j] === ' ' || t[j] === '\t') j++;
+      const q = t[j];
+      if (q === '"' || q === "'" || q === '`') {
+        const end = t.indexOf(q, j + 1);
+        let k = end + 1;
+        while (t[k] === ' ' || t[k] === '\t') k++;
+        const name = end === -1 ? '' : t.slice(j + 1, end);
+        if (end !== -1 && t[k] === ']' && name.length > 0 && name.length <= 32 && isIdentifier(name)) {
+          out += '.' + name;
+          i = k + 1;
+          continue;
+        }
+      }
+    } else if (c === '(') {
+      const end = t.indexOf(')', i + 1);
+      const inner = end === -1 ? '' : t.slice(i + 1, end).trim();
+      if (end !== -1 && inner.length > 0 && inner.length <= 32 && isIdentifier(inner) && t[end + 1] === '.') {
+        out += inner;
+        i = end + 1;
+        continue;
+      }
+    }
+    out += c;
+    i++;
+  }
+  return out;
+}
+
+function isIdentifier(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (!((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57 && i > 0) || c === 95 || c === 36)) return false;
+  }
+  return true;
 }
 
 function stripComments(s: string): string {
