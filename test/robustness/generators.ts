@@ -98,9 +98,9 @@ const headerValue: fc.Arbitrary<string> = fc.oneof(
   { weight: 8, arbitrary: fc.string({ maxLength: 40 }).map((v) => v.replace(/[\0-\x1f\x7f]/g, '')) },
   { weight: 1, arbitrary: fc.string({ unit: 'binary-ascii', maxLength: 40 }).map((s) => s.replace(/[\r\n]/g, '')) },
   { weight: 4, arbitrary: fc.constantFrom('gzip, br', 'close', 'keep-alive', 'upgrade', 'websocket', '100-continue', 'trailers', 'bytes=0-1,2-3', '127.0.0.1, 10.0.0.1', 'GET', 'DELETE', '/admin', 'for=1.2.3.4;proto=https', '*/*', 'text/html;q=0.9, */*;q=0.1', 'ok') },
-  // Huge values below and above listen.maxHeaderBytes (16 KiB), skipping the band where the block the gateway
-  // forwards (its own headers added) crosses the upstream's 16 KiB: finding R5 in docs/status/robustness.md.
-  { weight: 1, arbitrary: fc.oneof(fc.integer({ min: 1000, max: 15_000 }), fc.integer({ min: 16_500, max: 20_000 })).map((n) => 'v'.repeat(n)) },
+  // Huge values around listen.maxHeaderBytes (16 KiB), dense in the band where the block the gateway forwards
+  // (its own headers added) crosses the upstream's 16 KiB (finding R5).
+  { weight: 1, arbitrary: fc.oneof(fc.integer({ min: 1000, max: 20_000 }), fc.integer({ min: 15_500, max: 16_400 })).map((n) => 'v'.repeat(n)) },
   { weight: 1, arbitrary: fc.constantFrom('a\u0001b', 'a\u007fb', 'nul\u0000', 'tab\tinside', '\u00e9t\u00e9', ' leading', 'trailing ') },
 );
 
