@@ -337,3 +337,25 @@ describe('client disconnects', () => {
     expect(upstreamSawClose).toBe(true);
   });
 });
+
+describe('answers without a body', () => {
+  it('HEAD, 204 and 304 pass through with their headers and no body', async () => {
+    const up = await upstream((req, res) => {
+      if (req.url === '/204') return void res.writeHead(204, { 'x-a': '1' }).end();
+      if (req.url === '/304') return void res.writeHead(304, { etag: '"v1"' }).end();
+      res.writeHead(200, { 'content-type': 'text/plain', 'content-length': '5' });
+      res.end(req.method === 'HEAD' ? undefined : 'hello');
+    });
+    const gw = await gateway(simpleConfig(up.url));
+    const head = await fetch(`${gw.url}/x`, { method: 'HEAD' });
+    expect(head.status).toBe(200);
+    expect(head.headers.get('content-length')).toBe('5');
+    expect(await head.text()).toBe('');
+    const r204 = await fetch(`${gw.url}/204`);
+    expect([r204.status, r204.headers.get('x-a'), await r204.text()]).toEqual([204, '1', '']);
+    const r304 = await fetch(`${gw.url}/304`);
+    expect([r304.status, r304.headers.get('etag')]).toEqual([304, '"v1"']);
+    // The connection is still usable afterwards.
+    expect(await (await fetch(`${gw.url}/x`)).text()).toBe('hello');
+  });
+});
