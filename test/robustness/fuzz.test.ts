@@ -34,6 +34,10 @@ afterAll(async () => {
     if (process.env.FUZZ_REPORT === 'paths' && l.status === 404) console.log(l.method, l.path);
     tally.outcomes.set(k, (tally.outcomes.get(k) ?? 0) + 1);
   }
+  if (process.env.FUZZ_REPORT !== undefined) {
+    const slow = (stack?.gw.accessLogs() ?? []).filter((l) => Number(l.durationMs) > 200).map((l) => [l.durationMs, l.method, String(l.path).slice(0, 80), l.stage, l.problem, l.bytesIn]);
+    console.log('slow', JSON.stringify(slow.slice(0, 20)));
+  }
   await stack?.close();
   if (process.env.FUZZ_REPORT !== undefined) console.log(JSON.stringify({ ...tally, statuses: Object.fromEntries(tally.statuses), outcomes: Object.fromEntries([...tally.outcomes].sort((a, b) => b[1] - a[1])) }));
 });
