@@ -91,7 +91,8 @@ export const xssDetector: ValueDetector = {
       }
     }
     if ((view.mask & M.BRACKET) !== 0 && isJsFuck(s)) out.emit(R.jsFuck, excerpt(s, 0, 40));
-    if ((view.mask & (M.PAREN | M.BACKTICK | M.DOT)) !== 0) {
+    // A sink is a call, a tagged template, an indexed access, or one of the DOM properties read bare.
+    if ((view.mask & (M.PAREN | M.BACKTICK | M.BRACKET)) !== 0 || ((view.mask & M.DOT) !== 0 && (l.includes('document') || l.includes('location') || l.includes('innerhtml') || l.includes('outerhtml')))) {
       // JavaScript comments are whitespace: document/**/.cookie is document.cookie.
       const text = jsNormal(s);
       const k = SINK.exec(text);
@@ -143,7 +144,7 @@ function spacedTag(l: string): number {
  */
 function jsNormal(s: string): string {
   const t = s.includes('/*') ? stripComments(s) : s;
-  if (!t.includes('[') && !t.includes('(')) return t;
+  if (!t.includes('["') && !t.includes("['") && !t.includes('[`') && !t.includes('[ ') && !t.includes(').')) return t;
   let out = '';
   let i = 0;
   while (i < t.length) {
