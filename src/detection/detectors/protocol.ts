@@ -30,6 +30,8 @@ const R = {
   host: rule('protocol', 'protocol.invalid-host', 1, 5, 'Host header with characters outside a host name'),
   version: rule('protocol', 'protocol.http-version', 1, 5, 'HTTP version other than 1.0, 1.1, 2 or 3'),
   connection: rule('protocol', 'protocol.connection-options', 1, 5, 'Connection header repeating or contradicting its options'),
+  manyRanges: rule('protocol', 'protocol.many-ranges', 2, 5, 'more than five byte ranges outside PDF byte-serving'),
+  acceptCharset: rule('protocol', 'protocol.accept-charset', 1, 5, 'Accept asks for a charset other than UTF-8 / Latin-1 / ASCII (EBCDIC evasion)'),
 };
 const SCANNER = {
   userAgent: rule('scanner', 'scanner.user-agent', 1, 5, 'User-Agent of a security scanner'),
@@ -67,7 +69,7 @@ export const nulDetector: ValueDetector = {
 
 export const protocolDetector: RequestDetector = {
   name: 'protocol',
-  rules: [R.method, R.charset, R.multipartCharset, R.range, R.contentTypeConfusion, R.headerNewline, R.target, R.contentLength, R.contentTypeSyntax, R.duplicateParam, R.bodyOnGet, R.encoding, R.iisEncoding, R.utf8, R.doubleEncoding, R.extension, R.header, R.host, R.version, R.connection],
+  rules: [R.manyRanges, R.acceptCharset, R.method, R.charset, R.multipartCharset, R.range, R.contentTypeConfusion, R.headerNewline, R.target, R.contentLength, R.contentTypeSyntax, R.duplicateParam, R.bodyOnGet, R.encoding, R.iisEncoding, R.utf8, R.doubleEncoding, R.extension, R.header, R.host, R.version, R.connection],
   inspect(req: InspectRequest, ex: Extracted, out: Emitter, at: (location: string) => void): void {
     const method = req.method.toUpperCase();
     if (!METHODS.has(method) || method !== req.method || method === 'CONNECT') {
@@ -78,7 +80,8 @@ export const protocolDetector: RequestDetector = {
       at('path');
       out.emit(R.target, req.path.slice(0, 80));
     }
-    target(req, out, at);
+    target(req, ex, out, at);
+    acceptCharsets(ex, out, at);
     if (req.httpVersion !== undefined && req.httpVersion !== '') {
       const v = req.httpVersion.replace(/* a leading HTTP/ */ 'HTTP/', '');
       if (v !== '1.1' && v !== '1.0' && v !== '2' && v !== '2.0' && v !== '3' && v !== '3.0') {
@@ -114,6 +117,10 @@ export const protocolDetector: RequestDetector = {
       if (v !== undefined && rangeAbuse(v)) {
         at(`header:${h}`);
         out.emit(R.range, v.slice(0, 80));
+      } else if (v !== undefined && v.split(',').length > 5 && !req.path.toLowerCase().endsWith('.pdf')) {
+        // More than five ranges outside PDF byte-serving (the one client that needs many) is range amplification.
+        at(`header:${h}`);
+        out.emit(R.manyRanges, v.slice(0, 80));
       }
     }
     for (const [name, v] of ex.headers) {
@@ -127,8 +134,10 @@ export const protocolDetector: RequestDetector = {
 const RESTRICTED_EXT = re('\\.(?:sql|bak|db|dump|backup|tar|old)\\.(?:zip|gz|tgz|bz2|xz|7z|rar)$|\\.(?:bak|backup|old|orig|save|swp|swo|tmp|temp|sql|sqlite|sqlite3|db|mdb|rdb|dump|dmp|log|cfg|conf|config|ini|env|key|pem|p12|pfx|jks|kdbx|passwd|htpasswd|htaccess|git|svn|hg|ds_store|inc|dist|lock)$|~$', 'i');
 const RESTRICTED_HEADERS = ['proxy', 'lock-token', 'content-range', 'if', 'translate', 'x-forwarded-server'];
 
-function target(req: InspectRequest, out: Emitter, at: (location: string) => void): void {
-  for (const [loc, raw] of [['path', req.path], ['query', req.query]] as const) {
+function target(req: InspectRequest, ex: Extracted, out: Emitter, at: (location: string) => void): void {
+  // A form body is percent-encoded like a query (WHATWG application/x-www-form-urlencoded).
+  const form = ex.contentType.startsWith('application/x-www-form-urlencoded') ? ex.bodyText.slice(0, 65_536) : '';
+  for (const [loc, raw] of [['path', req.path], ['query', req.query], ['body', form]] as const) {
     if (raw.indexOf('%') === -1) continue;
     at(loc);
     let bad = false;
@@ -155,6 +164,20 @@ function target(req: InspectRequest, out: Emitter, at: (location: string) => voi
   if (RESTRICTED_EXT.test(segs.slice(segs.lastIndexOf('/') + 1)) || segs.includes('~/')) {
     at('path');
     out.emit(R.extension, segs.slice(-60));
+  }
+}
+
+/** Charset parameters inside Accept media ranges (`text/html;charset=CP1026`): a response encoding evasion. */
+function acceptCharsets(ex: Extracted, out: Emitter, at: (location: string) => void): void {
+  const accept = ex.headers.get('accept');
+  if (accept === undefined || !accept.toLowerCase().includes('charset=')) return;
+  for (const range of accept.toLowerCase().split(',')) {
+    const cs = param(range, 'charset');
+    if (cs !== undefined && !GOOD_CHARSETS.has(cs.replaceAll('"', '').replaceAll("'", '').trim())) {
+      at('header:accept');
+      out.emit(R.acceptCharset, accept.slice(0, 80));
+      return;
+    }
   }
 }
 
