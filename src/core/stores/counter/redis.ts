@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
+import { loadIoredis } from '../../lazy/optional-deps.js';
 import { CONSUME_SCRIPT } from './lua.js';
 import { CounterStoreError, type CheckResult, type ConsumeMode, type CounterStore, type LimitCheck, type Verdict } from './types.js';
 
@@ -21,7 +22,7 @@ const SHA = createHash('sha1').update(CONSUME_SCRIPT).digest('hex');
  * instead of piling up), no per-request retries, a command timeout, and reconnection in the background.
  */
 export function createRedisClient(url: string, timeoutMs: number, onError?: (err: Error) => void): Redis {
-  const client = new Redis(url, {
+  const client = new (loadIoredis().Redis)(url, {
     enableOfflineQueue: false,
     maxRetriesPerRequest: 0,
     commandTimeout: timeoutMs,

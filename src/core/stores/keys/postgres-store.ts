@@ -1,4 +1,5 @@
-import pg from 'pg';
+import type pg from 'pg';
+import { loadPg } from '../../lazy/optional-deps.js';
 import { KeyStoreError, type KeyStore } from './key-store.js';
 import { fromRow } from './sqlite-store.js';
 
@@ -18,7 +19,7 @@ export async function openPostgresKeyStore(o: PostgresKeyStoreOptions): Promise<
   const table = o.table ?? 'rampart_api_keys';
   if (!IDENT.test(schema) || !IDENT.test(table)) throw new KeyStoreError('unavailable', 'schema and table must be lower-case SQL identifiers');
   const name = `"${schema}"."${table}"`;
-  const pool = new pg.Pool({ connectionString: o.url, max: o.poolSize ?? 4, connectionTimeoutMillis: 3000 });
+  const pool = new (loadPg().default?.Pool ?? loadPg().Pool)({ connectionString: o.url, max: o.poolSize ?? 4, connectionTimeoutMillis: 3000 });
   // A pool error on an idle client must not crash the process; the next query reports it.
   pool.on('error', () => {});
   await pool.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);

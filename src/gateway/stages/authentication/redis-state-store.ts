@@ -1,4 +1,5 @@
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
+import { loadIoredis } from '../../../core/lazy/optional-deps.js';
 import type { AuthStateStore } from './state-store.js';
 
 // Fixed window: INCR, and set the expiry on the first hit only. Atomic, one round trip.
@@ -8,7 +9,7 @@ const LOCK = `local cur = tonumber(redis.call('GET', KEYS[1]) or '0') local u = 
 
 /** Failure counters, lock-outs and nonces in Redis: shared by every gateway instance. */
 export function createRedisStateStore(url: string, prefix: string, client?: Redis): AuthStateStore {
-  const redis = client ?? new Redis(url, { maxRetriesPerRequest: 1, commandTimeout: 1000, connectTimeout: 2000 });
+  const redis = client ?? new (loadIoredis().Redis)(url, { maxRetriesPerRequest: 1, commandTimeout: 1000, connectTimeout: 2000 });
   // Errors surface on each command (and fail closed in the stage); an 'error' listener keeps them from crashing.
   redis.on('error', () => {});
   return {
