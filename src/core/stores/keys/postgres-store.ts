@@ -1,4 +1,3 @@
-import type pg from 'pg';
 import { loadPg } from '../../lazy/optional-deps.js';
 import { KeyStoreError, type KeyStore } from './key-store.js';
 import { fromRow } from './sqlite-store.js';
