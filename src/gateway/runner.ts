@@ -433,7 +433,41 @@ async function reject(res: ServerResponse, out: Outcome, p: Problem, stage: Stag
   st.record.stage = stage;
   st.record.problem = p.code;
   if (p.reason !== undefined) st.record.reason = p.reason;
+  // A refused request whose body is still on the wire: read (and drop) a bounded amount of it before the
+  // answer and the close, or the client's own write may meet a reset and never see the answer. Never when
+  // the framing itself was the problem: then the body's end is exactly what cannot be trusted.
+  if (p.closeConnection === true && p.code !== 'ambiguous-framing') await drainBody(res.req, DRAIN_BYTES, DRAIN_MS);
   await send(res, out, problemAsResponse(p, st.id), st.record, deps);
+}
+
+const DRAIN_BYTES = 65_536;
+const DRAIN_MS = 1000;
+
+/** Read and discard what is left of a request body, up to `max` bytes or `ms`; resolves either way. */
+function drainBody(req: IncomingMessage, max: number, ms: number): Promise<void> {
+  if (req.complete || req.readableEnded || req.destroyed) return Promise.resolve();
+  return new Promise((resolve) => {
+    let seen = 0;
+    const done = () => {
+      clearTimeout(timer);
+      req.off('data', onData);
+      req.off('end', done);
+      req.off('error', done);
+      req.off('close', done);
+      req.pause();
+      resolve();
+    };
+    const onData = (c: Buffer) => {
+      seen += c.length;
+      if (seen > max) done();
+    };
+    const timer = setTimeout(done, ms);
+    req.on('data', onData);
+    req.once('end', done);
+    req.once('error', done);
+    req.once('close', done);
+    req.resume();
+  });
 }
 
 /** Answer with a response whose body is in memory, after the response stages (problems, buffered answers). */

@@ -47,6 +47,20 @@ export interface Gateway {
 /** Node's parser error codes that mean "headers too large" (431) rather than a malformed request (400). */
 const TOO_LARGE = new Set(['HPE_HEADER_OVERFLOW']);
 
+/**
+ * After answering a malformed request: stop writing, but keep reading (and dropping) what the client still
+ * sends for a moment, so its pending writes do not turn into a reset that destroys our answer before it is read
+ * (the "lingering close" of RFC 9112 §9.6 and nginx).
+ */
+function lingerThenClose(socket: Socket): void {
+  socket.on('data', () => undefined);
+  socket.on('error', () => socket.destroy());
+  socket.resume();
+  const timer = setTimeout(() => socket.destroy(), 1000);
+  timer.unref();
+  socket.once('close', () => clearTimeout(timer));
+}
+
 export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
   const logger = opts.logger;
   const metrics = opts.metrics ?? createMetrics();
@@ -147,7 +161,7 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
         id,
       ),
     );
-    socket.destroySoon?.();
+    lingerThenClose(socket);
   });
 
   // Expect other than 100-continue (RFC 9110 §10.1.1): a problem instead of Node's bare 417.
