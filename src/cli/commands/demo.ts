@@ -74,7 +74,8 @@ Try:
   curl -s -X PUT ${g}/users/2 -H "authorization: Bearer $ALICE" -H 'content-type: application/json' -d '{"name":"x"}'      # 403: not alice's
   curl -s -X PUT ${g}/users/1 -H "authorization: Bearer $ALICE" -H 'content-type: application/json' -d '{"role":"admin"}'  # 400: read-only
   curl -s -X DELETE ${g}/users/2 -H "authorization: Bearer $ALICE"                                                         # 403: admin only
-  curl -s "${g}/users?limit=1%27%20or%201=1--" -H "x-api-key: $KEY"                                                        # 403: SQL injection
+  curl -s "${g}/users?limit=1%27%20or%201=1--" -H "x-api-key: $KEY"                                       # 400: validation sees it first (limit is a number)
+  curl -s -X PUT ${g}/users/1 -H "authorization: Bearer $ALICE" -H 'content-type: application/json' -d '{"name":"<script>alert(1)</script>"}'  # 403: attack detection
   curl -s '${g}/users/..%2fadmin'                        # 400: encoded slash
   for i in $(seq 25); do curl -s -o /dev/null -w '%{http_code} ' ${g}/users/1 -H "x-api-key: $KEY"; done; echo   # then 429s
   curl -s ${gateway.adminUrl ?? ''}/metrics | grep rampart_requests_total
