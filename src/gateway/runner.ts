@@ -338,7 +338,6 @@ async function proxy(gw: CompiledGateway, route: CompiledRoute, ctx: Context, fr
       exchange.abort();
       if (!finished) {
         finished = true;
-        (err instanceof Error ? Promise.reject(err) : Promise.reject(new Error(String(err)))).catch(() => undefined);
         deps.logger.error({ reqId: id, err }, 'error while answering');
         if (!res.headersSent) writeBuffered(res, problemAsResponse({ code: 'internal-error', detail: 'An unexpected error occurred; the request id identifies it in the logs.' }, id), record, deps);
         else res.destroy();
@@ -387,13 +386,13 @@ function respond(out: Outcome, response: GatewayResponse, record: LogRecord): Ga
     const stage = route.stages[i] as Stage;
     if (stage.onResponse === undefined) continue;
     const d = stage.onResponse(ctx, r);
-    if (d instanceof Promise) return d.then((dd) => continueRespond(out, ctx, r, record, i, dd, response));
+    if (d instanceof Promise) return d.then((dd) => continueRespond(out, ctx, r, record, i, dd));
     r = applyDecision(ctx, r, record, stage, d);
   }
   return r;
 }
 
-async function continueRespond(out: Outcome, ctx: Context, r0: GatewayResponse, record: LogRecord, from: number, first: ResponseDecision, original: GatewayResponse): Promise<GatewayResponse> {
+async function continueRespond(out: Outcome, ctx: Context, r0: GatewayResponse, record: LogRecord, from: number, first: ResponseDecision): Promise<GatewayResponse> {
   const route = out.route as CompiledRoute;
   let r = applyDecision(ctx, r0, record, route.stages[from] as Stage, first);
   for (let i = from - 1; i >= 0; i--) {
@@ -401,7 +400,6 @@ async function continueRespond(out: Outcome, ctx: Context, r0: GatewayResponse, 
     if (stage.onResponse === undefined) continue;
     r = applyDecision(ctx, r, record, stage, await stage.onResponse(ctx, r));
   }
-  void original;
   return r;
 }
 

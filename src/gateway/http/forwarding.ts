@@ -94,16 +94,23 @@ export function buildUpstreamHeaders(rawHeaders: readonly string[], o: UpstreamH
   return out;
 }
 
-/** Response headers from the upstream, minus hop-by-hop ones (in place; returns the same object). */
-export function filterResponseHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string | string[]> {
-  const conn = headers.connection;
-  if (conn !== undefined) {
-    for (const t of String(conn).split(',')) {
-      const n = t.trim().toLowerCase();
-      if (n !== '') delete headers[n];
-    }
+/**
+ * undici's raw response headers as a lower-case object, without hop-by-hop fields (nor those the upstream's
+ * Connection header names); repeated fields become arrays (Set-Cookie).
+ */
+export function responseHeadersFromRaw(raw: readonly (Buffer | string)[]): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  let connection: string | undefined;
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i]!.toString().toLowerCase();
+    const value = raw[i + 1]!.toString('latin1');
+    if (name === 'connection') connection = connection === undefined ? value : `${connection},${value}`;
+    if (HOP_BY_HOP.has(name)) continue;
+    const have = out[name];
+    if (have === undefined) out[name] = value;
+    else if (Array.isArray(have)) have.push(value);
+    else out[name] = [have, value];
   }
-  for (const h of HOP_BY_HOP) if (h in headers) delete headers[h];
-  for (const k in headers) if (headers[k] === undefined) delete headers[k];
-  return headers as Record<string, string | string[]>;
+  if (connection !== undefined) for (const t of connection.split(',')) delete out[t.trim().toLowerCase()];
+  return out;
 }

@@ -3,6 +3,7 @@ import { Pool } from 'undici';
 import type { Logger } from 'pino';
 import type { UpstreamConfig } from '../../core/config/schema.js';
 import { classifyUpstreamError, type UpstreamFailure } from './errors.js';
+import { responseHeadersFromRaw } from '../http/forwarding.js';
 
 /** One target of an upstream: an undici keep-alive pool plus its health state. */
 export interface Target {
@@ -44,27 +45,6 @@ export interface ExchangeHandler {
 export interface Exchange {
   /** Stop the exchange (the client went away, or the answer is no longer wanted). */
   abort(): void;
-}
-
-/** Response header names never passed on (RFC 9110 §7.6.1 hop-by-hop), as lower-case strings. */
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'te', 'transfer-encoding', 'upgrade', 'trailer', 'proxy-authenticate', 'proxy-authorization', 'http2-settings']);
-
-/** undici's raw response headers to a lower-case object, hop-by-hop fields (and those named in Connection) left out. */
-function responseHeaders(raw: Buffer[] | string[]): Record<string, string | string[]> {
-  const out: Record<string, string | string[]> = {};
-  let connection: string | undefined;
-  for (let i = 0; i < raw.length; i += 2) {
-    const name = raw[i]!.toString().toLowerCase();
-    const value = raw[i + 1]!.toString('latin1');
-    if (name === 'connection') connection = connection === undefined ? value : `${connection},${value}`;
-    if (HOP_BY_HOP.has(name)) continue;
-    const have = out[name];
-    if (have === undefined) out[name] = value;
-    else if (Array.isArray(have)) have.push(value);
-    else out[name] = [have, value];
-  }
-  if (connection !== undefined) for (const t of connection.split(',')) delete out[t.trim().toLowerCase()];
-  return out;
 }
 
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'TRACE']);
@@ -190,7 +170,7 @@ export class Upstream {
             headSeen = true;
             if (status === 502 || status === 503 || status === 504) this.recordFailure(target);
             else target.consecutiveFailures = 0;
-            return h.onHead(status, responseHeaders(rawHeaders), resume, target, performance.now() - started);
+            return h.onHead(status, responseHeadersFromRaw(rawHeaders), resume, target, performance.now() - started);
           },
           onData: (chunk: Buffer): boolean => {
             return h.onData(chunk);
