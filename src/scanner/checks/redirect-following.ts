@@ -1,7 +1,7 @@
 import { defineCheck } from '../check.js';
 import type { FindingDraft } from '../types.js';
-import { urlFields, urlParams } from './ssrf.js';
-import { caller, isObject, validRequest, withParam } from './util.js';
+import { urlFields, urlInputs, urlParams } from './ssrf.js';
+import { caller, validRequest } from './util.js';
 
 /**
  * API10: unsafe consumption of a third-party answer. Where the API fetches a URL it is given, the URL now answers
@@ -25,10 +25,7 @@ export const redirectFollowing = defineCheck({
     for (const op of ops) {
       if (!op.safe && (!ctx.destructive || op.method !== 'POST')) continue;
       const base = await validRequest(ctx, op, caller(ctx));
-      const inputs = [
-        ...urlParams(op).map((p) => ({ name: p.name, build: (u: string) => withParam(base, op, p, u, ctx.api) })),
-        ...urlFields(op).map((f) => ({ name: f, build: (u: string) => ({ ...base, body: { ...(isObject(base.body) ? base.body : {}), [f]: u } }) })),
-      ];
+      const inputs = urlInputs(op, base, ctx.api);
       for (const input of inputs) {
         const { url, first, second } = canary.redirectUrl();
         const ex = await ctx.client.send(input.build(url));

@@ -2,6 +2,7 @@ import { defineCheck } from '../check.js';
 import type { Operation } from '../model/operations.js';
 import { propertiesOf, typeOf } from '../model/sample.js';
 import type { FindingDraft } from '../types.js';
+import type { ScanRequest } from '../http/client.js';
 import { caller, isObject, validRequest, withParam } from './util.js';
 
 const URLISH = /(url|uri|href|link|callback|webhook|hook|redirect|return_?to|next|target|endpoint|feed|fetch|image|img|avatar|icon|src|source|proxy|remote|host|domain|site)$/i;
@@ -13,6 +14,14 @@ export function urlFields(op: Operation): string[] {
   if (op.requestBody === undefined) return [];
   const props = propertiesOf(op.requestBody.schema);
   return Object.keys(props).filter((k) => typeOf(props[k]!) === 'string' && (URLISH.test(k) || props[k]!.format === 'uri' || props[k]!.format === 'url'));
+}
+
+/** Every URL-like input of an operation (query parameters and JSON body fields), each with a request builder. */
+export function urlInputs(op: Operation, base: ScanRequest, api: { basePath: string }): { name: string; build: (url: string) => ScanRequest }[] {
+  return [
+    ...urlParams(op).map((p) => ({ name: p.name, build: (u: string) => withParam(base, op, p, u, api) })),
+    ...urlFields(op).map((f) => ({ name: f, build: (u: string) => ({ ...base, body: { ...(isObject(base.body) ? base.body : {}), [f]: u } }) })),
+  ];
 }
 
 /**
@@ -36,9 +45,7 @@ export const ssrf = defineCheck({
     for (const op of ops) {
       if (!op.safe && (!ctx.destructive || op.method !== 'POST')) continue;
       const base = await validRequest(ctx, op, caller(ctx));
-      const probes: Array<{ name: string; build: (url: string) => typeof base }> = urlParams(op).map((p) => ({ name: p.name, build: (u: string) => withParam(base, op, p, u, ctx.api) }));
-      for (const f of urlFields(op)) probes.push({ name: f, build: (u: string) => ({ ...base, body: { ...(isObject(base.body) ? base.body : {}), [f]: u } }) });
-      for (const probe of probes) {
+      for (const probe of urlInputs(op, base, ctx.api)) {
         const { url, token } = canary.url();
         const ex = await ctx.client.send(probe.build(url));
         if (!(await canary.seen(token, 700))) continue;
