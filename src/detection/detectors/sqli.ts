@@ -40,6 +40,11 @@ const R = {
   pgOperator: rule('sqli', 'sqli.postgres-operator', 2, 5, 'PostgreSQL cast or JSON operator (::type, ->>, #>)'),
   literalComparison: rule('sqli', 'sqli.literal-comparison', 2, 5, 'the value is a true comparison of two literals (a tautology)'),
   stringTautology: rule('sqli', 'sqli.string-tautology', 1, 5, "comparison of a string with itself ('1'='1')"),
+  operatorTail: rule('sqli', 'sqli.operator-tail', 2, 5, 'an expression fragment left open by a trailing boolean or comparison operator'),
+  inList: rule('sqli', 'sqli.in-list', 2, 5, 'the value starts with an IN (...) list of literals'),
+  breakoutList: rule('sqli', 'sqli.breakout-list', 2, 5, 'closes the string and continues a list of values'),
+  execProcedure: rule('sqli', 'sqli.exec-procedure', 2, 5, 'the value is EXEC / EXECUTE and a procedure name'),
+  quoteProbe: rule('sqli', 'sqli.quote-probe', 2, 5, 'the value is only quote characters of different kinds (a syntax-error probe)'),
 };
 
 const LOGIC = new Set(['or', 'and', 'xor', 'not', '||', '&&', 'div']);
@@ -64,14 +69,17 @@ const CATALOG = new Set(['information_schema', 'sysobjects', 'syscolumns', 'sysd
 const LEADING = new Set(['values', 'drop', 'create', 'alter', 'truncate', 'delete', 'insert', 'update', 'exec', 'execute', 'declare']);
 const PG_TYPES = new Set(['int', 'integer', 'int4', 'int8', 'bigint', 'text', 'varchar', 'json', 'jsonb', 'regclass', 'oid', 'bytea', 'numeric', 'boolean', 'bool', 'char', 'date', 'timestamp', 'float', 'real', 'xml', 'inet', 'uuid', 'name']);
 const FROM_FOLLOW = new Set(['where', 'limit', 'order', 'group', 'join', 'inner', 'left', 'right', 'union', 'having', 'as', 'into', 'procedure', 'offset', 'for', 'natural', 'cross', 'outer', 'straight_join', 'use', 'force', 'ignore']);
-const KEYWORDS = new Set(['xp_cmdshell', 'xp_regread', 'xp_regwrite', 'xp_dirtree', 'xp_fileexist', 'xp_servicecontrol', 'xp_availablemedia', 'xp_loginconfig', 'xp_makecab', 'xp_ntsec_enumdomains', 'xp_terminate_process', 'sp_executesql', 'sp_makewebtask', 'sp_oacreate', 'sp_oamethod', 'sp_password', 'sp_addlogin', 'sp_addsrvrolemember', 'sp_configure', 'utl_http', 'utl_inaddr', 'utl_file', 'utl_smtp', 'utl_tcp', 'dbms_pipe', 'dbms_java', 'dbms_xmlquery', 'dbms_lock', 'dbms_sql', 'dbms_xmlgen', 'dbms_ldap', 'httpuritype', 'openrowset', 'opendatasource', 'openquery', 'pg_read_file', 'pg_ls_dir', 'lo_import', 'lo_export', 'load_file', 'pg_sleep']);
+const KEYWORDS = new Set(['xp_cmdshell', 'xp_regread', 'xp_regwrite', 'xp_dirtree', 'xp_fileexist', 'xp_servicecontrol', 'xp_availablemedia', 'xp_loginconfig', 'xp_makecab', 'xp_ntsec_enumdomains', 'xp_terminate_process', 'sp_executesql', 'sp_makewebtask', 'sp_oacreate', 'sp_oamethod', 'sp_password', 'sp_addlogin', 'sp_addsrvrolemember', 'sp_configure', 'utl_http', 'utl_inaddr', 'utl_file', 'utl_smtp', 'utl_tcp', 'dbms_pipe', 'dbms_java', 'dbms_xmlquery', 'dbms_lock', 'dbms_sql', 'dbms_xmlgen', 'dbms_ldap', 'httpuritype', 'openrowset', 'opendatasource', 'openquery', 'msdasql', 'sqloledb', 'pg_read_file', 'pg_ls_dir', 'lo_import', 'lo_export', 'load_file', 'pg_sleep']);
 const SQL_FUNCS = new Set([...DANGEROUS_FUNCS, 'abs', 'cos', 'sin', 'tan', 'pi', 'pow', 'power', 'round', 'rtrim', 'ltrim', 'trim', 'ln', 'log', 'log10', 'exp', 'sqrt', 'floor', 'ceil', 'ceiling', 'format', 'day', 'month', 'year', 'date', 'time', 'compress', 'uncompress', 'local', 'password', 'replace', 'values', 'left', 'right', 'decode', 'encode', 'elt', 'field', 'lower', 'upper', 'lcase', 'ucase', 'greatest', 'least', 'sum', 'avg', 'min', 'max', 'char_length', 'character_length', 'octet_length', 'bit_length', 'crc32', 'sha', 'sha2', 'aes_encrypt', 'aes_decrypt', 'des_encrypt', 'encrypt', 'export_set', 'insert', 'quote', 'repeat', 'space', 'strcmp', 'timestamp', 'utc_time', 'curdate', 'curtime', 'datediff', 'adddate', 'subdate', 'weekday', 'dayname', 'monthname', 'hour', 'minute', 'second', 'week', 'quarter', 'from_unixtime', 'unix_timestamp', 'inet_aton', 'inet_ntoa', 'collation', 'charset', 'coercibility', 'benchmark', 'extractvalue', 'updatexml', 'mod', 'sign', 'truncate', 'radians', 'degrees', 'atan', 'asin', 'acos', 'cot', 'rand', 'soundex', 'position', 'lpad', 'rpad', 'stuff', 'patindex', 'charindex', 'datalength', 'isnull', 'nvl', 'nvl2', 'to_date', 'instr', 'substring_index', 'json_extract', 'make_set', 'exists']);
 const CATALOG_WORDS = new Set(['information_schema', 'sysobjects', 'syscolumns', 'sysdatabases', 'pg_catalog', 'pg_shadow', 'sqlite_master', 'sqlite_schema', 'msysobjects', 'msysaccessobjects', 'msysqueries', 'msysrelationships', 'tempdb', 'msdb', 'northwind', 'all_tab_columns', 'dba_users', 'user_tab_columns', 'sys_context', 'pg_namespace', 'mysql.user', 'schema_name', 'table_schema', 'column_name', 'table_name']);
 const INTROSPECTION = new Set(['database', 'db_name', 'schema', 'schema_name', 'current_user', 'user', 'system_user', 'session_user', 'version', 'current_database', 'current_schema', 'user_name', 'suser_sname', 'db_id', 'object_id', 'object_name', 'host_name', 'servername', 'connection_id', 'last_insert_id', 'row_count', 'found_rows', 'sqlite_version', 'pg_backend_pid', 'getdate', 'sysdatetime']);
 const BARE = new Set(['order', 'group', 'by', 'having', 'xor', 'rlike', 'regexp', 'div', '<=>', '||', '&&', '<>', '!=', '>>', '<<', '<=', '>=', 'is', 'null', 'not', 'sounds', 'like', 'in', '(', ')', ',', 'between', 'and', 'or', 'glob', 'collate']);
 /** Characters that can end a string or number context or build an expression ('-', '/', '@' and '+' alone cannot). */
 const SQL_PUNCT = M.QUOTE | M.DQUOTE | M.BACKTICK | M.SEMI | M.PAREN | M.EQ | M.LT | M.GT | M.HASH | M.STAR | M.PIPE | M.AMP;
-const SQL_WORDS = re('\\b(?:select|union|insert|update|delete|drop|alter|create|truncate|exec|execute|declare|waitfor|shutdown|procedure|from|information_schema|openrowset|opendatasource|(?:xp|sp|utl|dbms|pg)_\\w{1,40}|msdb|tempdb|northwind|sysobjects|syscolumns|msys\\w|sqlite_\\w|xor|rlike|regexp|null|like|having|order|group|limit|into)\\b');
+const SQL_WORDS = re('\\b(?:select|union|insert|update|delete|drop|alter|create|truncate|exec|execute|declare|waitfor|shutdown|procedure|from|information_schema|openrowset|opendatasource|(?:xp|sp|utl|dbms|pg)_\\w{1,40}|msdb|tempdb|northwind|sysobjects|syscolumns|xor|rlike|regexp|null|like|having|order|group|limit|into)\\b');
+/** Catalog tables and OLE DB providers that are one word: the SQL_WORDS gate misses them. */
+const CATALOG_GATE = re('\\b(?:msys|sqlite_)[a-z]|\\bmysql\\.(?:user|db|host|proc|func|tables_priv|columns_priv)\\b|msdasql|sqloledb');
+const SET_VAR = re('\\bset\\s+@');
 const SYSVARS = /* @@-variables are SQL-only syntax */ '@@';
 
 export const sqliDetector: ValueDetector = {
@@ -86,7 +94,7 @@ export const sqliDetector: ValueDetector = {
     // matter; skip the lexer unless one of their keywords is there.
     if ((view.mask & SQL_PUNCT) === 0) {
       const l = view.lower;
-      if (!SQL_WORDS.test(l) && !l.includes('--') && !l.includes('@@') && !l.includes('/*')) return;
+      if (!SQL_WORDS.test(l) && !CATALOG_GATE.test(l) && !l.includes('--') && !l.includes('@@') && !l.includes('/*') && !endsWithLogic(l) && !((view.mask & M.AT) !== 0 && SET_VAR.test(l))) return;
     }
     let found = false;
     for (const q of ["'", '"', '`']) {
@@ -106,6 +114,9 @@ export const sqliDetector: ValueDetector = {
     if (!found) numeric(s, all, out);
     anywhere(s, all, out);
     if (all.length > 0 && all.length <= 8) bare(s, all, out);
+    if (all.length > 0) fragment(s, all, out);
+    if ((view.mask & M.PAREN) !== 0) noisyCall(view.lower, out);
+    if (s.length <= 8 && (view.mask & (M.QUOTE | M.DQUOTE | M.BACKTICK)) !== 0) quoteProbe(s, out);
   },
 };
 
@@ -149,7 +160,41 @@ function breakout(s: string, at: number, t: SqlToken[], out: Emitter): boolean {
     out.emit(R.stacked, frag);
     return true;
   }
+  // `', 2, 1`: the string closes at once and more list items follow (an INSERT ... VALUES or IN list grows).
+  if (i === 0 && at === 1 && a.t === ',' && literalList(t, 0, true) === t.length) {
+    out.emit(R.breakoutList, frag);
+    return true;
+  }
   return false;
+}
+
+/** A literal (number, closed string, NULL) with an optional sign: its length in tokens, or 0. */
+function literal(t: SqlToken[], i: number): number {
+  let j = i;
+  if (t[j]?.t === 'op' && (t[j]?.v === '-' || t[j]?.v === '+')) j++;
+  const a = t[j];
+  if (a === undefined) return 0;
+  if (a.t === 'num' || (a.t === 'str' && a.open !== true && j === i) || (a.t === 'word' && a.v === 'null' && j === i)) return j - i + 1;
+  return 0;
+}
+
+/**
+ * Index after `[,] lit (, lit)*` starting at i (`leadingComma`: the list continues one already open), or -1 when
+ * the tokens there are not such a list.
+ */
+function literalList(t: SqlToken[], i: number, leadingComma: boolean): number {
+  let j = i;
+  let items = 0;
+  for (;;) {
+    if (items > 0 || leadingComma) {
+      if (t[j]?.t !== ',') return items > 0 ? j : -1;
+      j++;
+    }
+    const n = literal(t, j);
+    if (n === 0) return -1;
+    j += n;
+    items++;
+  }
 }
 
 function isLogic(tok: SqlToken | undefined): boolean {
@@ -261,7 +306,7 @@ function anywhere(s: string, t: SqlToken[], out: Emitter): void {
     if (v === 'as' && (t[i - 1]?.t === ')' || t[i - 1]?.t === 'num' || t[i - 1]?.t === 'ident') && (t[i + 1]?.t === 'word' || t[i + 1]?.t === 'str' || t[i + 1]?.t === 'ident') && t[i + 2]?.v === 'from') {
       out.emit(R.fromClause, excerpt(s, a.start));
     }
-    if (next?.t === '(' && SQL_FUNCS.has(v) && t[i + 2] === undefined) out.emit(R.functionOpen, excerpt(s, a.start));
+    if (next?.t === '(' && SQL_FUNCS.has(v) && t[i + 2] === undefined && t[i - 1]?.t !== 'word') out.emit(R.functionOpen, excerpt(s, a.start));
     if (KEYWORDS.has(v)) out.emit(R.keyword, excerpt(s, a.start));
   }
   for (let i = 0; i < t.length; i++) {
@@ -391,6 +436,21 @@ function tautology(t: SqlToken[], i: number): boolean {
 }
 
 const DDL_OBJECTS = new Set(['table', 'database', 'user', 'schema', 'procedure', 'function', 'view', 'index', 'login', 'trigger']);
+/** What may follow the object name of a DDL statement (`DROP TABLE users;`, `CREATE TABLE t (`, `ALTER TABLE t ADD`). */
+const DDL_FOLLOW = new Set(['as', 'cascade', 'restrict', 'add', 'drop', 'modify', 'rename', 'alter', 'change', 'on', 'to', 'set', 'engine', 'like', 'select', 'with', 'owner', 'purge', 'column', 'identified', 'partition', 'from']);
+
+/** `TABLE [IF [NOT] EXISTS] name`: the object name is followed by the end, punctuation or a DDL word, not prose. */
+function ddlObject(t: SqlToken[], i: number): boolean {
+  if (t[i]?.t !== 'word' || !DDL_OBJECTS.has(t[i]?.v ?? '')) return false;
+  let j = i + 1;
+  if (t[j]?.v === 'if') j += t[j + 1]?.v === 'not' ? 3 : 2;
+  const name = t[j];
+  if (name === undefined || (name.t !== 'word' && name.t !== 'ident' && name.t !== 'str' && name.t !== 'var')) return false;
+  j++;
+  while (t[j]?.t === '.' && t[j + 1] !== undefined) j += 2;
+  const b = t[j];
+  return b === undefined || b.t === ';' || b.t === 'comment' || b.t === '(' || b.t === ',' || b.t === ')' || (b.t === 'word' && DDL_FOLLOW.has(b.v));
+}
 
 function stackedStatement(t: SqlToken[], i: number): boolean {
   const a = t[i]?.v;
@@ -399,11 +459,11 @@ function stackedStatement(t: SqlToken[], i: number): boolean {
   switch (a) {
     case 'drop':
       if (b?.t === 'word' && (t[i + 2]?.t === ';' || t[i + 2]?.t === 'comment')) return true;
-      return b?.t === 'word' && DDL_OBJECTS.has(b.v);
+      return ddlObject(t, i + 1);
     case 'create':
     case 'alter':
     case 'truncate':
-      return b?.t === 'word' && DDL_OBJECTS.has(b.v);
+      return ddlObject(t, i + 1);
     case 'delete':
       return b?.t === 'word' && b.v === 'from';
     case 'insert':
@@ -463,4 +523,97 @@ function select(s: string, t: SqlToken[], i: number, out: Emitter): void {
   if (inSub && prev?.t === '(') out.emit(R.selectFrom, excerpt(s, t[i]?.start ?? 0));
   else if (strong && (inSub || i === 0)) out.emit(R.selectFrom, excerpt(s, t[i]?.start ?? 0));
   else if (strong) out.emit(R.selectWeak, excerpt(s, t[i]?.start ?? 0));
+}
+
+/** Verbs that start a statement and are not also everyday words in a value that begins with `;`. */
+const STRONG_VERBS = new Set(['select', 'insert', 'update', 'delete', 'drop', 'create', 'alter', 'truncate', 'exec', 'execute', 'declare', 'shutdown', 'waitfor', 'grant', 'revoke', 'merge', 'rename']);
+
+/**
+ * The value read as a piece cut out of the middle of a statement: it starts with an IN list, starts with a
+ * statement separator or operator and then a statement, or ends with an operator that leaves the expression open
+ * for the rest of the query. Prose starts with a word and ends with a word or a full stop.
+ */
+function fragment(s: string, t: SqlToken[], out: Emitter): void {
+  const n = t.length;
+  // `in (1, 2, 3)`, `NOT IN ('a', 'b')`: a set-membership test with nothing before it.
+  const k = t[0]?.t === 'word' && t[0].v === 'not' ? 1 : 0;
+  if (t[k]?.t === 'word' && t[k]?.v === 'in' && t[k + 1]?.t === '(') {
+    const e = literalList(t, k + 2, false);
+    if (e > 0 && t[e]?.t === ')') out.emit(R.inList, excerpt(s, 0));
+  }
+  // Leading `;`, `)` or operator characters: the value continues a statement it was cut from.
+  let p = 0;
+  while (p < n && p < 3 && (t[p]?.t === ';' || t[p]?.t === ')' || (t[p]?.t === 'op' && t[p]?.v !== '-' && t[p]?.v !== '+'))) p++;
+  const lead = t[p];
+  if (p > 0 && lead?.t === 'word') {
+    if (STRONG_VERBS.has(lead.v) && t.slice(0, p).some((x) => x.t === ';')) out.emit(R.stacked, excerpt(s, 0));
+    else if (LEADING.has(lead.v) && stackedStatement(t, p) && (lead.v !== 'exec' && lead.v !== 'execute' || execTarget(t[p + 1]))) out.emit(R.statement, excerpt(s, 0));
+  }
+  // `SET @v`, `SET @v = ...`: a MySQL user-variable assignment.
+  const v = t[p];
+  if (v?.t === 'word' && v.v === 'set' && t[p + 1]?.t === 'var' && !(t[p + 1]?.v.startsWith('@@') ?? false)) {
+    const after = t[p + 2];
+    if (after === undefined || after.t === ';' || after.t === ',' || after.t === 'comment' || (after.t === 'op' && (after.v === '=' || after.v === ':='))) out.emit(R.statement, excerpt(s, 0));
+  }
+  // `EXEC name`: a whole MSSQL statement running a stored procedure.
+  if (n === 2 && t[0]?.t === 'word' && (t[0].v === 'exec' || t[0].v === 'execute') && (t[1]?.t === 'word' || t[1]?.t === 'ident')) out.emit(R.execProcedure, excerpt(s, 0));
+  // A trailing boolean operator (optionally opening a parenthesis) after an operand, in a value that itself
+  // starts mid-expression: `/3 or `, `)x AND (`. Search-as-you-type prose ("salt and") starts with a word.
+  let e = n - 1;
+  while (e > 0 && t[e]?.t === '(') e--;
+  const last = t[e];
+  if (p > 0 && e > p && e <= p + 3 && isLogic(last) && last?.v !== 'not' && last?.v !== 'div' && operandEnd(t[e - 1])) out.emit(R.operatorTail, excerpt(s, 0));
+  // `x LIKE '`, `name = '`: a comparison whose string the query's own closing quote will complete.
+  const tail = t[n - 1];
+  if (n >= 3 && tail?.t === 'str' && tail.open === true && tail.v.trim() === '' && isComparison(t[n - 2]) && operandEnd(t[n - 3])) out.emit(R.operatorTail, excerpt(s, t[n - 3]?.start ?? 0));
+}
+
+function operandEnd(a: SqlToken | undefined): boolean {
+  return a !== undefined && (a.t === 'num' || a.t === 'ident' || a.t === 'var' || a.t === ')' || a.t === 'word' || (a.t === 'str' && a.open !== true));
+}
+
+const NOISY_CALLS = new Set([...SQL_FUNCS, 'in', 'default', 'if']);
+
+/**
+ * `length||(`, `year]=(`, `md5\(`: a SQL function name, then only punctuation, then an opening parenthesis that
+ * ends the value (the query supplies the arguments). Scanned by hand on the lower-cased text: linear.
+ */
+function noisyCall(lower: string, out: Emitter): void {
+  let e = lower.length;
+  while (e > 0 && lower.charCodeAt(e - 1) <= 32) e--;
+  if (e < 3 || lower.charCodeAt(e - 1) !== 40) return;
+  let i = 0;
+  while (i < e && lower.charCodeAt(i) <= 32) i++;
+  const w = i;
+  while (i < e && isIdentChar(lower.charCodeAt(i))) i++;
+  if (i === w || e - 1 - i > 8 || !NOISY_CALLS.has(lower.slice(w, i))) return;
+  for (let j = i; j < e - 1; j++) if (isIdentChar(lower.charCodeAt(j))) return;
+  out.emit(R.functionOpen, excerpt(lower, w));
+}
+
+function isIdentChar(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 95;
+}
+
+/** `'"`, `"'`` `: a value made only of quotes of different kinds provokes a syntax error whatever the context. */
+function quoteProbe(s: string, out: Emitter): void {
+  const v = s.trim();
+  if (v.length < 2) return;
+  let kinds = 0;
+  for (let i = 0; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    if (c === 39) kinds |= 1;
+    else if (c === 34) kinds |= 2;
+    else if (c === 96) kinds |= 4;
+    else return;
+  }
+  if (kinds !== 1 && kinds !== 2 && kinds !== 4) out.emit(R.quoteProbe, v);
+}
+
+/** The lower-cased value ends with OR / AND / XOR (then blanks or an opening parenthesis): cheap gate for fragment(). */
+function endsWithLogic(l: string): boolean {
+  let e = l.length;
+  while (e > 0 && (l.charCodeAt(e - 1) <= 32 || l.charCodeAt(e - 1) === 40)) e--;
+  const w = e >= 3 && (l.endsWith('and', e) || l.endsWith('xor', e)) ? 3 : e >= 2 && l.endsWith('or', e) ? 2 : 0;
+  return w > 0 && (e === w || !isIdentChar(l.charCodeAt(e - w - 1)));
 }

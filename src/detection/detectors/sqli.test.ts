@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import { createInspector, type InspectRequest } from '../index.js';
+
+/** SQL fragment rules: a value read as a piece cut out of a statement, against the prose it must pass. */
+const pl2 = createInspector({ paranoia: 2 });
+const pl1 = createInspector({ paranoia: 1 });
+const body = (v: string): InspectRequest => ({ method: 'POST', path: '/api/notes', query: '', headers: { host: 'api.example.com', 'content-type': 'application/json' }, body: JSON.stringify({ text: v }) });
+const rules = (v: string, inspector = pl2) => inspector.inspect(body(v)).findings.map((f) => f.ruleId);
+
+describe('sqli fragments (paranoia 2)', () => {
+  it.each([
+    ['sqli.in-list', 'in (7, 8, -9)'],
+    ['sqli.in-list', "NOT IN ('a','b')"],
+    ['sqli.in-list', 'IN (41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 52)'],
+    ['sqli.stacked-query', ';delete from orders'],
+    ['sqli.stacked-query', ');truncate'],
+    ['sqli.statement', '*ALTER TABLE accounts ADD admin int'],
+    ['sqli.statement', 'set @counter = 5'],
+    ['sqli.statement', ')SET @tmp'],
+    ['sqli.exec-procedure', 'exec sp_who2'],
+    ['sqli.exec-procedure', 'EXECUTE cleanup_job'],
+    ['sqli.operator-tail', '*9 AND ('],
+    ['sqli.operator-tail', ')id_2 or '],
+    ['sqli.operator-tail', "title LIKE '"],
+    ['sqli.operator-tail', "pwd = '"],
+    ['sqli.function-open', 'substring;('],
+    ['sqli.function-open', 'ascii | ('],
+    ['sqli.function-open', 'concat\\('],
+    ['sqli.breakout-list', "', 7, 'x'"],
+    ['sqli.quote-probe', `'"`],
+    ['sqli.quote-probe', "`'"],
+    ['sqli.catalog', 'MSysObjects'],
+    ['sqli.catalog', 'mysql.user'],
+    ['sqli.system-procedure', "openrowset('SQLOLEDB'"],
+  ])('%s: %s', (id, v) => {
+    expect(rules(v)).toContain(id);
+    expect(pl2.inspect(body(v)).blocked).toBe(true);
+  });
+
+  it('the new fragment rules are paranoia 2', () => {
+    for (const v of ['in (7, 8, -9)', 'EXECUTE cleanup_job', '*9 AND (', "', 7, 'x'", `'"`]) expect(pl1.inspect(body(v)).score, v).toBe(0);
+  });
+
+  it.each([
+    // prose and search-as-you-type text
+    'salt and',
+    'iphone 15 or',
+    'black or white',
+    'C++ or Rust?',
+    'We will meet in (roughly) an hour',
+    'in 2 days',
+    'Execute order 66',
+    'Please execute the payment plan today.',
+    'set @alice as the reviewer',
+    'Create table of contents',
+    'Drop table tennis balls off at the gym',
+    '- create table for the report',
+    'I like the new design',
+    "I like 'em",
+    "O'Brien, 3rd floor",
+    "'80s, 90s and today",
+    "'Twas the night",
+    // values that only look like calls
+    'Date (UTC)',
+    'length (cm)',
+    'Pick a year (',
+    '(see above)',
+    'mysql.com',
+    'pip install mysql.connector',
+    // quotes used as text
+    '""',
+    "''",
+    '"',
+    '`code`',
+    '5\' 11"',
+  ])('passes: %s', (v) => {
+    const r = pl2.inspect(body(v));
+    expect(r.blocked, JSON.stringify(r.findings)).toBe(false);
+  });
+});
