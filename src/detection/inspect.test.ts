@@ -145,3 +145,46 @@ describe('lower-casing that changes length', () => {
     expect(inspect(q("İİ' OR 1=1--")).blocked).toBe(true);
   });
 });
+
+describe('a body the caller parsed and validated (json + hint)', () => {
+  const leaf = (inert: boolean) => ({ inert, properties: undefined, additional: true, items: undefined });
+  const hint = {
+    inert: false,
+    additional: true as const,
+    items: undefined,
+    properties: new Map([
+      ['role', leaf(true)],
+      ['bio', leaf(false)],
+      ['tags', { inert: false, properties: undefined, additional: true as const, items: leaf(false) }],
+    ]),
+  };
+  const req = (value: unknown): InspectRequest => ({ method: 'POST', path: '/users', query: '', headers: { 'content-type': 'application/json' }, json: { value, hint } });
+
+  it('free-text members and undeclared members are inspected; the body is not parsed again', () => {
+    const r = inspect({ ...req({ bio: "x' OR '1'='1" }), body: 'not json at all' });
+    expect(r.blocked).toBe(true);
+    expect(r.findings.some((f) => f.location === 'body:/bio')).toBe(true);
+    expect(inspect(req({ tags: ['<script>alert(1)</script>'] })).findings.some((f) => f.location === 'body:/tags/0')).toBe(true);
+    expect(inspect(req({ other: "1; DROP TABLE users--" })).blocked).toBe(true);
+    expect(inspect(req({ '$where': 'x' })).findings.some((f) => f.location === 'body-key:/$where')).toBe(true);
+  });
+
+  it('members the schema made inert are skipped; declared names are not inspected', () => {
+    // 'role' validated against an enum: whatever it holds was one of the document's own values.
+    expect(inspect(req({ role: "x' OR '1'='1" })).findings).toEqual([]);
+    expect(inspect(req({ role: 'admin', bio: 'Loves select wines' })).findings).toEqual([]);
+  });
+
+  it('without a hint every member is inspected, as for a body it parses itself', () => {
+    const r = inspect({ method: 'POST', path: '/', query: '', headers: {}, json: { value: { role: "x' OR '1'='1" } } });
+    expect(r.blocked).toBe(true);
+  });
+});
+
+describe('JSON keys', () => {
+  it('camelCase identifiers are schema, base64-looking keys are inspected', async () => {
+    const { isCamelCase } = await import('./extract/request.js');
+    for (const k of ['firstName', 'itemsPerPage', 'userID', 'HTMLParser', 'address2', 'emailNotifications']) expect(isCamelCase(k), k).toBe(true);
+    for (const k of ['rO0ABQ', 'cnVudGltZQ', 'YWxlcnQoMSk', 'PHNjcmlwdD4', 'dGVzdA']) expect(isCamelCase(k), k).toBe(false);
+  });
+});

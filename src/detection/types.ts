@@ -40,6 +40,26 @@ export interface InspectRequest {
   readonly contentType?: string;
   /** The HTTP version of the request line ('1.1', '1.0', '2.0'), when known. */
   readonly httpVersion?: string;
+  /**
+   * The body already parsed as JSON by the caller (a gateway that validated it), used instead of parsing `body`
+   * again, with what an API description says of its members.
+   */
+  readonly json?: { readonly value: unknown; readonly hint?: JsonHint };
+}
+
+/**
+ * What an API description (an OpenAPI schema) says about a JSON value that validated against it. Members whose
+ * schema leaves nothing to inspect are skipped; declared member names are the API's own vocabulary and are not
+ * inspected either. Free-text members get every detector.
+ */
+export interface JsonHint {
+  /** A valid value cannot carry an injection: enum, const, number, boolean, strict format, inert pattern. */
+  readonly inert: boolean;
+  /** Declared members, when the schema declares any. */
+  readonly properties: ReadonlyMap<string, JsonHint> | undefined;
+  /** Undeclared members: their schema, true (anything), false (none). */
+  readonly additional: JsonHint | boolean;
+  readonly items: JsonHint | undefined;
 }
 
 /** One piece of evidence. `fragment` is the decoded excerpt that matched: log it, never send it to clients. */

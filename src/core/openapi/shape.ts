@@ -20,9 +20,115 @@ export interface Shape {
   sensitive: boolean;
   /** The field's own `x-rampart-sanitise` options, as written (the gateway interprets them). */
   sanitise: Readonly<Record<string, unknown>> | undefined;
+  /**
+   * A value that validated against this schema cannot carry an injection: an enum or const, a number or boolean,
+   * a string of a strict format (uuid, date, date-time...) or matching an anchored pattern of inert characters.
+   * Attack detection skips such values once validation has passed them.
+   */
+  inert: boolean;
 }
 
-const anyShape = (): Shape => ({ properties: undefined, additional: true, items: undefined, writeOnly: false, readOnly: false, sensitive: false, sanitise: undefined });
+const anyShape = (): Shape => ({ properties: undefined, additional: true, items: undefined, writeOnly: false, readOnly: false, sensitive: false, sanitise: undefined, inert: false });
+
+/** String formats whose validators (ajv-formats) admit only digits, hex, fixed letters and separators. */
+const INERT_FORMATS: ReadonlySet<string> = new Set(['uuid', 'date', 'date-time', 'time', 'duration', 'ipv4', 'ipv6', 'int32', 'int64', 'float', 'double']);
+const SCALAR_TYPES: ReadonlySet<unknown> = new Set(['integer', 'number', 'boolean', 'null']);
+
+/** The schema's own keywords make any valid value inert (see Shape.inert). */
+function inertByKeywords(s: Readonly<Record<string, unknown>>): boolean {
+  if (Array.isArray(s.enum) && s.enum.length > 0) return true;
+  if ('const' in s) return true;
+  const t = s.type;
+  if (SCALAR_TYPES.has(t) || (Array.isArray(t) && t.length > 0 && t.every((x) => SCALAR_TYPES.has(x)))) return true;
+  if (t !== undefined && t !== 'string') return false;
+  if (typeof s.format === 'string' && INERT_FORMATS.has(s.format)) return true;
+  return typeof s.pattern === 'string' && patternIsInert(s.pattern);
+}
+
+/**
+ * Whether every string matching `pattern` is made of inert characters: the pattern is anchored at both ends and
+ * admits only letters, digits, '_', '-' and '.' (identifiers, codes, slugs), or, without letters, digits and
+ * ' ()+-.:,/' (phone numbers, amounts, times). Anything it cannot read (`.`, negated classes, \S, \W, \p,
+ * lookarounds, back-references) makes it not inert.
+ */
+export function patternIsInert(pattern: string): boolean {
+  if (!pattern.startsWith('^') || !pattern.endsWith('$') || pattern.endsWith('\\$')) return false;
+  const allowed = new Set<number>();
+  const addRange = (a: number, b: number) => {
+    if (b - a > 128) return false;
+    for (let c = a; c <= b; c++) allowed.add(c);
+    return true;
+  };
+  const addClassEscape = (e: string): boolean => {
+    if (e === 'd') return addRange(48, 57);
+    if (e === 'w') return addRange(48, 57) && addRange(65, 90) && addRange(97, 122) && addRange(95, 95);
+    return false; // \s admits line breaks
+  };
+  const body = pattern.slice(1, -1);
+  let inClass = false;
+  let classStart = false;
+  let depth = 0;
+  for (let i = 0; i < body.length; i++) {
+    const ch = body[i] ?? '';
+    if (ch === '\\') {
+      const e = body[i + 1] ?? '';
+      i++;
+      if (e === 'd' || e === 'w' || e === 's') {
+        if (!addClassEscape(e)) return false;
+      } else if (/^[.\-+()/:,_]$/.test(e) || (inClass && e === ' ')) allowed.add(e.charCodeAt(0));
+      else if (!inClass && /^[{}?*[\]]$/.test(e)) allowed.add(e.charCodeAt(0));
+      else return false;
+      classStart = false;
+      continue;
+    }
+    if (inClass) {
+      if (classStart && ch === '^') return false;
+      classStart = false;
+      if (ch === ']') {
+        inClass = false;
+        continue;
+      }
+      const next = body[i + 1];
+      const to = body[i + 2];
+      if (next === '-' && to !== undefined && to !== ']' && to !== '\\') {
+        if (!addRange(ch.charCodeAt(0), to.charCodeAt(0))) return false;
+        i += 2;
+      } else allowed.add(ch.charCodeAt(0));
+      continue;
+    }
+    if (ch === '[') {
+      inClass = true;
+      classStart = true;
+    } else if (ch === '(') {
+      depth++;
+      if (body[i + 1] === '?') {
+        if (body[i + 2] !== ':') return false;
+        i += 2;
+      }
+    } else if (ch === '{') {
+      const close = body.indexOf('}', i);
+      if (close === -1 || !/^\{\d{1,4}(,\d{0,4})?\}$/.test(body.slice(i, close + 1))) return false;
+      i = close;
+    } else if (ch === ')') {
+      depth--;
+    } else if (ch === '|') {
+      // ^a|b$ is (^a)|(b$): a top-level alternative is not anchored at both ends
+      if (depth === 0) return false;
+    } else if (ch === '?' || ch === '*' || ch === '+') {
+      // quantifiers
+    } else if (ch === '.' || ch === '^' || ch === '$') return false;
+    else allowed.add(ch.charCodeAt(0));
+  }
+  if (inClass) return false;
+  let letters = false;
+  for (const c of allowed) if ((c >= 65 && c <= 90) || (c >= 97 && c <= 122)) letters = true;
+  const ok = letters ? '_-.' : ' ()+-.:,/';
+  for (const c of allowed) {
+    const alnum = (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+    if (!alnum && !ok.includes(String.fromCharCode(c))) return false;
+  }
+  return true;
+}
 
 function resolveRef(doc: unknown, ref: string): unknown {
   if (!ref.startsWith('#/')) return undefined;
@@ -47,6 +153,7 @@ export function shapeOf(raw: RawSchema | undefined, document: Readonly<Record<st
     shape.writeOnly = s.writeOnly === true;
     shape.readOnly = s.readOnly === true;
     shape.sensitive = s['x-rampart-sensitive'] === true;
+    shape.inert = inertByKeywords(s);
     const sanitise = s['x-rampart-sanitise'];
     if (isRecord(sanitise)) shape.sanitise = sanitise;
     let declaresProps = false;
@@ -74,6 +181,11 @@ export function shapeOf(raw: RawSchema | undefined, document: Readonly<Record<st
     for (const k of ['allOf', 'anyOf', 'oneOf'] as const) {
       const list = s[k];
       if (!Array.isArray(list)) continue;
+      // Every branch of allOf applies (one inert branch is enough); anyOf/oneOf need every branch inert.
+      if (!shape.inert && list.length > 0) {
+        const inert = list.map((b) => build(b).inert);
+        shape.inert = k === 'allOf' ? inert.some(Boolean) : inert.every(Boolean);
+      }
       for (const branch of list) {
         const b = build(branch);
         merge(b);
@@ -107,6 +219,7 @@ function unite(a: Shape, b: Shape): Shape {
     readOnly: a.readOnly || b.readOnly,
     sensitive: a.sensitive || b.sensitive,
     sanitise: a.sanitise ?? b.sanitise,
+    inert: a.inert && b.inert,
   };
 }
 

@@ -1,4 +1,4 @@
-import type { InspectRequest } from '../types.js';
+import type { InspectRequest, JsonHint } from '../types.js';
 import type { Item } from '../rule.js';
 import { hasBase64Run } from '../normalize/base64.js';
 import { percentDecodeOnce } from '../normalize/percent.js';
@@ -54,7 +54,7 @@ export function extract(req: InspectRequest, cap: number): Extracted {
   const headers = new Map<string, string>();
   for (const [name, v] of Object.entries(req.headers)) {
     if (v === undefined) continue;
-    headers.set(name.toLowerCase(), typeof v === 'string' ? v : v.join(', '));
+    headers.set(isLowerCase(name) ? name : name.toLowerCase(), typeof v === 'string' ? v : v.join(', '));
   }
   pathItems(req.path, c);
   for (const [k, v] of parseUrlEncoded(req.query, MAX_ITEMS)) {
@@ -73,9 +73,33 @@ export function extract(req: InspectRequest, cap: number): Extracted {
     c.add({ location: `header:${name}`, value, kind: 'header', header: name });
   }
   const contentType = (req.contentType ?? headers.get('content-type') ?? '').toLowerCase();
-  const bodyText = req.body === undefined ? '' : typeof req.body === 'string' ? req.body : Buffer.from(req.body).toString('utf8');
+  const decodeBody = () => (req.body === undefined ? '' : typeof req.body === 'string' ? req.body : Buffer.from(req.body).toString('utf8'));
+  if (req.json !== undefined) {
+    walkJson(req.json.value, req.json.hint, c, 'body');
+    // Parsed already: the text is decoded only if a request detector asks for it.
+    let text: string | undefined;
+    return {
+      items: c.items,
+      skippedBytes: c.skipped,
+      inspectedBytes: c.bytes,
+      get bodyText() {
+        return (text ??= decodeBody());
+      },
+      contentType,
+      headers,
+    };
+  }
+  const bodyText = decodeBody();
   if (bodyText !== '') bodyItems(bodyText, contentType, req.contentType ?? headers.get('content-type') ?? '', c, 'body');
   return { items: c.items, skippedBytes: c.skipped, inspectedBytes: c.bytes, bodyText, contentType, headers };
+}
+
+function isLowerCase(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 65 && c <= 90) return false;
+  }
+  return true;
 }
 
 function pathItems(path: string, c: Collector): void {
@@ -99,6 +123,56 @@ function isPlainKey(k: string): boolean {
     if (!ok) return false;
   }
   return true;
+}
+
+/**
+ * Words in camelCase or PascalCase with optional acronyms and a numeric suffix ("firstName", "itemsPerPage",
+ * "userID", "HTMLParser", "address2"): identifiers as schemas spell them. Every word must hold a vowel, which
+ * base64 blobs ("cnVudGltZQ", "rO0ABQ") almost never manage across all their case changes.
+ */
+export function isCamelCase(k: string): boolean {
+  const n = k.length;
+  let i = 0;
+  while (i < n) {
+    const start = i;
+    let caps = 0;
+    while (i < n && isUpper(k.charCodeAt(i))) {
+      i++;
+      caps++;
+    }
+    if (caps > 1 && i < n && isLower(k.charCodeAt(i))) {
+      // "HTMLParser": the last capital starts the next word
+      i--;
+      caps--;
+    }
+    if (caps <= 1) while (i < n && isLower(k.charCodeAt(i))) i++;
+    if (i === start) break;
+    // an acronym ("ID", "URL") stands as it is; a word needs a vowel
+    if (caps <= 1 && !hasVowel(k, start, i)) return false;
+    if (caps > 6) return false;
+  }
+  let d = 0;
+  while (i < n && k.charCodeAt(i) >= 48 && k.charCodeAt(i) <= 57) {
+    i++;
+    d++;
+  }
+  return i === n && d <= 4;
+}
+
+function isUpper(c: number): boolean {
+  return c >= 65 && c <= 90;
+}
+
+function isLower(c: number): boolean {
+  return c >= 97 && c <= 122;
+}
+
+function hasVowel(s: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) {
+    const c = s.charCodeAt(i) | 0x20;
+    if (c === 97 || c === 101 || c === 105 || c === 111 || c === 117 || c === 121) return true;
+  }
+  return false;
 }
 
 function isPlainPath(s: string): boolean {
@@ -147,21 +221,36 @@ function jsonItems(text: string, c: Collector, loc: string): boolean {
   } catch {
     return false;
   }
-  const walk = (v: unknown, ptr: string, depth: number) => {
+  walkJson(doc, undefined, c, loc);
+  return true;
+}
+
+/**
+ * Every string leaf and every key that is not a plain identifier, with its JSON pointer. With a hint (the schema
+ * the value validated against), inert members are skipped and declared member names are not inspected.
+ */
+function walkJson(doc: unknown, hint: JsonHint | undefined, c: Collector, loc: string): void {
+  const walk = (v: unknown, h: JsonHint | undefined, ptr: string, depth: number) => {
+    if (h !== undefined && h.inert) return;
     if (typeof v === 'string') c.add({ location: `${loc}:${ptr}`, value: v, kind: 'body' });
     else if (depth > 32 || v === null || typeof v !== 'object') return;
     else if (Array.isArray(v)) {
-      for (let i = 0; i < v.length; i++) walk(v[i], `${ptr}/${i}`, depth + 1);
+      const items = h?.items;
+      for (let i = 0; i < v.length; i++) walk(v[i], items, `${ptr}/${i}`, depth + 1);
     } else {
       for (const k in v) {
         if (!Object.hasOwn(v, k)) continue;
         const p = ptr + '/' + (k.includes('~') || k.includes('/') ? k.replaceAll('~', '~0').replaceAll('/', '~1') : k);
-        // A plain identifier key (the API's own schema: "email", "order_id") carries nothing to inspect.
-        if (!isPlainKey(k) || hasBase64Run(k, 6) || k === 'constructor' || k === 'prototype') c.add({ location: `${loc}-key:${p}`, value: k, kind: 'key' });
-        walk(Reflect.get(v, k), p, depth + 1);
+        const declared = h?.properties?.get(k);
+        // A declared member name or a plain identifier key (the API's own schema: "email", "order_id",
+        // "firstName") carries nothing to inspect, unless it looks like a base64 blob rather than words.
+        if (declared === undefined && (!isPlainKey(k) || k === 'constructor' || k === 'prototype' || (hasBase64Run(k, 6) && !isCamelCase(k)))) {
+          c.add({ location: `${loc}-key:${p}`, value: k, kind: 'key' });
+        }
+        const child = declared ?? (h === undefined || typeof h.additional === 'boolean' ? undefined : h.additional);
+        walk(Reflect.get(v, k), child, p, depth + 1);
       }
     }
   };
-  walk(doc, '', 0);
-  return true;
+  walk(doc, hint, '', 0);
 }

@@ -56,6 +56,8 @@ export function toInspectRequest(ctx: RequestContext): InspectRequest {
     headers: ctx.headers,
     body: ctx.body,
     httpVersion: versionOf(ctx),
+    // The body validation parsed and passed (what the upstream receives), with its declared shape.
+    ...(ctx.facts.validatedJson !== undefined ? { json: { value: ctx.facts.validatedJson.value, hint: ctx.facts.validatedJson.shape } } : {}),
   };
 }
 
@@ -89,6 +91,8 @@ function createStage(routeId: string, cfg: DetectionConfig, metrics: DetectionMe
   });
   const detectOnly = cfg.mode === 'detect';
   const overLimitBlocks = cfg.overLimit === 'block';
+  // Label lookups hash their labels: the per-request outcome counters are resolved once.
+  const passed = metrics.decisions.labels(routeId, 'pass');
   return {
     name: 'detection',
     needsBody: true,
@@ -110,7 +114,7 @@ function createStage(routeId: string, cfg: DetectionConfig, metrics: DetectionMe
       const categories = [...new Set(result.findings.map((f) => f.category))];
       const facts = { detection: { score: result.score, blocked: result.blocked && !detectOnly, categories } };
       if (!result.blocked) {
-        metrics.decisions.inc({ route: routeId, outcome: 'pass' });
+        passed.inc();
         return result.findings.length === 0 ? CONTINUE : { kind: 'continue', facts };
       }
       if (detectOnly) {

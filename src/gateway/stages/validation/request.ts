@@ -1,6 +1,6 @@
 import { decodeUtf8, parseJsonBounded, type JsonLimits } from '../../../core/json/index.js';
 import { problem, type Problem, type ProblemFieldError } from '../../../core/problems/problem.js';
-import { visitShape } from '../../../core/openapi/shape.js';
+import { visitShape, type Shape } from '../../../core/openapi/shape.js';
 import type { RequestContext } from '../../pipeline/types.js';
 import { fieldErrors } from './errors.js';
 import { matchMediaKey, parseMediaType } from './media.js';
@@ -22,11 +22,17 @@ export interface RequestSettings {
  * changed it.
  */
 export type RequestOutcome =
-  | { readonly kind: 'ok'; readonly body?: Buffer; readonly changed?: readonly string[] }
+  | { readonly kind: 'ok'; readonly body?: Buffer; readonly changed?: readonly string[]; readonly json?: ValidatedJson }
   | { readonly kind: 'problem'; readonly problem: Problem }
   | { readonly kind: 'invalid'; readonly errors: readonly ProblemFieldError[] };
 
 const OK: RequestOutcome = Object.freeze({ kind: 'ok' });
+
+/** A JSON body that passed validation: its parsed value (as forwarded) and the declared shape it matched. */
+export interface ValidatedJson {
+  readonly value: unknown;
+  readonly shape: Shape;
+}
 
 /**
  * RFC 8259 §8.1: a parser MAY ignore a leading byte order mark, and the JSON and form parsers here do. Then the
@@ -174,8 +180,12 @@ function jsonBody(bytes: Buffer, op: CompiledOperation, media: CompiledMedia, s:
   const before = errors.length;
   validateValue(media, value, errors);
   if (errors.length > before) return OK;
-  if (changed.length === 0) return unchanged(bytes);
-  return { kind: 'ok', body: Buffer.from(JSON.stringify(value)), changed };
+  // What the upstream receives, as validated, with what the document says of each member (for detection).
+  const json: ValidatedJson = { value, shape: media.shape };
+  if (changed.length === 0) {
+    return hasBom(bytes) ? { kind: 'ok', body: bytes.subarray(3), changed: ['(byte order mark)'], json } : { kind: 'ok', json };
+  }
+  return { kind: 'ok', body: Buffer.from(JSON.stringify(value)), changed, json };
 }
 
 const FORBIDDEN = new Set(['__proto__', 'constructor', 'prototype']);

@@ -78,7 +78,11 @@ describe('validation stage: requests', () => {
 
   it('validates JSON bodies: types, required, formats, readOnly, undeclared members', () => {
     const ok = run(strict, { method: 'POST', url: '/users', headers: json(user), body: JSON.stringify(user) });
-    expect(ok.d).toEqual({ kind: 'continue', facts: { operation: { id: 'POST /users', operationId: 'createUser' } } });
+    expect(ok.d).toMatchObject({ kind: 'continue', facts: { operation: { id: 'POST /users', operationId: 'createUser' } } });
+    // The parsed body, as validated, for detection (with the declared shape it matched).
+    const facts = ok.d.kind === 'continue' ? ok.d.facts : undefined;
+    expect(facts?.validatedJson?.value).toEqual(user);
+    expect(facts?.validatedJson?.shape.properties?.has('username')).toBe(true);
     const bad = { id: 9, username: 'Carol!', email: 'nope', role: 'admin', password: 'x' };
     const p = problemOf(run(strict, { method: 'POST', url: '/users', headers: json(bad), body: JSON.stringify(bad) }).d);
     expect(p?.code).toBe('invalid-request');

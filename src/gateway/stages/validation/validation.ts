@@ -10,7 +10,7 @@ import type { StageEnv, StageModule } from '../../pipeline/module.js';
 import { CONTINUE, reject, type Decision, type Facts, type LogRecord, type RequestContext, type Stage } from '../../pipeline/types.js';
 import { MAX_FIELD_ERRORS } from './errors.js';
 import { compileOperations, type CompiledOperation } from './operation.js';
-import { validateRequest, type RequestSettings } from './request.js';
+import { validateRequest, type RequestSettings, type ValidatedJson } from './request.js';
 import { checkResponse } from './response.js';
 import { createSanitiser } from './sanitise.js';
 import type { ValidationConfig } from './schema.js';
@@ -26,6 +26,11 @@ declare module '../../pipeline/types.js' {
   interface Facts {
     /** Set by validation when the request matched an operation of the route's OpenAPI document. */
     operation?: MatchedOperation;
+    /**
+     * The JSON body as validated (and forwarded) with its declared shape: detection reads it instead of parsing
+     * the body again and skips the members whose schema leaves nothing to inspect (enums, strict formats...).
+     */
+    validatedJson?: ValidatedJson;
   }
 }
 
@@ -129,6 +134,7 @@ export function createValidationStage(doc: CompiledDocument, cfg: ValidationConf
       facts.body = outcome.body;
       ctx.annotate('validationChanged', outcome.changed);
     }
+    if (outcome.json !== undefined) facts.validatedJson = outcome.json;
     return { kind: 'continue', facts };
   };
 
