@@ -238,8 +238,8 @@ function walkJson(doc: unknown, hint: JsonHint | undefined, c: Collector, loc: s
       const items = h?.items;
       for (let i = 0; i < v.length; i++) walk(v[i], items, `${ptr}/${i}`, depth + 1);
     } else {
-      for (const k in v) {
-        if (!Object.hasOwn(v, k)) continue;
+      const o = v as Record<string, unknown>;
+      for (const k of Object.keys(o)) {
         const p = ptr + '/' + (k.includes('~') || k.includes('/') ? k.replaceAll('~', '~0').replaceAll('/', '~1') : k);
         const declared = h?.properties?.get(k);
         // A declared member name or a plain identifier key (the API's own schema: "email", "order_id",
@@ -248,7 +248,7 @@ function walkJson(doc: unknown, hint: JsonHint | undefined, c: Collector, loc: s
           c.add({ location: `${loc}-key:${p}`, value: k, kind: 'key' });
         }
         const child = declared ?? (h === undefined || typeof h.additional === 'boolean' ? undefined : h.additional);
-        walk(Reflect.get(v, k), child, p, depth + 1);
+        walk(o[k], child, p, depth + 1);
       }
     }
   };
