@@ -48,8 +48,9 @@ const SHELL_SEPARATORS = new Set(['|', '||', '&&', '$(', '`', '<(', '>(']);
 const SHELL_ARG = re('^(?:-{1,2}[a-z0-9]|/[a-z.]|~|\\$|\\.{1,2}/|[<>|&;`]|\\\\\\\\|[a-z]:\\\\|%[a-z_]+%|\\*|$)', 'i');
 const DEV_TCP = re('/dev/(?:tcp|udp)/|\\bnc(?:at)?\\s{1,8}(?:-[a-z]{1,4}\\s{1,8}){0,4}-[a-z]{0,3}e\\s|\\bmkfifo\\s|\\bbash\\s{1,8}-i\\s|\\b0<&\\d|>&\\s{0,4}/dev/', 'i');
 const WINDOWS = re('%comspec%|\\bcmd(?:\\.exe)?\\s{0,8}/[ck]\\b|\\bpowershell(?:\\.exe)?\\s{1,8}-|^\\s{0,8}(?:for\\s{1,8}/[rfdl]\\b|for\\s{1,8}%%?[a-z]\\s|if\\s{1,8}(?:/i\\s|not\\s|exist\\s|defined\\s|errorlevel\\s|%))|\\$env:[a-z]|\\biex\\s{0,8}\\(|\\bdownloadstring\\s{0,4}\\(|\\bstart-process\\b|\\binvoke-(?:expression|webrequest)\\b', 'i');
-const BATCH_FOR = re('\\bfor\\s{1,32}(?:/[a-z]\\s{1,16}(?:"[^"]{0,60}"\\s{1,16}|[^\\s%"]{1,60}\\s{1,16})?)?%{1,2}[^\\s%]{1,2}\\s{1,32}in\\s{0,32}\\(', 'i');
-const BATCH_IF = re('\\bif\\s{1,32}(?:/i\\s{1,16})?(?:not\\s{1,16})?(?:exist|defined|errorlevel|cmdextversion)\\s|\\bif\\s{1,32}(?:/i\\s{1,16})?[^\\s=/]{1,40}\\s{0,16}(?:==|\\s(?:equ|neq|lss|leq|gtr|geq)\\s)', 'i');
+const BATCH_FOR = re('\\bfor\\s{1,32}(?:/[a-z]\\s{1,16}(?:"[^"]{0,60}"\\s{1,16}|[^\\s%"]{1,60}\\s{1,16})?)?%{1,2}[^\\s%]{1,32}\\s{1,32}in\\s{0,32}\\(', 'i');
+// `if /i`, `if/i` (cmd.exe needs no blank before the switch); quoted operands may hold blanks.
+const BATCH_IF = re('\\bif(?:\\s{0,32}/i)?\\s{1,32}(?:not\\s{1,16})?(?:exist|defined|errorlevel|cmdextversion)\\s|\\bif(?:\\s{0,32}/i)?\\s{1,32}(?:"[^"]{0,40}"|[^\\s="/]{1,40})\\s{0,16}(?:==|\\s(?:equ|neq|lss|leq|gtr|geq)\\s)', 'i');
 const SHELLSHOCK = re('^\\s{0,8}\\(\\s{0,4}\\)\\s{0,8}\\{|:\\s{0,4}\\(\\s{0,4}\\)\\s{0,4}\\{\\s{0,4}:', '');
 const EXPANSION = re('\\$\\(\\(|\\$\\[[^\\]]{0,40}\\]|\\$\\{[a-z_][a-z0-9_]{0,40}(?:#|%|:[-=?+]|/|\\^|,)|\\$\\{#|[<>]\\(\\s{0,4}[a-z]{2,16}\\s|\\$\\{?shell\\}?\\s{1,8}-c\\b', 'i');
 const SHELL_C = re('\\b(?:sh|bash|zsh|ksh|dash|csh|tcsh|ash|busybox\\s{1,4}sh)\\s{1,8}-c\\b', 'i');

@@ -34,8 +34,8 @@ const OPEN_TAG = re('<\\?(?:php\\b|=|\\s)', 'i');
 const SUPERGLOBAL = re('\\$(?:_(?:get|post|server|cookie|request|files|env|session)\\b|globals\\b|http_(?:get|post|server|cookie|raw_post_data)_vars|http_raw_post_data)', 'i');
 const SERIALIZED = re('(?:^|[;{"\'\\s])[oc]:\\+?\\d{1,5}:"[a-z_\\\\][\\w\\\\]{0,200}":\\+?\\d{1,5}:\\{|(?:^|[;{"\'\\s])a:\\d{1,6}:\\{\\s{0,4}[isbdo]:', 'i');
 const VARIABLE_CALL = re('\\$\\s{0,4}(?:\\{[^{}]{0,80}\\}|[a-z_]\\w{0,40})(?:\\s{0,8}(?:\\[[^\\][]{0,40}\\]|\\{[^{}]{0,40}\\}|->\\w{1,40})){0,4}\\s{0,8}\\(|\\(\\s{0,8}["\'][a-z_]{1,20}["\']\\s{0,8}\\.\\s{0,8}["\']', 'i');
-/** A call through an expression: (system)('id'), [system][0](ls), ("sys"."tem")('id'). */
-const INDIRECT_CALL = re('[)\\]\'"]\\s{0,8}\\(', '');
+/** A call through an expression: (system)('id'), [system][0](ls), ("sys"."tem")('id'), {[system][0]}('id'). */
+const INDIRECT_CALL = re('[)\\]}\'"]\\s{0,8}\\(', 'g');
 const SCRIPT_EXT = re('\\.(?:php\\d?|phtml|pht|phar|phps|shtml|jsp|jspx|asp|aspx|cer|asa|ascx|ashx|asmx|cfm|cgi|pl|py|sh|htaccess|user\\.ini)[.\\s]{0,16}(?:$|%00|\\x00)', 'i');
 const CONFIG = re('\\b(?:auto_prepend_file|auto_append_file|allow_url_include|allow_url_fopen|disable_functions|open_basedir|safe_mode|suhosin\\.|register_globals)\\s{0,8}[=:]', 'i');
 const CALL = re('\\b([a-z_][a-z0-9_]{1,40})\\s{0,8}\\(', 'gi');
@@ -48,6 +48,8 @@ export const phpDetector: ValueDetector = {
   inspect(view: View, item: Item, out: Emitter): void {
     const s = view.text;
     const l = view.lower;
+    // Comments are whitespace to PHP: $f/**/(1), (x)/* c */('id') are calls.
+    const code = (view.mask & M.STAR) !== 0 && l.includes('/*') ? stripBlockComments(l) : l;
     if ((view.mask & M.LT) !== 0) {
       const t = OPEN_TAG.exec(s);
       if (t !== null && (l.includes('<?php') || /* <?= or <? code */ l.includes(';') || l.includes('(') || l.includes('$'))) out.emit(R.openTag, excerpt(s, t.index));
@@ -55,8 +57,8 @@ export const phpDetector: ValueDetector = {
     if ((view.mask & M.DOLLAR) !== 0) {
       const g = SUPERGLOBAL.exec(s);
       if (g !== null) out.emit(R.superglobal, excerpt(s, g.index));
-      const v = VARIABLE_CALL.exec(s);
-      if (v !== null) out.emit(R.variableCall, excerpt(s, v.index));
+      const v = VARIABLE_CALL.exec(code);
+      if (v !== null) out.emit(R.variableCall, excerpt(code, v.index));
     } else if ((view.mask & M.PAREN) !== 0 && (view.mask & (M.QUOTE | M.DQUOTE)) !== 0) {
       const v = VARIABLE_CALL.exec(s);
       if (v !== null) out.emit(R.variableCall, excerpt(s, v.index));
@@ -73,20 +75,69 @@ export const phpDetector: ValueDetector = {
       const e = SCRIPT_EXT.exec(s);
       if (e !== null) out.emit(R.upload, excerpt(s, Math.max(0, e.index - 20)));
     }
-    // Comments are whitespace to PHP: system/**/('id') is system('id').
     if ((view.mask & M.PAREN) !== 0) {
-      const ic = INDIRECT_CALL.exec(s);
-      if (ic !== null && squashedHasDangerous(l)) out.emit(R.indirectCall, excerpt(s, Math.max(0, ic.index - 30)));
+      const at = indirectCall(code);
+      if (at !== -1) out.emit(R.indirectCall, excerpt(code, Math.max(0, at - 30)));
     }
     const fn = phpOnlyName(l);
     if (fn !== -1) out.emit(R.functionName, excerpt(s, fn));
-    if ((view.mask & M.PAREN) !== 0) calls(s, (view.mask & M.STAR) !== 0 && l.includes('/*') ? stripBlockComments(l) : l, out);
+    if ((view.mask & M.PAREN) !== 0) calls(s, code, out);
   },
 };
 
 const STRONG_CALLS = ['system', 'exec', 'shell_exec', 'passthru', 'popen', 'proc_open', 'pcntl_exec', 'eval', 'assert', 'phpinfo', 'base64_decode', 'create_function', 'call_user_func', 'file_get_contents', 'readfile', 'include', 'require'];
 /** PHP-only function names: no other language or prose uses them. */
 const PHP_ONLY = ['base64_decode', 'base64_encode', 'call_user_func', 'create_function', 'shell_exec', 'proc_open', 'pcntl_exec', 'gzuncompress', 'gzinflate', 'gzdecode', 'bzdecompress', 'str_rot13', 'get_defined_functions', 'get_defined_vars', 'get_defined_constants', 'file_get_contents', 'file_put_contents', 'move_uploaded_file', 'phpinfo', 'print_r', 'var_dump', 'var_export', 'preg_replace', 'posix_get', 'posix_set', 'posix_kill', 'php_uname', 'highlight_file', 'show_source', 'array_map', 'register_shutdown_function', 'set_error_handler', 'ini_set', 'ini_get_all', 'stream_get_contents', 'convert_uudecode', 'escapeshellcmd', 'fsockopen', 'curl_exec', 'openssl_decrypt', 'mb_ereg_replace', 'assert_options', 'session.bug_compat'];
+
+/**
+ * Where an expression is called: the callee (a parenthesised, bracketed, braced or quoted expression right before
+ * `(`) spells a dangerous function once quotes, dots and brackets are dropped, or the arguments read as code (a
+ * string, a variable, a number) and the value spells one somewhere (`define('x','sys'.'tem');(x)('id')`).
+ * Prose ("the system is 'down' (again)") has neither. -1 when there is no such call.
+ */
+function indirectCall(code: string): number {
+  INDIRECT_CALL.lastIndex = 0;
+  let whole: boolean | undefined;
+  for (let k = 0; k < 8; k++) {
+    const m = INDIRECT_CALL.exec(code);
+    if (m === null) return -1;
+    const close = m.index;
+    // `[system][0]`, `("sy")("st")`: chained groups make one callee.
+    let start = calleeStart(code, close);
+    for (let j = 0; j < 4; j++) {
+      let b = start - 1;
+      while (b > 0 && b > start - 8 && code.charCodeAt(b) === 32) b--;
+      if (b < 0 || !')]}\'"'.includes(code[b] ?? '')) break;
+      start = calleeStart(code, b);
+    }
+    if (squashedHasDangerous(code.slice(start, close + 1))) return close;
+    const arg = /* first non-blank after '(' */ code.slice(close + m[0].length).trimStart().charCodeAt(0);
+    if (arg === 39 || arg === 34 || arg === 36 || (arg >= 48 && arg <= 57)) {
+      whole ??= squashedHasDangerous(code);
+      if (whole) return close;
+    }
+  }
+  return -1;
+}
+
+/** Start of the bracketed or quoted expression that ends at `close` (at most 80 characters back). */
+function calleeStart(code: string, close: number): number {
+  const c = code[close];
+  if (c === "'" || c === '"') {
+    const open = code.lastIndexOf(c, close - 1);
+    return open === -1 ? close : Math.max(open, close - 80);
+  }
+  let depth = 0;
+  for (let i = close; i >= 0 && i > close - 80; i--) {
+    const ch = code.charCodeAt(i);
+    if (ch === 41 || ch === 93 || ch === 125) depth++;
+    else if (ch === 40 || ch === 91 || ch === 123) {
+      depth--;
+      if (depth === 0) return i;
+    }
+  }
+  return Math.max(0, close - 80);
+}
 
 /** The letters of the value with quotes, dots, brackets and spaces removed ("sy"."st"."em" is system). */
 function squashedHasDangerous(l: string): boolean {

@@ -225,7 +225,9 @@ function framing(req: InspectRequest, ex: Extracted, method: string, out: Emitte
     }
   }
   const host = ex.headers.get('host');
-  if (host !== undefined && !HOST.test(host)) {
+  // RFC 9110 §4.2.1 / RFC 9112 §3.2: an http(s) target has a non-empty host, so an empty Host with an
+  // origin-form target names no one (only an authority-less URI may send it empty).
+  if (host !== undefined && (!HOST.test(host) || (host.trim() === '' && req.path.startsWith('/')))) {
     at('header:host');
     out.emit(R.host, host.slice(0, 80));
   }

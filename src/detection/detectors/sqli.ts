@@ -105,7 +105,7 @@ export const sqliDetector: ValueDetector = {
       for (const pos of std !== at && std >= 0 ? [at, std] : [at]) {
         if (pos < 0) continue;
         const after = sqlTokens(s, pos, 256, view.lower);
-        if (breakout(s, pos, after, out)) found = true;
+        if (!quotedPhrase(s, pos) && breakout(s, pos, after, out)) found = true;
         // What follows the breakout is code, not string content: look for whole SQL phrases there too.
         anywhere(s, after, out);
       }
@@ -148,6 +148,11 @@ function breakout(s: string, at: number, t: SqlToken[], out: Emitter): boolean {
     return true;
   }
   if (a.t === 'word' && CLAUSE.has(a.v) && clauseFollows(t, i)) {
+    out.emit(R.breakoutClause, frag);
+    return true;
+  }
+  // `` ` AS `alias` FROM ``: the identifier closes, gets an alias and the select list ends.
+  if (a.t === 'word' && a.v === 'as' && (t[i + 1]?.t === 'word' || t[i + 1]?.t === 'ident' || t[i + 1]?.t === 'str') && t[i + 2]?.v === 'from') {
     out.emit(R.breakoutClause, frag);
     return true;
   }
@@ -541,11 +546,15 @@ function fragment(s: string, t: SqlToken[], out: Emitter): void {
     const e = literalList(t, k + 2, false);
     if (e > 0 && t[e]?.t === ')') out.emit(R.inList, excerpt(s, 0));
   }
+  // `k=;drop`: a value that is itself a `name=value` pair (a parameter encoded twice) is read from after the `=`.
+  const base = t[0]?.t === 'word' && t[1]?.t === 'op' && t[1].v[0] === '=' && t[1].start === (t[0]?.start ?? 0) + t[0].v.length ? (t[1].v === '=' ? 2 : 1) : 0;
   // Leading `;`, `)` or operator characters: the value continues a statement it was cut from.
-  let p = 0;
-  while (p < n && p < 3 && (t[p]?.t === ';' || t[p]?.t === ')' || (t[p]?.t === 'op' && t[p]?.v !== '-' && t[p]?.v !== '+'))) p++;
+  let p = base;
+  while (p < n && p < base + 3 && (t[p]?.t === ';' || t[p]?.t === ')' || (t[p]?.t === 'op' && t[p]?.v !== '-' && t[p]?.v !== '+'))) p++;
   const lead = t[p];
-  if (p > 0 && lead?.t === 'word') {
+  if (p > base && lead?.t === 'word') {
+    // `; AS alias FROM`: an alias and FROM, the middle of a select list.
+    if (lead.v === 'as' && (t[p + 1]?.t === 'word' || t[p + 1]?.t === 'ident' || t[p + 1]?.t === 'str') && t[p + 2]?.v === 'from') out.emit(R.fromClause, excerpt(s, 0));
     if (STRONG_VERBS.has(lead.v) && t.slice(0, p).some((x) => x.t === ';')) out.emit(R.stacked, excerpt(s, 0));
     else if (LEADING.has(lead.v) && stackedStatement(t, p) && (lead.v !== 'exec' && lead.v !== 'execute' || execTarget(t[p + 1]))) out.emit(R.statement, excerpt(s, 0));
   }
@@ -562,10 +571,21 @@ function fragment(s: string, t: SqlToken[], out: Emitter): void {
   let e = n - 1;
   while (e > 0 && t[e]?.t === '(') e--;
   const last = t[e];
-  if (p > 0 && e > p && e <= p + 3 && isLogic(last) && last?.v !== 'not' && last?.v !== 'div' && operandEnd(t[e - 1])) out.emit(R.operatorTail, excerpt(s, 0));
+  if (p > base && e > p && e <= p + 3 && isLogic(last) && last?.v !== 'not' && last?.v !== 'div' && codeOperand(t[e - 1])) out.emit(R.operatorTail, excerpt(s, 0));
   // `x LIKE '`, `name = '`: a comparison whose string the query's own closing quote will complete.
   const tail = t[n - 1];
   if (n >= 3 && tail?.t === 'str' && tail.open === true && tail.v.trim() === '' && isComparison(t[n - 2]) && operandEnd(t[n - 3])) out.emit(R.operatorTail, excerpt(s, t[n - 3]?.start ?? 0));
+}
+
+/** An operand that is not a prose word: a literal, a variable, `)` or a column-like name (digits, `_`). */
+function codeOperand(a: SqlToken | undefined): boolean {
+  if (a === undefined) return false;
+  if (a.t !== 'word') return operandEnd(a);
+  for (let i = 0; i < a.v.length; i++) {
+    const c = a.v.charCodeAt(i);
+    if (c === 95 || (c >= 48 && c <= 57)) return true;
+  }
+  return false;
 }
 
 function operandEnd(a: SqlToken | undefined): boolean {
@@ -616,4 +636,32 @@ function endsWithLogic(l: string): boolean {
   while (e > 0 && (l.charCodeAt(e - 1) <= 32 || l.charCodeAt(e - 1) === 40)) e--;
   const w = e >= 3 && (l.endsWith('and', e) || l.endsWith('xor', e)) ? 3 : e >= 2 && l.endsWith('or', e) ? 2 : 0;
   return w > 0 && (e === w || !isIdentChar(l.charCodeAt(e - w - 1)));
+}
+
+/**
+ * `the "in" crowd`, `'Like' button`, `he said 'or else'.`: the quote at pos - 1 opens a quoted phrase of prose
+ * (after the start or a blank, right before a letter, closed by the same quote before any SQL punctuation and
+ * followed by a blank, the end or a sentence mark). Breakout payloads leave a blank, a digit or a quote after
+ * their closing quote (`' or 'a'='a`, `'or'1'='1`).
+ */
+function quotedPhrase(s: string, pos: number): boolean {
+  const q = s.charCodeAt(pos - 1);
+  if (pos >= 2 && !isBlankOrOpen(s.charCodeAt(pos - 2))) return false;
+  if (!isLetter(s.charCodeAt(pos))) return false;
+  const end = s.indexOf(s[pos - 1] ?? '', pos);
+  if (end === -1 || end - pos > 64) return false;
+  for (let i = pos; i < end; i++) {
+    const c = s.charCodeAt(i);
+    if (!isLetter(c) && c !== 32 && c !== 45 && !(c >= 48 && c <= 57) && c !== q) return false;
+  }
+  const after = s.charCodeAt(end + 1);
+  return end + 1 === s.length || after === 32 || after === 10 || after === 46 || after === 44 || after === 33 || after === 63 || after === 58 || after === 41;
+}
+
+function isLetter(c: number): boolean {
+  return ((c | 0x20) >= 97 && (c | 0x20) <= 122) || c >= 0xc0;
+}
+
+function isBlankOrOpen(c: number): boolean {
+  return c === 32 || c === 9 || c === 10 || c === 40 || c === 91;
 }

@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { createInspector, type InspectRequest } from '../index.js';
+
+const inspector = createInspector({ paranoia: 2 });
+const query = (v: string): InspectRequest => ({ method: 'GET', path: '/api/items', query: 'x=' + encodeURIComponent(v), headers: { host: 'api.example.com' } });
+const rules = (v: string) => inspector.inspect(query(v)).findings.map((f) => f.ruleId);
+
+describe('php: calls through expressions and comments', () => {
+  it.each([
+    ['php.indirect-call', '[ exec ] [ 0 ] ( "id" )'],
+    ['php.indirect-call', '("pass"."thru")(whoami)'],
+    ['php.indirect-call', "{[shell_exec][0]} ('ls')"],
+    ['php.indirect-call', "const('k','sys'.'tem');(k)/* x */('id')"],
+    ['php.variable-function', "$fn['a'] /* c */ ('ls')"],
+  ])('%s: %s', (id, v) => {
+    expect(rules(v)).toContain(id);
+  });
+
+  it.each([
+    "Our system is 'down' (again)",
+    'The system (beta) is "great" (really)',
+    'Exec summary (Q3) [draft] (v2)',
+    '[1] (see notes) evaluation',
+  ])('passes: %s', (v) => {
+    const r = inspector.inspect(query(v));
+    expect(r.blocked, JSON.stringify(r.findings)).toBe(false);
+  });
+});
