@@ -152,9 +152,13 @@ const CRLF = {
   path: rule('crlf', 'crlf.in-path', 1, 5, 'line break in the request path'),
   mail: rule('mail', 'mail.header-injection', 1, 5, 'line break followed by a mail header (To, Cc, Bcc...)'),
   mailProtocol: rule('mail', 'mail.protocol-injection', 1, 5, 'line break followed by an SMTP or IMAP command'),
+  splitting: rule('crlf', 'crlf.response-splitting', 1, 5, 'blank line followed by markup or a status line (a second message body)'),
 };
-const HEADER_LINE = re('[\\r\\n][\\t ]{0,4}([a-z][a-z0-9-]{1,40})[\\t ]{0,4}:[\\t ]{0,8}[^\\s]', 'i');
+const HEADER_LINE = re('[\\r\\n][\\t ]{0,4}([a-z][a-z0-9-]{1,40})[\\t \\r]{0,8}:[\\t ]{0,8}[^\\s]', 'i');
 const HTTP_LINE = re('(?:get|post|put|delete|head|options|patch|trace|connect|propfind)\\s{1,8}[^\\s]{1,2000}\\s{1,8}http/\\d|[\\r\\n][\\t ]{0,4}(?:http/\\d(?:\\.\\d)?\\s{1,8}\\d{3}\\b|(?:get|post|put|delete|head|options|patch|trace|connect)\\s{1,8}/)', 'i');
+/** A value that is a whole request line: request-line injection into a client the application drives. */
+const REQUEST_LINE = re('^\\s{0,8}(?:get|post|put|delete|head|options|patch|trace|connect|propfind)\\s{1,8}[^\\s]{1,2000}\\s{1,8}http/\\d(?:\\.\\d)?\\s{0,8}$', 'i');
+const BLANK_THEN_BODY = re('\\r?\\n\\r?\\n[\\t ]{0,4}(?:<|http/\\d)', 'i');
 const MAIL_COMMAND = re('[\\r\\n][\\t ]{0,4}(?:mail\\s{1,4}from\\s{0,4}:|rcpt\\s{1,4}to\\s{0,4}:|(?:helo|ehlo|vrfy|expn)\\s|(?:data|quit|rset)\\s{0,4}(?:[\\r\\n]|$)|[a-z]\\d{1,6}\\s(?:append|login|select|fetch|store|copy|uid|examine|create|delete|rename|list|lsub|status|logout|capability)\\b)', 'i');
 const MAIL_HEADERS = new Set(['to', 'cc', 'bcc', 'from', 'subject', 'reply-to', 'sender', 'return-path', 'x-mailer', 'mime-version']);
 const HTTP_HEADERS = new Set(['set-cookie', 'location', 'content-type', 'content-length', 'transfer-encoding', 'host', 'refresh', 'x-forwarded-for', 'cookie', 'content-disposition', 'access-control-allow-origin', 'x-xss-protection', 'link', 'authorization', 'connection', 'cache-control', 'x-forwarded-host', 'expect', 'upgrade', 'referer', 'user-agent']);
@@ -162,10 +166,14 @@ const HTTP_HEADERS = new Set(['set-cookie', 'location', 'content-type', 'content
 export const crlfDetector: ValueDetector = {
   name: 'crlf',
   rules: Object.values(CRLF),
-  trigger: M.NEWLINE,
+  trigger: M.NEWLINE | M.SLASH,
   inspect(view: View, item: Item, out: Emitter): void {
     if (item.kind === 'body' && item.location === 'body') return;
     const s = view.text;
+    if ((view.mask & M.NEWLINE) === 0) {
+      if (view.lower.includes(' http/') && REQUEST_LINE.test(s)) out.emit(CRLF.request, excerpt(s, 0));
+      return;
+    }
     if (item.kind === 'path') {
       out.emit(CRLF.path, excerpt(s.replaceAll('\r', '\\r').replaceAll('\n', '\\n'), 0));
       return;
@@ -177,6 +185,11 @@ export const crlfDetector: ValueDetector = {
       const name = (h[1] ?? '').toLowerCase();
       if (MAIL_HEADERS.has(name)) out.emit(CRLF.mail, excerpt(s, h.index));
       else if (HTTP_HEADERS.has(name) || name.includes('-') || item.kind === 'key') out.emit(CRLF.header, excerpt(s, h.index));
+    }
+    // Headers, cookies and URL parts never carry a message body; form text areas do, so only those places.
+    if (item.kind !== 'body' && item.kind !== 'xml' && item.kind !== 'filename') {
+      const b = BLANK_THEN_BODY.exec(s);
+      if (b !== null) out.emit(CRLF.splitting, excerpt(s, b.index));
     }
     const r = HTTP_LINE.exec(s);
     if (r !== null) out.emit(CRLF.request, excerpt(s, r.index));

@@ -36,7 +36,7 @@ const SERIALIZED = re('(?:^|[;{"\'\\s])[oc]:\\+?\\d{1,5}:"[a-z_\\\\][\\w\\\\]{0,
 const VARIABLE_CALL = re('\\$\\s{0,4}(?:\\{[^{}]{0,80}\\}|[a-z_]\\w{0,40})(?:\\s{0,8}(?:\\[[^\\][]{0,40}\\]|\\{[^{}]{0,40}\\}|->\\w{1,40})){0,4}\\s{0,8}\\(|\\(\\s{0,8}["\'][a-z_]{1,20}["\']\\s{0,8}\\.\\s{0,8}["\']', 'i');
 /** A call through an expression: (system)('id'), [system][0](ls), ("sys"."tem")('id'), {[system][0]}('id'). */
 const INDIRECT_CALL = re('[)\\]}\'"]\\s{0,8}\\(', 'g');
-const SCRIPT_EXT = re('\\.(?:php\\d?|phtml|pht|phar|phps|shtml|jsp|jspx|asp|aspx|cer|asa|ascx|ashx|asmx|cfm|cgi|pl|py|sh|htaccess|user\\.ini)[.\\s]{0,16}(?:$|%00|\\x00)', 'i');
+const SCRIPT_EXT = re('\\.(?:php\\d{0,3}|phtml|pht|phar|phps|shtml|jsp|jspx|asp|aspx|cer|asa|ascx|ashx|asmx|cfm|cgi|pl|py|sh|htaccess|user\\.ini)[.\\s]{0,16}(?:$|%00|\\x00)', 'i');
 const CONFIG = re('\\b(?:auto_prepend_file|auto_append_file|allow_url_include|allow_url_fopen|disable_functions|open_basedir|safe_mode|suhosin\\.|register_globals)\\s{0,8}[=:]', 'i');
 const CALL = re('\\b([a-z_][a-z0-9_]{1,40})\\s{0,8}\\(', 'gi');
 

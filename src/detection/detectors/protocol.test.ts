@@ -15,3 +15,31 @@ describe('protocol: Host', () => {
     }
   });
 });
+
+describe('protocol: framing and media types', () => {
+  const rules = (req: Parameters<typeof inspector.inspect>[0]) => inspector.inspect(req).findings.map((f) => f.ruleId);
+
+  it('an unknown multipart subtype is a body the gateway would not parse as the framework does', () => {
+    const body = '--b\r\nContent-Disposition: form-data; name="a"\r\n\r\n1\r\n--b--\r\n';
+    expect(rules({ method: 'POST', path: '/f', query: '', headers: { host: 'h', 'content-type': 'multipart/x-custom; boundary=b' }, body })).toContain('protocol.multipart-subtype');
+    for (const ct of ['multipart/form-data; boundary=b', 'multipart/mixed; boundary=b', 'multipart/related; boundary=b']) {
+      expect(rules({ method: 'POST', path: '/f', query: '', headers: { host: 'h', 'content-type': ct }, body }), ct).not.toContain('protocol.multipart-subtype');
+    }
+  });
+
+  it('HTTP/1.0 POST needs Content-Length (RFC 1945 §8.3); HTTP/1.1 POST without a body does not', () => {
+    expect(rules({ method: 'POST', path: '/f', query: '', headers: { host: 'h' }, httpVersion: '1.0' })).toContain('protocol.missing-length');
+    expect(rules({ method: 'POST', path: '/f', query: '', headers: { host: 'h', 'content-length': '0' }, httpVersion: '1.0' })).not.toContain('protocol.missing-length');
+    expect(rules({ method: 'POST', path: '/f', query: '', headers: { host: 'h' }, httpVersion: '1.1' })).not.toContain('protocol.missing-length');
+  });
+
+  it('no request line carries HTTP/3.0', () => {
+    expect(rules({ method: 'GET', path: '/', query: '', headers: { host: 'h' }, httpVersion: 'HTTP/3.0' })).toContain('protocol.http-version');
+    expect(rules({ method: 'GET', path: '/', query: '', headers: { host: 'h' }, httpVersion: '2.0' })).not.toContain('protocol.http-version');
+  });
+
+  it('Accept may not ask for UTF-16 responses; UTF-8 passes', () => {
+    expect(rules({ method: 'GET', path: '/', query: '', headers: { host: 'h', accept: 'text/html;charset=utf-16' } })).toContain('protocol.accept-charset');
+    expect(rules({ method: 'GET', path: '/', query: '', headers: { host: 'h', accept: 'application/json;charset=utf-8' } })).not.toContain('protocol.accept-charset');
+  });
+});

@@ -32,7 +32,12 @@ const R = {
   connection: rule('protocol', 'protocol.connection-options', 1, 5, 'Connection header repeating or contradicting its options'),
   manyRanges: rule('protocol', 'protocol.many-ranges', 2, 5, 'more than five byte ranges outside PDF byte-serving'),
   acceptCharset: rule('protocol', 'protocol.accept-charset', 1, 5, 'Accept asks for a charset other than UTF-8 / Latin-1 / ASCII (EBCDIC evasion)'),
+  multipartSubtype: rule('protocol', 'protocol.multipart-subtype', 1, 5, 'multipart body of a subtype other than form-data, mixed, related or alternative'),
+  missingLength: rule('protocol', 'protocol.missing-length', 2, 5, 'HTTP/1.0 POST or PUT without Content-Length (RFC 1945 §8.3)'),
 };
+const MULTIPART_TYPES = new Set(['multipart/form-data', 'multipart/mixed', 'multipart/related', 'multipart/alternative']);
+/** Charsets a client may ask for in Accept: a response in UTF-16/32 or EBCDIC is one that response inspection cannot read. */
+const ACCEPT_CHARSETS = new Set(['utf-8', 'utf8', 'iso-8859-1', 'iso-8859-15', 'us-ascii', 'windows-1252', 'latin1', 'ascii']);
 const SCANNER = {
   userAgent: rule('scanner', 'scanner.user-agent', 1, 5, 'User-Agent of a security scanner'),
   path: rule('scanner', 'scanner.probe-path', 1, 5, 'request for a scanner fingerprint path'),
@@ -69,7 +74,7 @@ export const nulDetector: ValueDetector = {
 
 export const protocolDetector: RequestDetector = {
   name: 'protocol',
-  rules: [R.manyRanges, R.acceptCharset, R.method, R.charset, R.multipartCharset, R.range, R.contentTypeConfusion, R.headerNewline, R.target, R.contentLength, R.contentTypeSyntax, R.duplicateParam, R.bodyOnGet, R.encoding, R.iisEncoding, R.utf8, R.doubleEncoding, R.extension, R.header, R.host, R.version, R.connection],
+  rules: [R.manyRanges, R.acceptCharset, R.method, R.charset, R.multipartCharset, R.range, R.contentTypeConfusion, R.headerNewline, R.target, R.contentLength, R.contentTypeSyntax, R.duplicateParam, R.bodyOnGet, R.encoding, R.iisEncoding, R.utf8, R.doubleEncoding, R.extension, R.header, R.host, R.version, R.connection, R.multipartSubtype, R.missingLength],
   inspect(req: InspectRequest, ex: Extracted, out: Emitter, at: (location: string) => void): void {
     const method = req.method.toUpperCase();
     if (!METHODS.has(method) || method !== req.method || method === 'CONNECT') {
@@ -84,9 +89,13 @@ export const protocolDetector: RequestDetector = {
     acceptCharsets(ex, out, at);
     if (req.httpVersion !== undefined && req.httpVersion !== '') {
       const v = req.httpVersion.replace(/* a leading HTTP/ */ 'HTTP/', '');
-      if (v !== '1.1' && v !== '1.0' && v !== '2' && v !== '2.0' && v !== '3' && v !== '3.0') {
+      // RFC 9114 §3.1 names HTTP/3 "h3": no request line carries "3.0".
+      if (v !== '1.1' && v !== '1.0' && v !== '2' && v !== '2.0' && v !== '3') {
         at('version');
         out.emit(R.version, req.httpVersion.slice(0, 20));
+      } else if (v === '1.0' && (method === 'POST' || method === 'PUT') && !ex.headers.has('content-length')) {
+        at('header:content-length');
+        out.emit(R.missingLength, method);
       }
     }
     const conn = ex.headers.get('connection');
@@ -99,15 +108,17 @@ export const protocolDetector: RequestDetector = {
     }
     framing(req, ex, method, out, at);
     const ct = ex.contentType;
+    const head = ct.split(';')[0] ?? '';
     if (ct !== '') {
       at('header:content-type');
       // Boundaries are often sent unquoted with characters RFC 2046 only allows quoted: do not hold that against them.
       const b = ct.indexOf('boundary=');
       if (!validMediaType(b === -1 ? ct : ct.slice(0, b) + 'boundary=x')) out.emit(R.contentTypeSyntax, ct.slice(0, 80));
+      // A multipart subtype the gateway does not parse as form data while a framework may: an uninspected body.
+      if (ct.startsWith('multipart/') && !MULTIPART_TYPES.has(head.trim())) out.emit(R.multipartSubtype, head.slice(0, 60));
       if (ct.indexOf('charset=') !== ct.lastIndexOf('charset=')) out.emit(R.duplicateParam, ct.slice(0, 80));
       const cs = /* charset parameter */ param(ct, 'charset');
       if (cs !== undefined && !GOOD_CHARSETS.has(cs.replaceAll('"', '').replaceAll("'", '').trim())) out.emit(R.charset, ct.slice(0, 80));
-      const head = ct.split(';')[0] ?? '';
       const types = head.split(',').length > 1 || head.split('/').length > 2;
       if (types || (ct.includes('boundary=') && !ct.startsWith('multipart/'))) out.emit(R.contentTypeConfusion, ct.slice(0, 80));
       if (ct.startsWith('multipart/') && ex.bodyText !== '') multipart(ex, req, out, at);
@@ -173,7 +184,7 @@ function acceptCharsets(ex: Extracted, out: Emitter, at: (location: string) => v
   if (accept === undefined || !accept.toLowerCase().includes('charset=')) return;
   for (const range of accept.toLowerCase().split(',')) {
     const cs = param(range, 'charset');
-    if (cs !== undefined && !GOOD_CHARSETS.has(cs.replaceAll('"', '').replaceAll("'", '').trim())) {
+    if (cs !== undefined && !ACCEPT_CHARSETS.has(cs.replaceAll('"', '').replaceAll("'", '').trim())) {
       at('header:accept');
       out.emit(R.acceptCharset, accept.slice(0, 80));
       return;

@@ -33,6 +33,9 @@ describe('sqli fragments (paranoia 2)', () => {
     ['sqli.from-clause', '; AS total FROM'],
     ['sqli.breakout-clause', '` AS `n` FROM'],
     ['sqli.quote-probe', `'"`],
+    ['sqli.quote-expression', "'7'='8"],
+    ['sqli.quote-expression', '"41-1'],
+    ['sqli.quote-expression', "'3'>'2"],
     ['sqli.quote-probe', "`'"],
     ['sqli.catalog', 'MSysObjects'],
     ['sqli.catalog', 'mysql.user'],
@@ -89,6 +92,10 @@ describe('sqli fragments (paranoia 2)', () => {
     '"',
     '`code`',
     '5\' 11"',
+    "'12'",
+    '"1,000"',
+    "'80s music",
+    '"-"',
   ])('passes: %s', (v) => {
     const r = pl2.inspect(body(v));
     expect(r.blocked, JSON.stringify(r.findings)).toBe(false);

@@ -45,6 +45,7 @@ const R = {
   breakoutList: rule('sqli', 'sqli.breakout-list', 2, 5, 'closes the string and continues a list of values'),
   execProcedure: rule('sqli', 'sqli.exec-procedure', 2, 5, 'the value is EXEC / EXECUTE and a procedure name'),
   quoteProbe: rule('sqli', 'sqli.quote-probe', 2, 5, 'the value is only quote characters of different kinds (a syntax-error probe)'),
+  quoteExpression: rule('sqli', 'sqli.quote-expression', 2, 5, 'an unbalanced leading quote followed only by digits and operators (a string breakout probe)'),
 };
 
 const LOGIC = new Set(['or', 'and', 'xor', 'not', '||', '&&', 'div']);
@@ -116,7 +117,7 @@ export const sqliDetector: ValueDetector = {
     if (all.length > 0 && all.length <= 8) bare(s, all, out);
     if (all.length > 0) fragment(s, all, out);
     if ((view.mask & M.PAREN) !== 0) noisyCall(view.lower, out);
-    if (s.length <= 8 && (view.mask & (M.QUOTE | M.DQUOTE | M.BACKTICK)) !== 0) quoteProbe(s, out);
+    if (s.length <= 40 && (view.mask & (M.QUOTE | M.DQUOTE | M.BACKTICK)) !== 0) quoteProbe(s, out);
   },
 };
 
@@ -615,8 +616,28 @@ function isIdentChar(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 95;
 }
 
-/** `'"`, `"'`` `: a value made only of quotes of different kinds provokes a syntax error whatever the context. */
+/**
+ * `'"`, `"'`` `: a value made only of quotes of different kinds provokes a syntax error whatever the context.
+ * `'1'='2`, `"9*9`, `', 3`: a value that opens with a quote it never closes, then only digits and operator
+ * characters, can only be read as ending a string literal and appending an expression (text has letters after
+ * a quote; a quoted number closes its quote).
+ */
 function quoteProbe(s: string, out: Emitter): void {
+  const q = s.charCodeAt(0);
+  if ((q === 39 || q === 34 || q === 96) && s.length >= 3 && s.charCodeAt(s.length - 1) !== q) {
+    let punct = false;
+    let i = 1;
+    for (; i < s.length; i++) {
+      const c = s.charCodeAt(i);
+      if (((c | 0x20) >= 97 && (c | 0x20) <= 122) || c >= 128) break;
+      if (!(c >= 48 && c <= 57) && c > 32) punct = true;
+    }
+    if (i === s.length && punct) {
+      out.emit(R.quoteExpression, excerpt(s, 0));
+      return;
+    }
+  }
+  if (s.length > 8) return;
   const v = s.trim();
   if (v.length < 2) return;
   let kinds = 0;

@@ -3,6 +3,7 @@ import { charMask, M } from './charmask.js';
 import { decodeBackslashEscapes, decodeHtmlEntities } from './escapes.js';
 import { percentDecodeDeep } from './percent.js';
 import { decodeUtf7, hasUtf7 } from './utf7.js';
+import { re } from '../patterns.js';
 
 /** One normalised form of an input value: what detectors read. */
 export interface View {
@@ -15,20 +16,22 @@ export interface View {
 }
 
 const DECODE_TRIGGERS = M.PERCENT | M.BACKSLASH | M.AMP | M.NONASCII;
+/** Latin-1 characters that read as < > " ' once the high bit is dropped (written, \x-escaped or %-encoded). */
+const HIGH_HALF = re('[\\u00a2\\u00a7\\u00bc\\u00be]|\\\\x(?:c2\\\\x)?(?:a2|a7|bc|be)|%(?:c2%)?(?:a2|a7|bc|be)', 'i');
 
 function view(text: string, via: View['via'], mask = charMask(text)): View {
   return { text, lower: text.toLowerCase(), mask, via };
 }
 
 /** Decode every layer (percent, \u / \x, HTML references, NFKC) while the value keeps changing: bounded. */
-export function deepDecode(s: string, mask: number): string {
+export function deepDecode(s: string, mask: number, nfkc = true): string {
   if ((mask & DECODE_TRIGGERS) === 0) return s;
   let cur = s;
   for (let round = 0; round < 3; round++) {
     let next = percentDecodeDeep(cur);
     next = decodeBackslashEscapes(next);
     next = decodeHtmlEntities(next);
-    if ((charMask(next) & M.NONASCII) !== 0) next = next.normalize('NFKC');
+    if (nfkc && (charMask(next) & M.NONASCII) !== 0) next = next.normalize('NFKC');
     if (next === cur) break;
     cur = next;
   }
@@ -54,10 +57,40 @@ export function viewsOf(value: string): View[] {
     const u = decodeUtf7(last.text);
     if (u !== last.text) out.push(view(deepDecode(u, charMask(u)), 'utf7'));
   }
+  // US-ASCII with the high bit stripped (old IE, 7-bit mail and proxy paths): `¼script¾` is `<script>`. Only the
+  // four characters that become markup are mapped, and only when a tag would open (¼ before a letter or '/' and
+  // a ¾): Latin-1 text and mojibake keep their meaning.
+  if ((mask & (M.NONASCII | M.BACKSLASH | M.PERCENT)) !== 0 && HIGH_HALF.test(value)) {
+    const seven = sevenBit(deepDecode(value, mask, false));
+    if (seven !== undefined) out.push(view(seven, 'decoded'));
+  }
   const trimmed = value.trim();
   if (trimmed.length >= 8 && looksBase64(trimmed, 8)) {
     const text = decodeBase64Text(trimmed);
     if (text !== undefined && text.length >= 4) out.push(view(deepDecode(text, charMask(text)), 'base64'));
+  }
+  return out;
+}
+
+const SEVEN: Record<string, string> = { '\u00bc': '<', '\u00be': '>', '\u00a2': '"', '\u00a7': "'" };
+
+function sevenBit(plain: string): string | undefined {
+  if (!plain.includes('\u00be')) return undefined;
+  let tag = false;
+  for (let at = plain.indexOf('\u00bc'); at !== -1 && !tag; at = plain.indexOf('\u00bc', at + 1)) {
+    const prev = plain.charCodeAt(at - 1);
+    const next = plain.charCodeAt(at + 1) | 0x20;
+    tag = !(prev >= 0xc3 && prev <= 0xf4) && ((next >= 97 && next <= 122) || next === 47 || next === 33);
+  }
+  if (!tag) return undefined;
+  let out = '';
+  for (let i = 0; i < plain.length && i < 4096; i++) {
+    const ch = plain[i] ?? '';
+    // `Â¼`: the UTF-8 bytes of ¼ read one by one; the lead byte is not a character of its own.
+    if (ch === '\u00c2' && SEVEN[plain[i + 1] ?? ''] !== undefined) continue;
+    // After another UTF-8 lead byte (Ð¼ is the Cyrillic м) the character is part of a letter, not markup.
+    const prev = plain.charCodeAt(i - 1);
+    out += prev >= 0xc3 && prev <= 0xf4 ? ch : (SEVEN[ch] ?? ch);
   }
   return out;
 }

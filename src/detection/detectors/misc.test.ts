@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { createInspector, type InspectRequest } from '../index.js';
+
+const inspector = createInspector({ paranoia: 2 });
+const rules = (req: InspectRequest) => inspector.inspect(req).findings.map((f) => f.ruleId);
+const query = (v: string): InspectRequest => ({ method: 'GET', path: '/api/proxy', query: 'u=' + encodeURIComponent(v), headers: { host: 'api.example.com' } });
+
+describe('crlf: request lines and response splitting', () => {
+  it('a value that is a whole request line', () => {
+    expect(rules(query('POST https://internal.example/admin HTTP/1.1'))).toContain('crlf.request-smuggling');
+    expect(rules(query('GET /reports HTTP/2'))).toContain('crlf.request-smuggling');
+  });
+
+  it('a blank line then markup in a cookie or a query value', () => {
+    expect(rules({ method: 'GET', path: '/', query: '', headers: { host: 'h', cookie: 'pref=a%0d%0a%0d%0a<html><body>x</body></html>' } })).toContain('crlf.response-splitting');
+    expect(rules(query('x\r\n\r\nHTTP/1.1 200 OK'))).toContain('crlf.response-splitting');
+  });
+
+  it('a header line with carriage returns before the colon', () => {
+    expect(rules(query('a\r\nSet-Cookie\r\r: admin=1'))).toContain('crlf.header-injection');
+  });
+
+  it('passes prose about HTTP and multi-paragraph text in a JSON body', () => {
+    expect(inspector.inspect(query('Send a GET request to /users over HTTP/1.1 and check it')).blocked).toBe(false);
+    expect(inspector.inspect(query('see https://example.com/a/b')).blocked).toBe(false);
+    const body = JSON.stringify({ text: 'Hello,\n\n<p>Thanks for the report.</p>\n\nBest' });
+    expect(inspector.inspect({ method: 'POST', path: '/m', query: '', headers: { host: 'h', 'content-type': 'application/json' }, body }).blocked).toBe(false);
+  });
+});
+
+describe('views: US-ASCII with the high bit dropped', () => {
+  it('reads ¼script¾ as <script>, written, \\x-escaped or as UTF-8 escapes', () => {
+    for (const v of ['¼svg onload=alert(1)¾', '\\xbcscript\\xbealert(1)\\xbc/script\\xbe', '\\xc2\\xbcimg src=x onerror=alert(1)\\xc2\\xbe']) {
+      expect(inspector.inspect(query(v)).blocked, v).toBe(true);
+    }
+  });
+
+  it('leaves fractions, Latin-1 text and multibyte letters alone', () => {
+    for (const v of ['Mix ¼ cup sugar and ¾ cup flour', 'Sitzbezüge ¼ Preis ¾', '\\xd0\\xbcscript\\xd0\\xbe', 'Price ¢50 §3']) {
+      expect(inspector.inspect(query(v)).blocked, v).toBe(false);
+    }
+  });
+});
