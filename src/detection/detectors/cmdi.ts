@@ -45,7 +45,10 @@ const STRONG = new Set(
 const AMBIGUOUS = new Set('more less head tail cat find sort file last who w top kill sleep echo type dir copy del net set find diff free mount watch script stat cut ver vol fetch date time test call start read tee nl rev id env ls cp mv'.split(' '));
 
 const SHELL_SEPARATORS = new Set(['|', '||', '&&', '$(', '`', '<(', '>(']);
-const SHELL_ARG = re('^(?:-{1,2}[a-z0-9]|/[a-z.]|~|\\$|\\.{1,2}/|[<>|&;`]|\\\\\\\\|[a-z]:\\\\|%[a-z_]+%|\\*|$)', 'i');
+// An option, a path, a variable, a redirection, a mode (`+x`).
+const SHELL_ARG = re('^(?:-{1,2}[a-z0-9]|\\+[rwxst]|/[a-z.]|~|\\$|\\.{1,2}/|[<>|&;`]|\\\\\\\\|[a-z]:\\\\|%[a-z_]+%|\\*|$)', 'i');
+/** After a separator, a URL or an IPv4 address is an argument too (what wget, curl, nc, ping take). */
+const NET_ARG = re('^(?:[a-z][a-z0-9+.-]{1,10}://|\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\b)', 'i');
 const DEV_TCP = re('/dev/(?:tcp|udp)/|\\bnc(?:at)?\\s{1,8}(?:-[a-z]{1,4}\\s{1,8}){0,4}-[a-z]{0,3}e\\s|\\bmkfifo\\s|\\bbash\\s{1,8}-i\\s|\\b0<&\\d|>&\\s{0,4}/dev/', 'i');
 const WINDOWS = re('%comspec%|\\bcmd(?:\\.exe)?\\s{0,8}/[ck]\\b|\\bpowershell(?:\\.exe)?\\s{1,8}-|^\\s{0,8}(?:for\\s{1,8}/[rfdl]\\b|for\\s{1,8}%%?[a-z]\\s|if\\s{1,8}(?:/i\\s|not\\s|exist\\s|defined\\s|errorlevel\\s|%))|\\$env:[a-z]|\\biex\\s{0,8}\\(|\\bdownloadstring\\s{0,4}\\(|\\bstart-process\\b|\\binvoke-(?:expression|webrequest)\\b', 'i');
 const BATCH_FOR = re('\\bfor\\s{1,32}(?:/[a-z]\\s{1,16}(?:"[^"]{0,60}"\\s{1,16}|[^\\s%"]{1,60}\\s{1,16})?)?%{1,2}[^\\s%]{1,32}\\s{1,32}in\\s{0,32}\\(', 'i');
@@ -173,5 +176,5 @@ function command(s: string, c: CommandWord, item: Item, out: Emitter): void {
     else if (!ambiguous) out.emit(R.leadingWeak, frag);
     return;
   }
-  if (SHELL_SEPARATORS.has(c.after) ? !ambiguous || shellArg : shellArg || (!ambiguous && c.arg === '') || c.pathQualified) out.emit(R.chained, frag);
+  if (SHELL_SEPARATORS.has(c.after) ? !ambiguous || shellArg : shellArg || (!ambiguous && (c.arg === '' || NET_ARG.test(c.arg))) || c.pathQualified) out.emit(R.chained, frag);
 }

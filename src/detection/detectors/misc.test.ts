@@ -41,3 +41,30 @@ describe('views: US-ASCII with the high bit dropped', () => {
     }
   });
 });
+
+describe('prototype pollution in values', () => {
+  it.each(['__proto__[isAdmin]=1', 'constructor[prototype][role]=admin', '{"__proto__": {"role": "admin"}}', 'a.__proto__.x=1'])('assigned path: %s', (v) => {
+    expect(rules(query(v))).toContain('proto.path-assignment');
+  });
+
+  it.each(['The __proto__ property is deprecated', 'Use constructor.prototype to add methods'])('passes: %s', (v) => {
+    expect(inspector.inspect(query(v)).blocked).toBe(false);
+  });
+});
+
+describe('ssrf / rfi: FTP URLs', () => {
+  it('an FTP URL to a named host is a remote include; to an internal one it is SSRF', () => {
+    expect(rules(query('ftp://files.example.net/pub/a.php'))).toContain('rfi.ftp-url');
+    expect(rules(query('ftps://mirror.example.org/x'))).toContain('rfi.ftp-url');
+    expect(rules(query('ftp://10.1.2.3/'))).toContain('ssrf.internal-host');
+    expect(rules(query('ftp://files.example.net/pub/a.php'))).not.toContain('ssrf.internal-host');
+  });
+});
+
+describe('xss: short JSFuck', () => {
+  it('needs ! or + applied to []', () => {
+    expect(rules(query('!![]'))).toContain('xss.jsfuck');
+    expect(rules(query('[] []'))).not.toContain('xss.jsfuck');
+    expect(rules(query('[x] (y)'))).not.toContain('xss.jsfuck');
+  });
+});

@@ -222,7 +222,10 @@ export const ssiDetector: ValueDetector = {
 const PROTO = {
   key: rule('prototype-pollution', 'proto.key', 1, 5, '__proto__ or constructor.prototype used as a key'),
   value: rule('prototype-pollution', 'proto.in-value', 2, 3, '__proto__ referenced in a value'),
+  assignment: rule('prototype-pollution', 'proto.path-assignment', 1, 5, 'a prototype path assigned inside a value (a nested query string, JSON or dotted path)'),
 };
+/** `__proto__[x]=`, `constructor[prototype][x]=`, `"__proto__":{`, `__proto__.x=`: a path through the prototype that is assigned. */
+const PROTO_ASSIGN = re('(?:__proto__|constructor\\s{0,4}(?:\\[\\s{0,4}["\']?|\\.)\\s{0,4}prototype)\\s{0,4}["\']?\\s{0,4}(?:\\]\\s{0,4})?(?:(?:\\[[^\\]=]{0,40}\\]|\\.[\\w$]{1,40})\\s{0,4}=|["\']?\\s{0,4}:\\s{0,4}\\{)', 'i');
 
 export const prototypeDetector: ValueDetector = {
   name: 'prototype-pollution',
@@ -238,6 +241,9 @@ export const prototypeDetector: ValueDetector = {
       }
       return;
     }
-    if ((view.mask & (M.BRACKET | M.DOT | M.DQUOTE)) !== 0 && l.includes('__proto__')) out.emit(PROTO.value, excerpt(view.text, l.indexOf('__proto__')));
+    if ((view.mask & (M.BRACKET | M.DOT | M.DQUOTE)) === 0 || (!l.includes('__proto__') && !l.includes('prototype'))) return;
+    const a = PROTO_ASSIGN.exec(l);
+    if (a !== null) out.emit(PROTO.assignment, excerpt(view.text, a.index));
+    else if (l.includes('__proto__')) out.emit(PROTO.value, excerpt(view.text, l.indexOf('__proto__')));
   },
 };

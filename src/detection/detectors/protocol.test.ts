@@ -43,3 +43,18 @@ describe('protocol: framing and media types', () => {
     expect(rules({ method: 'GET', path: '/', query: '', headers: { host: 'h', accept: 'application/json;charset=utf-8' } })).not.toContain('protocol.accept-charset');
   });
 });
+
+describe('protocol: double encoding', () => {
+  const rules = (query: string) => inspector.inspect({ method: 'GET', path: '/', query, headers: { host: 'h' } }).findings.map((f) => f.ruleId);
+
+  it('letters or digits encoded twice, either way of writing it', () => {
+    expect(rules('q=%2573%2565%256c')).toContain('protocol.double-encoded-unreserved');
+    expect(rules('q=%25%37%33%25%36%35')).toContain('protocol.double-encoded-unreserved');
+  });
+
+  it('an encoded URL encoded again (reserved characters) is only double encoding', () => {
+    const r = rules('next=https%253A%252F%252Fexample.com%252Fa%2520b');
+    expect(r).toContain('protocol.double-encoding');
+    expect(r).not.toContain('protocol.double-encoded-unreserved');
+  });
+});

@@ -2,6 +2,7 @@ import { M } from '../normalize/charmask.js';
 import type { View } from '../normalize/views.js';
 import type { Extracted } from '../extract/request.js';
 import { boundaryOf, parseMultipart } from '../extract/multipart.js';
+import { percentDecodeOnce } from '../normalize/percent.js';
 import { re } from '../patterns.js';
 import { excerpt, rule, type Emitter, type Item, type RequestDetector, type ValueDetector } from '../rule.js';
 import type { InspectRequest } from '../types.js';
@@ -33,6 +34,7 @@ const R = {
   manyRanges: rule('protocol', 'protocol.many-ranges', 2, 5, 'more than five byte ranges outside PDF byte-serving'),
   acceptCharset: rule('protocol', 'protocol.accept-charset', 1, 5, 'Accept asks for a charset other than UTF-8 / Latin-1 / ASCII (EBCDIC evasion)'),
   multipartSubtype: rule('protocol', 'protocol.multipart-subtype', 1, 5, 'multipart body of a subtype other than form-data, mixed, related or alternative'),
+  doubleUnreserved: rule('protocol', 'protocol.double-encoded-unreserved', 2, 5, 'letters or digits percent-encoded twice (no encoder produces them)'),
   missingLength: rule('protocol', 'protocol.missing-length', 2, 5, 'HTTP/1.0 POST or PUT without Content-Length (RFC 1945 §8.3)'),
 };
 const MULTIPART_TYPES = new Set(['multipart/form-data', 'multipart/mixed', 'multipart/related', 'multipart/alternative']);
@@ -74,7 +76,7 @@ export const nulDetector: ValueDetector = {
 
 export const protocolDetector: RequestDetector = {
   name: 'protocol',
-  rules: [R.manyRanges, R.acceptCharset, R.method, R.charset, R.multipartCharset, R.range, R.contentTypeConfusion, R.headerNewline, R.target, R.contentLength, R.contentTypeSyntax, R.duplicateParam, R.bodyOnGet, R.encoding, R.iisEncoding, R.utf8, R.doubleEncoding, R.extension, R.header, R.host, R.version, R.connection, R.multipartSubtype, R.missingLength],
+  rules: [R.manyRanges, R.acceptCharset, R.method, R.charset, R.multipartCharset, R.range, R.contentTypeConfusion, R.headerNewline, R.target, R.contentLength, R.contentTypeSyntax, R.duplicateParam, R.bodyOnGet, R.encoding, R.iisEncoding, R.utf8, R.doubleEncoding, R.extension, R.header, R.host, R.version, R.connection, R.multipartSubtype, R.missingLength, R.doubleUnreserved],
   inspect(req: InspectRequest, ex: Extracted, out: Emitter, at: (location: string) => void): void {
     const method = req.method.toUpperCase();
     if (!METHODS.has(method) || method !== req.method || method === 'CONNECT') {
@@ -169,6 +171,7 @@ function target(req: InspectRequest, ex: Extracted, out: Emitter, at: (location:
     if (iis) out.emit(R.iisEncoding, raw.slice(0, 80));
     if (bad) out.emit(R.encoding, raw.slice(0, 80));
     if (double) out.emit(R.doubleEncoding, raw.slice(0, 80));
+    if (raw.includes('%25') && encodedUnreserved(percentDecodeOnce(raw, loc !== 'path')) >= 2) out.emit(R.doubleUnreserved, raw.slice(0, 80));
     if (!validUtf8Runs(bytes)) out.emit(R.utf8, raw.slice(0, 80));
   }
   const segs = req.path.split('?')[0] ?? '';
@@ -176,6 +179,21 @@ function target(req: InspectRequest, ex: Extracted, out: Emitter, at: (location:
     at('path');
     out.emit(R.extension, segs.slice(-60));
   }
+}
+
+/**
+ * Escapes of letters and digits in a once-decoded target (`%2573`, `%25%37%33` both give `%73`): RFC 3986 §2.3
+ * says these never need encoding, so an encoder that runs twice does not produce them; evasion does.
+ */
+function encodedUnreserved(once: string): number {
+  let n = 0;
+  for (let i = once.indexOf('%'); i !== -1 && i < 65_536; i = once.indexOf('%', i + 1)) {
+    const h = once.slice(i + 1, i + 3);
+    if (!isHex(h, 2)) continue;
+    const c = parseInt(h, 16);
+    if ((c >= 48 && c <= 57) || ((c | 0x20) >= 97 && (c | 0x20) <= 122)) n++;
+  }
+  return n;
 }
 
 /** Charset parameters inside Accept media ranges (`text/html;charset=CP1026`): a response encoding evasion. */

@@ -33,6 +33,7 @@ describe('sqli fragments (paranoia 2)', () => {
     ['sqli.from-clause', '; AS total FROM'],
     ['sqli.breakout-clause', '` AS `n` FROM'],
     ['sqli.quote-probe', `'"`],
+    ['sqli.tautology', '7 or true'],
     ['sqli.quote-expression', "'7'='8"],
     ['sqli.quote-expression', '"41-1'],
     ['sqli.quote-expression', "'3'>'2"],
@@ -53,6 +54,8 @@ describe('sqli fragments (paranoia 2)', () => {
     // prose and search-as-you-type text
     'salt and',
     'iphone 15 or',
+    '2 or 3 bedrooms',
+    '5 and more',
     'black or white',
     'C++ or Rust?',
     'We will meet in (roughly) an hour',

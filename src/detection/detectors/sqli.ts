@@ -80,6 +80,8 @@ const SQL_PUNCT = M.QUOTE | M.DQUOTE | M.BACKTICK | M.SEMI | M.PAREN | M.EQ | M.
 const SQL_WORDS = re('\\b(?:select|union|insert|update|delete|drop|alter|create|truncate|exec|execute|declare|waitfor|shutdown|procedure|from|information_schema|openrowset|opendatasource|(?:xp|sp|utl|dbms|pg)_\\w{1,40}|msdb|tempdb|northwind|sysobjects|syscolumns|xor|rlike|regexp|null|like|having|order|group|limit|into)\\b');
 /** Catalog tables and OLE DB providers that are one word: the SQL_WORDS gate misses them. */
 const CATALOG_GATE = re('\\b(?:msys|sqlite_)[a-z]|\\bmysql\\.(?:user|db|host|proc|func|tables_priv|columns_priv)\\b|msdasql|sqloledb');
+/** `1 or true`, `5 and 5`: a number then a boolean operator, the numeric-context shape without punctuation. */
+const NUMERIC_LOGIC = re('^\\s{0,8}-?\\d{1,20}\\s{1,8}(?:or|and|xor)\\s');
 const SET_VAR = re('\\bset\\s+@');
 const SYSVARS = /* @@-variables are SQL-only syntax */ '@@';
 
@@ -95,7 +97,7 @@ export const sqliDetector: ValueDetector = {
     // matter; skip the lexer unless one of their keywords is there.
     if ((view.mask & SQL_PUNCT) === 0) {
       const l = view.lower;
-      if (!SQL_WORDS.test(l) && !CATALOG_GATE.test(l) && !l.includes('--') && !l.includes('@@') && !l.includes('/*') && !endsWithLogic(l) && !((view.mask & M.AT) !== 0 && SET_VAR.test(l))) return;
+      if (!SQL_WORDS.test(l) && !CATALOG_GATE.test(l) && !l.includes('--') && !l.includes('@@') && !l.includes('/*') && !endsWithLogic(l) && !NUMERIC_LOGIC.test(l) && !((view.mask & M.AT) !== 0 && SET_VAR.test(l))) return;
     }
     let found = false;
     for (const q of ["'", '"', '`']) {

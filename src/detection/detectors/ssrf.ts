@@ -17,9 +17,10 @@ const R = {
   userinfo: rule('ssrf', 'ssrf.userinfo-confusion', 2, 3, 'URL with credentials that disguise the real host'),
   includeParam: rule('rfi', 'rfi.include-parameter', 2, 5, 'remote URL in a parameter that names a path, directory or include'),
   offDomain: rule('rfi', 'rfi.off-domain-url', 3, 5, 'URL to another domain in a parameter'),
+  ftpUrl: rule('rfi', 'rfi.ftp-url', 2, 5, 'FTP URL in a parameter (remote include over FTP; browsers no longer use FTP)'),
 };
 
-const BAD_SCHEMES = new Set(['file', 'gopher', 'dict', 'ldap', 'ldaps', 'jar', 'netdoc', 'tftp', 'sftp', 'ftp', 'telnet', 'nntp', 'imap', 'pop3', 'smtp', 'mailto', 'jdbc', 'rmi', 'iiop', 'corba']);
+const BAD_SCHEMES = new Set(['file', 'gopher', 'dict', 'ldap', 'ldaps', 'jar', 'netdoc', 'tftp', 'sftp', 'ftp', 'ftps', 'telnet', 'nntp', 'imap', 'pop3', 'smtp', 'mailto', 'jdbc', 'rmi', 'iiop', 'corba']);
 const INTERNAL_NAMES = ['localhost', 'metadata.google.internal', 'metadata', 'instance-data', 'metadata.azure.com', 'metadata.packet.net', 'metadata.tencentyun.com', 'metadata.platformequinix.com', 'kubernetes.default', 'kubernetes.default.svc', 'ip6-localhost', 'ip6-loopback', '100.100.100.200'];
 
 export const ssrfDetector: ValueDetector = {
@@ -91,8 +92,14 @@ function url(text: string, s: string, start: number, scheme: string, colon: numb
   const frag = excerpt(text, start);
   const hasSlashes = s.startsWith('//', colon + 1);
   if (BAD_SCHEMES.has(scheme) && (hasSlashes || scheme === 'dict' || scheme === 'gopher' || scheme === 'jar')) {
-    if (scheme !== 'ftp' && scheme !== 'mailto' && scheme !== 'sftp') out.emit(R.scheme, frag);
-    else if (hasSlashes && classifyHost(authority(s, colon + 3)) !== 'public') out.emit(R.internal, frag);
+    if (scheme !== 'ftp' && scheme !== 'ftps' && scheme !== 'mailto' && scheme !== 'sftp') out.emit(R.scheme, frag);
+    else if (hasSlashes) {
+      // ftp://files.example.com is a download link; ftp://10.0.0.5 or ftp://localhost reaches inside.
+      const auth = authority(s, colon + 3);
+      const kind = classifyHost(hostOf(auth.slice(auth.lastIndexOf('@') + 1)));
+      if (kind === 'internal' || kind === 'metadata' || kind === 'obfuscated') out.emit(R.internal, frag);
+      else if (scheme === 'ftp' || scheme === 'ftps') out.emit(R.ftpUrl, frag);
+    }
     return;
   }
   const special = scheme === 'http' || scheme === 'https' || scheme === 'ws' || scheme === 'wss';

@@ -60,13 +60,14 @@ const isJsFuck = (s: string) => {
     if (c === '[' || c === ']' || c === '(' || c === ')' || c === '!' || c === '+') n++;
     else if (c !== ' ') return false;
   }
-  return n >= 4 && s.includes('[]');
+  // Values come from ! and + applied to []: brackets and parentheses alone are punctuation.
+  return n >= 4 && s.includes('[]') && (s.includes('!') || s.includes('+'));
 };
 
 export const xssDetector: ValueDetector = {
   name: 'xss',
   rules: Object.values(R),
-  trigger: M.LT | M.COLON | M.EQ | M.PAREN | M.BRACE | M.BACKTICK | M.DOT,
+  trigger: M.LT | M.COLON | M.EQ | M.PAREN | M.BRACE | M.BACKTICK | M.DOT | M.BRACKET,
   inspect(view: View, item: Item, out: Emitter): void {
     const s = view.text;
     const l = view.lower;
