@@ -111,7 +111,8 @@ export const cmdiDetector: ValueDetector = {
     // Quotes only hide a command at the start (w'h'o'am'i); globs only matter in a path (/???/c?t).
     const quoted = (view.mask & (M.QUOTE | M.DQUOTE)) !== 0 && startsWithCommand(l.replaceAll("'", '').replaceAll('"', ''));
     const globbed = (view.mask & (M.QUESTION | M.STAR)) !== 0 && (view.mask & M.SLASH) !== 0;
-    if ((view.mask & SHELL_PUNCT) !== 0 || quoted || globbed || startsWithCommand(l)) for (const c of commandWords(s)) command(s, c, item, out);
+    // A request path starts with '/' by definition: only its shell punctuation can make it a command line.
+    if ((view.mask & SHELL_PUNCT) !== 0 || quoted || globbed || (item.kind !== 'path' && startsWithCommand(l)) || (item.kind === 'path' && item.location !== 'path' && startsWithCommand(l))) for (const c of commandWords(s)) command(s, c, item, out);
     if ((view.mask & (M.LT | M.GT)) !== 0) {
       const r = REDIRECT.exec(s);
       if (r !== null) out.emit(R.redirect, excerpt(s, r.index));

@@ -102,7 +102,10 @@ export const javaDetector: ValueDetector = {
       }
     }
     if ((view.mask & (M.DOT | M.NONASCII)) === 0 && l.length < 6) return;
-    if ((view.mask & M.DOT) !== 0) {
+    // Qualified names (java.lang, commons.collections) put a dot between identifier characters; a sentence's
+    // full stop or a version number ("1.0") does not make one.
+    const qualified = (view.mask & M.DOT) !== 0 && hasQualifiedDot(l);
+    if (qualified) {
       for (const g of DOTTED_GADGETS) {
         const at = l.indexOf(g);
         if (at !== -1) {
@@ -111,20 +114,20 @@ export const javaDetector: ValueDetector = {
         }
       }
     }
-    if ((view.mask & (M.PERCENT | M.HASH | M.AT | M.DOT | M.PAREN)) !== 0) {
+    if ((view.mask & (M.PERCENT | M.HASH | M.AT | M.PAREN)) !== 0 || qualified) {
       const o = OGNL.exec(l);
       if (o !== null) out.emit(R.ognl, excerpt(s, o.index));
     }
-    dangerousIdentifiers(s, l, view.mask, out);
+    dangerousIdentifiers(s, l, qualified, out);
   },
 };
 
 /** Every QUALIFIED match starts with one of these. */
 const JAVA_ROOTS = ['java', 'sun.', 'jdk.', 'org.', 'com.', 'ognl.', 'bsh.', 'javassist.', 'freemarker.', 'groovy.', 'weblogic.'];
 
-function dangerousIdentifiers(s: string, l: string, mask: number, out: Emitter): void {
+function dangerousIdentifiers(s: string, l: string, dotted: boolean, out: Emitter): void {
   let qualified = false;
-  if ((mask & M.DOT) !== 0 && JAVA_ROOTS.some((r) => l.includes(r))) {
+  if (dotted && JAVA_ROOTS.some((r) => l.includes(r))) {
     QUALIFIED.lastIndex = 0;
     let m: RegExpExecArray | null;
     let n = 0;
@@ -166,6 +169,16 @@ function dangerousIdentifiers(s: string, l: string, mask: number, out: Emitter):
 /** Gadget names are glued into longer identifiers too (ProcessBuilder.evil.clonetransformerX): a bounded scan. */
 function gadgetInside(w: string): boolean {
   for (const g of GADGET_WORDS) if (w.includes(g)) return true;
+  return false;
+}
+
+/** A '.' after an identifier character and before a letter, '_' or '$' (lower-cased input). */
+function hasQualifiedDot(l: string): boolean {
+  for (let i = l.indexOf('.'); i !== -1; i = l.indexOf('.', i + 1)) {
+    if (i === 0 || !isIdent(l.charCodeAt(i - 1))) continue;
+    const n = l.charCodeAt(i + 1);
+    if ((n >= 97 && n <= 122) || n === 95 || n === 36) return true;
+  }
   return false;
 }
 

@@ -68,3 +68,10 @@ describe('xss: short JSFuck', () => {
     expect(rules(query('[x] (y)'))).not.toContain('xss.jsfuck');
   });
 });
+
+describe('ssti: the longer opener wins', () => {
+  it('reads ${{7*7}} as a {{ }} expression', () => {
+    expect(rules(query('${{7*7}}'))).toContain('ssti.probe');
+    expect(inspector.inspect(query('Total: ${{ total }}')).blocked).toBe(false);
+  });
+});

@@ -57,7 +57,8 @@ const SSTI = {
   arithmetic: rule('ssti', 'ssti.probe', 1, 5, 'template expression evaluating arithmetic (a probe)'),
   directive: rule('ssti', 'ssti.directive', 1, 5, 'template engine directive that executes code'),
 };
-const TEMPLATE_OPEN = re('(?:\\{\\{|\\$\\{|#\\{|\\*\\{|@\\{|<%=?|\\{%|\\$\\{\\{|\\[\\[)', 'g');
+// `${{` before `${`: the longer opener must win or `${{7*7}}` reads as `{7*7`.
+const TEMPLATE_OPEN = re('(?:\\{\\{|\\$\\{\\{|\\$\\{|#\\{|\\*\\{|@\\{|<%=?|\\{%|\\[\\[)', 'g');
 const SSTI_DANGER = re('__(?:class|mro|subclasses|globals|builtins|init|import|base|bases)__|\\b(?:getclass|forname|getruntime|processbuilder|runtime|classloader|getmethod|newinstance|invoke|popen|os\\.system|subprocess|request\\.application|self\\._|lipsum|cycler|joiner|url_for|get_flashed_messages|config\\.items|constructor|settings\\.secret|_self\\.env|registerundefinedfiltercallback|getfilter|exec|eval|system|require|process|child_process|import|t\\s{0,4}\\(\\s{0,4}java)\\b|\\|\\s{0,4}attr\\s{0,4}\\(|\\.\\s{0,4}getclass|\\?new\\s{0,4}\\(', 'i');
 const SSTI_ARITH = re('^\\s{0,8}\\d{1,6}\\s{0,8}[*+/-]\\s{0,8}\\d{1,6}\\s{0,8}$|^\\s{0,8}\\d{1,6}\\s{0,8}\\*\\s{0,8}["\']\\d{1,6}["\']', '');
 const SSTI_DIRECTIVE = re('@\\{\\s{0,8}\\[|<#assign\\b|<#import\\b|#set\\s{0,4}\\(\\s{0,4}\\$|\\$class\\.inspect|#foreach\\s{0,4}\\(|\\{%\\s{0,8}(?:import|include|extends|set|for|if|macro|raw|debug|load)\\s|freemarker\\.template\\.utility|\\?(?:new|api|eval|interpret)\\b', 'i');

@@ -12,6 +12,7 @@ describe('php: calls through expressions and comments', () => {
     ['php.indirect-call', "{[shell_exec][0]} ('ls')"],
     ['php.indirect-call', "const('k','sys'.'tem');(k)/* x */('id')"],
     ['php.variable-function', "$fn['a'] /* c */ ('ls')"],
+    ['php.variable-function', '${@var_dump(1)}'],
   ])('%s: %s', (id, v) => {
     expect(rules(v)).toContain(id);
   });
@@ -21,6 +22,7 @@ describe('php: calls through expressions and comments', () => {
     'The system (beta) is "great" (really)',
     'Exec summary (Q3) [draft] (v2)',
     '[1] (see notes) evaluation',
+    'Total: ${price(2)} incl. tax',
   ])('passes: %s', (v) => {
     const r = inspector.inspect(query(v));
     expect(r.blocked, JSON.stringify(r.findings)).toBe(false);

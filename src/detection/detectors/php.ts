@@ -33,7 +33,8 @@ const WORDS = new Set(['system', 'exec', 'eval', 'assert', 'include', 'require',
 const OPEN_TAG = re('<\\?(?:php\\b|=|\\s)', 'i');
 const SUPERGLOBAL = re('\\$(?:_(?:get|post|server|cookie|request|files|env|session)\\b|globals\\b|http_(?:get|post|server|cookie|raw_post_data)_vars|http_raw_post_data)', 'i');
 const SERIALIZED = re('(?:^|[;{"\'\\s])[oc]:\\+?\\d{1,5}:"[a-z_\\\\][\\w\\\\]{0,200}":\\+?\\d{1,5}:\\{|(?:^|[;{"\'\\s])a:\\d{1,6}:\\{\\s{0,4}[isbdo]:', 'i');
-const VARIABLE_CALL = re('\\$\\s{0,4}(?:\\{[^{}]{0,80}\\}|[a-z_]\\w{0,40})(?:\\s{0,8}(?:\\[[^\\][]{0,40}\\]|\\{[^{}]{0,40}\\}|->\\w{1,40})){0,4}\\s{0,8}\\(|\\(\\s{0,8}["\'][a-z_]{1,20}["\']\\s{0,8}\\.\\s{0,8}["\']', 'i');
+// `${@print(1)}`: PHP evaluates a call inside the complex-syntax braces of a string (the @ silences errors).
+const VARIABLE_CALL = re('\\$\\{\\s{0,4}@\\s{0,4}[a-z_]\\w{0,40}\\s{0,8}\\(|\\$\\s{0,4}(?:\\{[^{}]{0,80}\\}|[a-z_]\\w{0,40})(?:\\s{0,8}(?:\\[[^\\][]{0,40}\\]|\\{[^{}]{0,40}\\}|->\\w{1,40})){0,4}\\s{0,8}\\(|\\(\\s{0,8}["\'][a-z_]{1,20}["\']\\s{0,8}\\.\\s{0,8}["\']', 'i');
 /** A call through an expression: (system)('id'), [system][0](ls), ("sys"."tem")('id'), {[system][0]}('id'). */
 const INDIRECT_CALL = re('[)\\]}\'"]\\s{0,8}\\(', 'g');
 const SCRIPT_EXT = re('\\.(?:php\\d{0,3}|phtml|pht|phar|phps|shtml|jsp|jspx|asp|aspx|cer|asa|ascx|ashx|asmx|cfm|cgi|pl|py|sh|htaccess|user\\.ini)[.\\s]{0,16}(?:$|%00|\\x00)', 'i');
