@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createInspector, inspect, type InspectRequest } from './index.js';
+import { createInspector, inspect, type InspectRequest, type JsonHint } from './index.js';
 
 const get = (query: string, headers: Record<string, string> = {}): InspectRequest => ({ method: 'GET', path: '/api/items', query, headers: { host: 'api.example.com', ...headers } });
 const json = (body: unknown): InspectRequest => ({ method: 'POST', path: '/api/items', query: '', headers: { host: 'api.example.com', 'content-type': 'application/json' }, body: JSON.stringify(body) });
@@ -147,15 +147,15 @@ describe('lower-casing that changes length', () => {
 });
 
 describe('a body the caller parsed and validated (json + hint)', () => {
-  const leaf = (inert: boolean) => ({ inert, properties: undefined, additional: true, items: undefined });
-  const hint = {
+  const leaf = (inert: boolean): JsonHint => ({ inert, properties: undefined, additional: true, items: undefined });
+  const hint: JsonHint = {
     inert: false,
-    additional: true as const,
+    additional: true,
     items: undefined,
-    properties: new Map([
+    properties: new Map<string, JsonHint>([
       ['role', leaf(true)],
       ['bio', leaf(false)],
-      ['tags', { inert: false, properties: undefined, additional: true as const, items: leaf(false) }],
+      ['tags', { inert: false, properties: undefined, additional: true, items: leaf(false) }],
     ]),
   };
   const req = (value: unknown): InspectRequest => ({ method: 'POST', path: '/users', query: '', headers: { 'content-type': 'application/json' }, json: { value, hint } });
@@ -186,5 +186,24 @@ describe('JSON keys', () => {
     const { isCamelCase } = await import('./extract/request.js');
     for (const k of ['firstName', 'itemsPerPage', 'userID', 'HTMLParser', 'address2', 'emailNotifications']) expect(isCamelCase(k), k).toBe(true);
     for (const k of ['rO0ABQ', 'cnVudGltZQ', 'YWxlcnQoMSk', 'PHNjcmlwdD4', 'dGVzdA']) expect(isCamelCase(k), k).toBe(false);
+  });
+});
+
+describe('cheap reads that keep their evidence', () => {
+  const get = (path: string, headers: Record<string, string> = {}): InspectRequest => ({ method: 'GET', path, query: '', headers: { host: 'x', ...headers } });
+  it('a plain Content-Type is left to the protocol rules; one carrying anything else is inspected', () => {
+    expect(inspect({ ...get('/'), method: 'POST', headers: { host: 'x', 'content-type': 'application/json; charset=utf-8' }, body: '{}' }).findings).toEqual([]);
+    const r = inspect({ ...get('/'), method: 'POST', headers: { host: 'x', 'content-type': "application/json; charset=' UNION SELECT password FROM users--" }, body: '{}' });
+    expect(r.findings.some((f) => f.category === 'sqli')).toBe(true);
+  });
+  it('a request path is a command line only through shell punctuation', () => {
+    expect(inspect(get('/usr/share/docs')).blocked).toBe(false);
+    expect(inspect(get('/cgi-bin/status;cat%20/etc/passwd')).blocked).toBe(true);
+  });
+  it('Java class names: qualified names and code-shaped references, not sentences or versions', () => {
+    expect(inspect(get('/', { 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) Chrome/120.0 Safari/537.36' })).findings).toEqual([]);
+    expect(inspect(get('/?q=' + encodeURIComponent('The process ran. Runtime was short.'))).blocked).toBe(false);
+    expect(inspect(get('/?q=' + encodeURIComponent('java.lang.Runtime.getRuntime().exec("id")'))).blocked).toBe(true);
+    expect(inspect(get('/?q=' + encodeURIComponent('x=org.apache.commons.collections.functors.InvokerTransformer'))).blocked).toBe(true);
   });
 });

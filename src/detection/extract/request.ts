@@ -70,6 +70,9 @@ export function extract(req: InspectRequest, cap: number): Extracted {
       }
       continue;
     }
+    // A plain media type (application/json; charset=utf-8) has only token characters: the protocol rules check
+    // its syntax, and nothing in it can be injected. Anything else in Content-Type is inspected like any header.
+    if (name === 'content-type' && isPlainMediaType(value)) continue;
     c.add({ location: `header:${name}`, value, kind: 'header', header: name });
   }
   const contentType = (req.contentType ?? headers.get('content-type') ?? '').toLowerCase();
@@ -92,6 +95,25 @@ export function extract(req: InspectRequest, cap: number): Extracted {
   const bodyText = decodeBody();
   if (bodyText !== '') bodyItems(bodyText, contentType, req.contentType ?? headers.get('content-type') ?? '', c, 'body');
   return { items: c.items, skippedBytes: c.skipped, inspectedBytes: c.bytes, bodyText, contentType, headers };
+}
+
+/** type/subtype with an optional charset parameter, letters, digits and . + - only (RFC 6838 names). */
+function isPlainMediaType(v: string): boolean {
+  const semi = v.indexOf(';');
+  const head = semi === -1 ? v : v.slice(0, semi);
+  const slash = head.indexOf('/');
+  if (slash <= 0 || slash === head.length - 1 || !mediaChars(head, 0, slash) || !mediaChars(head, slash + 1, head.length)) return false;
+  if (semi === -1) return true;
+  const param = v.slice(semi + 1).trim().toLowerCase();
+  return param.startsWith('charset=') && param.length > 8 && mediaChars(param, 8, param.length);
+}
+
+function mediaChars(s: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) {
+    const c = s.charCodeAt(i);
+    if (!((c >= 48 && c <= 57) || ((c | 0x20) >= 97 && (c | 0x20) <= 122) || c === 46 || c === 43 || c === 45 || c === 95)) return false;
+  }
+  return true;
 }
 
 function isLowerCase(s: string): boolean {
