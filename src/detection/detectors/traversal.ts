@@ -103,7 +103,10 @@ export function dotDotSegments(s: string): number {
     while (s[j] === '.') j++;
     const after = j >= s.length ? '/' : s[j];
     const sep = (c: string | undefined) => c === '/' || c === '\\' || c === ';' || c === ' ';
-    if (sep(before) && sep(after) && (i > 0 || j < s.length)) n++;
+    // A slash on one side at least: an ellipsis between blanks ("SELECT ... FROM", "a .. b") is prose.
+    const slash = (c: string | undefined) => c === '/' || c === '\\';
+    const touches = slash(s[i - 1]) || slash(s[j]) || /* Tomcat path parameter */ s[j] === ';';
+    if (sep(before) && sep(after) && touches && (i > 0 || j < s.length)) n++;
     i = s.indexOf('..', j);
   }
   return n;

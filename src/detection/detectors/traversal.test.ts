@@ -1,0 +1,15 @@
+import { describe, expect, it } from 'vitest';
+import { createInspector, type InspectRequest } from '../index.js';
+
+const inspector = createInspector({ paranoia: 2 });
+const query = (v: string): InspectRequest => ({ method: 'GET', path: '/api/files', query: 'f=' + encodeURIComponent(v), headers: { host: 'api.example.com' } });
+
+describe('traversal: a .. segment needs a slash beside it', () => {
+  it.each(['../config', 'a/..', '..\\..\\boot.ini', '..;/admin', 'x/../../y'])('counts: %s', (v) => {
+    expect(inspector.inspect(query(v)).findings.some((f) => f.ruleId.startsWith('traversal.dot-dot'))).toBe(true);
+  });
+
+  it.each(['SELECT ... FROM', 'and so on ... etc', 'a .. b', 'Wait... what?', '... Some content ...'])('an ellipsis is prose: %s', (v) => {
+    expect(inspector.inspect(query(v)).findings.some((f) => f.ruleId.startsWith('traversal.'))).toBe(false);
+  });
+});
