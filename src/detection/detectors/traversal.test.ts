@@ -13,3 +13,10 @@ describe('traversal: a .. segment needs a slash beside it', () => {
     expect(inspector.inspect(query(v)).findings.some((f) => f.ruleId.startsWith('traversal.'))).toBe(false);
   });
 });
+
+describe('traversal: dotfiles are whole names', () => {
+  it('~/.history is sensitive; jquery.history.min.js is a script', () => {
+    expect(inspector.inspect(query('/home/app/.history')).findings.map((f) => f.ruleId)).toContain('traversal.sensitive-file');
+    expect(inspector.inspect({ method: 'GET', path: '/js/jquery.history.min.js', query: '', headers: { host: 'h' } }).blocked).toBe(false);
+  });
+});

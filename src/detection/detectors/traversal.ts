@@ -21,7 +21,7 @@ const SENSITIVE = re(
     '|\\.ssh[/\\\\]|id_(?:rsa|dsa|ecdsa|ed25519)\\b|authorized_keys|known_hosts|\\.htpasswd|\\.htaccess|web\\.config|web-inf[/\\\\]|meta-inf[/\\\\]' +
     '|\\.git[/\\\\](?:config|head|index|objects)|\\.svn[/\\\\]|\\.env\\b|wp-config\\.php|\\.bash_history|\\.bashrc|\\.aws[/\\\\]credentials|\\.docker[/\\\\]config' +
     '|var[/\\\\](?:log|lib|run|www|mail|spool)[/\\\\]|usr[/\\\\]local[/\\\\](?:etc|apache)|\\.kube[/\\\\]config|php\\.ini|my\\.cnf|httpd\\.conf|\\.mysql_history|\\.viminfo' +
-    '|root[/\\\\]\\.|localsettings\\.php|config\\.inc\\.php|\\.netrc|\\.pgpass|shadow\\.bak|\\.npmrc|\\.gitconfig|\\.history|global\\.asa|applicationhost\\.config)',
+    '|root[/\\\\]\\.|localsettings\\.php|config\\.inc\\.php|\\.netrc|\\.pgpass|shadow\\.bak|\\.npmrc|\\.gitconfig|(?<![\\w-])\\.history\\b(?!\\.[a-z])|global\\.asa|applicationhost\\.config)',
   'i',
 );
 const WRAPPER = re('\\b(?:php|phar|zip|expect|glob|data|compress\\.zlib|compress\\.bzip2|ogg|rar|ssh2(?:\\.[a-z]{1,8})?)://', 'i');
