@@ -30,7 +30,8 @@ export function createInspector(options: InspectOptions = {}): Inspector {
     inspect(request) {
       const ex = extract(request, cap);
       const findings: Finding[] = [];
-      const seen = new Set<string>();
+      // Most requests find nothing: the de-duplication set is made on the first finding.
+      let seen: Set<string> | undefined;
       let detector = '';
       let location = '';
       const out: Emitter = {
@@ -38,6 +39,7 @@ export function createInspector(options: InspectOptions = {}): Inspector {
         emit(rule: Rule, fragment: string) {
           if (rule.pl > paranoia) return;
           const key = rule.id + '\0' + location;
+          seen ??= new Set<string>();
           if (seen.has(key)) return;
           if (exclusions.length > 0 && excluded(exclusions, location, detector, rule.id)) return;
           seen.add(key);

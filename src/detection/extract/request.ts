@@ -52,8 +52,10 @@ class Collector {
 export function extract(req: InspectRequest, cap: number): Extracted {
   const c = new Collector(cap);
   const headers = new Map<string, string>();
-  for (const [name, v] of Object.entries(req.headers)) {
-    if (v === undefined) continue;
+  const h = req.headers;
+  for (const name in h) {
+    const v = h[name];
+    if (v === undefined || !Object.hasOwn(h, name)) continue;
     headers.set(isLowerCase(name) ? name : name.toLowerCase(), typeof v === 'string' ? v : v.join(', '));
   }
   pathItems(req.path, c);
@@ -76,25 +78,38 @@ export function extract(req: InspectRequest, cap: number): Extracted {
     c.add({ location: `header:${name}`, value, kind: 'header', header: name });
   }
   const contentType = (req.contentType ?? headers.get('content-type') ?? '').toLowerCase();
-  const decodeBody = () => (req.body === undefined ? '' : typeof req.body === 'string' ? req.body : Buffer.from(req.body).toString('utf8'));
   if (req.json !== undefined) {
     walkJson(req.json.value, req.json.hint, c, 'body');
-    // Parsed already: the text is decoded only if a request detector asks for it.
-    let text: string | undefined;
-    return {
-      items: c.items,
-      skippedBytes: c.skipped,
-      inspectedBytes: c.bytes,
-      get bodyText() {
-        return (text ??= decodeBody());
-      },
-      contentType,
-      headers,
-    };
+    return new ParsedBody(c, contentType, headers, req.body);
   }
-  const bodyText = decodeBody();
+  const bodyText = decodeBody(req.body);
   if (bodyText !== '') bodyItems(bodyText, contentType, req.contentType ?? headers.get('content-type') ?? '', c, 'body');
   return { items: c.items, skippedBytes: c.skipped, inspectedBytes: c.bytes, bodyText, contentType, headers };
+}
+
+function decodeBody(body: string | Uint8Array | undefined): string {
+  return body === undefined ? '' : typeof body === 'string' ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8');
+}
+
+/** A body the caller parsed already: its text is decoded only if a request detector asks for it. */
+class ParsedBody implements Extracted {
+  readonly items: Item[];
+  readonly skippedBytes: number;
+  readonly inspectedBytes: number;
+  private text: string | undefined;
+  constructor(
+    c: Collector,
+    readonly contentType: string,
+    readonly headers: ReadonlyMap<string, string>,
+    private readonly body: string | Uint8Array | undefined,
+  ) {
+    this.items = c.items;
+    this.skippedBytes = c.skipped;
+    this.inspectedBytes = c.bytes;
+  }
+  get bodyText(): string {
+    return (this.text ??= decodeBody(this.body));
+  }
 }
 
 /** type/subtype with an optional charset parameter, letters, digits and . + - only (RFC 6838 names). */
@@ -252,27 +267,39 @@ function jsonItems(text: string, c: Collector, loc: string): boolean {
  * the value validated against), inert members are skipped and declared member names are not inspected.
  */
 function walkJson(doc: unknown, hint: JsonHint | undefined, c: Collector, loc: string): void {
-  const walk = (v: unknown, h: JsonHint | undefined, ptr: string, depth: number) => {
-    if (h !== undefined && h.inert) return;
-    if (typeof v === 'string') c.add({ location: `${loc}:${ptr}`, value: v, kind: 'body' });
-    else if (depth > 32 || v === null || typeof v !== 'object') return;
-    else if (Array.isArray(v)) {
-      const items = h?.items;
-      for (let i = 0; i < v.length; i++) walk(v[i], items, `${ptr}/${i}`, depth + 1);
-    } else {
-      const o = v as Record<string, unknown>;
-      for (const k of Object.keys(o)) {
-        const p = ptr + '/' + (k.includes('~') || k.includes('/') ? k.replaceAll('~', '~0').replaceAll('/', '~1') : k);
-        const declared = h?.properties?.get(k);
-        // A declared member name or a plain identifier key (the API's own schema: "email", "order_id",
-        // "firstName") carries nothing to inspect, unless it looks like a base64 blob rather than words.
-        if (declared === undefined && (!isPlainKey(k) || k === 'constructor' || k === 'prototype' || (hasBase64Run(k, 6) && !isCamelCase(k)))) {
-          c.add({ location: `${loc}-key:${p}`, value: k, kind: 'key' });
-        }
-        const child = declared ?? (h === undefined || typeof h.additional === 'boolean' ? undefined : h.additional);
-        walk(o[k], child, p, depth + 1);
-      }
+  walkValue(doc, hint, '', 0, c, loc);
+}
+
+function walkValue(v: unknown, h: JsonHint | undefined, ptr: string, depth: number, c: Collector, loc: string): void {
+  if (h !== undefined && h.inert) return;
+  if (typeof v === 'string') {
+    c.add({ location: `${loc}:${ptr}`, value: v, kind: 'body' });
+    return;
+  }
+  if (depth > 32 || v === null || typeof v !== 'object') return;
+  if (Array.isArray(v)) {
+    const items = h?.items;
+    if (items !== undefined && items.inert) return;
+    for (let i = 0; i < v.length; i++) {
+      const e: unknown = v[i];
+      if (typeof e === 'string' || (e !== null && typeof e === 'object')) walkValue(e, items, `${ptr}/${i}`, depth + 1, c, loc);
     }
-  };
-  walk(doc, hint, '', 0);
+    return;
+  }
+  const o = v as Record<string, unknown>;
+  const props = h?.properties;
+  const additional = h === undefined || typeof h.additional === 'boolean' ? undefined : h.additional;
+  for (const k of Object.keys(o)) {
+    const declared = props?.get(k);
+    // A declared member name or a plain identifier key (the API's own schema: "email", "order_id",
+    // "firstName") carries nothing to inspect, unless it looks like a base64 blob rather than words.
+    const inspectKey = declared === undefined && (!isPlainKey(k) || k === 'constructor' || k === 'prototype' || (hasBase64Run(k, 6) && !isCamelCase(k)));
+    const child = declared ?? additional;
+    const e = o[k];
+    const leaf = typeof e === 'string' || (e !== null && typeof e === 'object');
+    if (!inspectKey && (!leaf || (child !== undefined && child.inert))) continue;
+    const p = ptr + '/' + (k.includes('~') || k.includes('/') ? k.replaceAll('~', '~0').replaceAll('/', '~1') : k);
+    if (inspectKey) c.add({ location: `${loc}-key:${p}`, value: k, kind: 'key' });
+    if (leaf) walkValue(e, child, p, depth + 1, c, loc);
+  }
 }
