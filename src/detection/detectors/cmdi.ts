@@ -98,11 +98,12 @@ export const cmdiDetector: ValueDetector = {
       const b = BIN_PATH.exec(s);
       if (b !== null) out.emit(R.binPath, excerpt(s, b.index));
     }
-    if (l.includes('for') && l.includes('in')) {
+    // FOR %v IN (...) needs a percent sign and a parenthesis; IF needs a blank or /i after the word.
+    if ((view.mask & M.PERCENT) !== 0 && (view.mask & M.PAREN) !== 0 && l.includes('for') && l.includes('in')) {
       const f = BATCH_FOR.exec(s);
       if (f !== null) out.emit(R.batchFor, excerpt(s, f.index));
     }
-    if (l.includes('if')) {
+    if (wordThenBlank(l, 'if')) {
       const b = BATCH_IF.exec(s);
       // At the start of the value or after a command separator, as cmd.exe reads a command.
       const before = b === null ? '' : s.slice(0, b.index).trimEnd();
@@ -133,9 +134,25 @@ function startsWithCommand(l: string): boolean {
   return STRONG.has(w.endsWith('.exe') ? w.slice(0, -4) : w);
 }
 
-/** Every WINDOWS alternative contains one of these. */
+/** Every WINDOWS alternative contains one of these (FOR and IF only at the start of the value). */
 function mayBeWindows(l: string): boolean {
-  return l.includes('cmd') || l.includes('powershell') || l.includes('%') || l.includes('for') || l.includes('if') || l.includes('$env') || l.includes('iex') || l.includes('download') || l.includes('start-') || l.includes('invoke-');
+  return l.includes('cmd') || l.includes('powershell') || l.includes('%') || startsWithWord(l, 'for') || startsWithWord(l, 'if') || l.includes('$env') || l.includes('iex') || l.includes('download') || l.includes('start-') || l.includes('invoke-');
+}
+
+/** `w` after at most eight blanks at the start of `l`. */
+function startsWithWord(l: string, w: string): boolean {
+  let i = 0;
+  while (i < 8 && (l.charCodeAt(i) === 32 || l.charCodeAt(i) === 9)) i++;
+  return l.startsWith(w, i);
+}
+
+/** `w` somewhere, followed by a blank or '/' (cmd.exe's `if/i`). */
+function wordThenBlank(l: string, w: string): boolean {
+  for (let i = l.indexOf(w); i !== -1; i = l.indexOf(w, i + 1)) {
+    const c = l.charCodeAt(i + w.length);
+    if (c === 32 || c === 9 || c === 10 || c === 13 || c === 47 || c === 11 || c === 12) return true;
+  }
+  return false;
 }
 
 function isCommand(c: CommandWord): boolean {
