@@ -75,3 +75,54 @@ describe('ssti: the longer opener wins', () => {
     expect(inspector.inspect(query('Total: ${{ total }}')).blocked).toBe(false);
   });
 });
+
+describe('nosqli: JavaScript string breakouts and shell commands', () => {
+  it.each([
+    ['nosqli.js-breakout', "';return true;var a='"],
+    ['nosqli.js-breakout', '"; while(1){}; "'],
+    ['nosqli.js-breakout', "x' || this.role=='admin"],
+    ['nosqli.shell-command', 'db.accounts.deleteMany({})'],
+    ['nosqli.shell-command', "db.getSiblingDB('admin')"],
+  ])('%s: %s', (id, v) => {
+    expect(rules(query(v))).toContain(id);
+  });
+
+  it.each(["He said 'no'; return later", '"Hi"; let me know', 'I keep db.users.find in my notes'])('passes: %s', (v) => {
+    expect(inspector.inspect(query(v)).blocked).toBe(false);
+  });
+});
+
+describe('ssrf: names that are addresses, callback services', () => {
+  it.each(['http://127.0.0.1.nip.io/', 'http://10-0-0-7.sslip.io/x', 'http://lvh.me:8080/', 'http://169.254.169.254.xip.io/'])('internal: %s', (v) => {
+    expect(rules(query(v))).toContain('ssrf.internal-host');
+  });
+
+  it('out-of-band hosts, in any value', () => {
+    expect(rules(query('http://k2j3h4.oastify.com/'))).toContain('ssrf.oast-host');
+    expect(rules(query('nslookup abc.interact.sh'))).toContain('ssrf.oast-host');
+  });
+
+  it.each(['https://ec2-54-12-34-56.compute-1.amazonaws.com/', 'https://api.example.com/v1', 'run interact.sh to start', 'toast.pro'])('passes: %s', (v) => {
+    expect(inspector.inspect(query(v)).blocked).toBe(false);
+  });
+});
+
+describe('crlf: characters truncated to line breaks', () => {
+  it('U+560A U+560D before a header, in a query value', () => {
+    expect(rules({ method: 'GET', path: '/', query: 'q=%E5%98%8A%E5%98%8DSet-Cookie:%20a=b', headers: { host: 'h' } })).toContain('crlf.header-injection');
+  });
+
+  it('CJK text passes (上 is U+4E0A)', () => {
+    expect(inspector.inspect({ method: 'GET', path: '/', query: 'q=' + encodeURIComponent('上海 hotel: 2 nights'), headers: { host: 'h' } }).blocked).toBe(false);
+  });
+});
+
+describe('ldapi and ssti additions', () => {
+  it('a composite filter matching every entry', () => {
+    expect(rules(query('(|(cn=*))'))).toContain('ldapi.wildcard-filter');
+  });
+
+  it('an ERB scriptlet with a back-tick command', () => {
+    expect(rules(query('<%= `uname -a` %>'))).toContain('ssti.object-traversal');
+  });
+});

@@ -7,6 +7,7 @@ import { excerpt, rule, type Emitter, type Item, type ValueDetector } from '../r
 const LDAP = {
   breakout: rule('ldapi', 'ldapi.filter-breakout', 1, 5, 'closes an LDAP filter and opens a new one'),
   composite: rule('ldapi', 'ldapi.filter-composite', 2, 3, 'LDAP composite filter syntax'),
+  wildcard: rule('ldapi', 'ldapi.wildcard-filter', 2, 5, 'LDAP composite filter with a presence test (attr=*) that matches every entry'),
 };
 const LDAP_BREAKOUT = re('\\)\\s{0,4}[|&!]?\\s{0,4}\\(\\s{0,4}(?:[|&!]|[a-z][\\w-]{0,40}\\s{0,4}[~<>]?=)|^\\s{0,4}\\*\\s{0,4}\\)|\\*\\)\\s{0,4}\\(', 'i');
 const LDAP_COMPOSITE = re('\\(\\s{0,4}[|&!]\\s{0,4}\\(\\s{0,4}[a-z][\\w-]{0,40}\\s{0,4}[~<>]?=', 'i');
@@ -20,7 +21,7 @@ export const ldapDetector: ValueDetector = {
     if (m !== null) out.emit(LDAP.breakout, excerpt(view.text, m.index));
     else {
       const c = LDAP_COMPOSITE.exec(view.text);
-      if (c !== null) out.emit(LDAP.composite, excerpt(view.text, c.index));
+      if (c !== null) out.emit(view.text.includes('=*)') ? LDAP.wildcard : LDAP.composite, excerpt(view.text, c.index));
     }
   },
 };
@@ -81,7 +82,8 @@ export const sstiDetector: ValueDetector = {
       const end = s.indexOf(close, from);
       const inner = s.slice(from, end === -1 ? Math.min(s.length, from + 400) : Math.min(end, from + 400));
       if (inner.toLowerCase().startsWith('jndi:')) continue;
-      if (SSTI_DANGER.test(inner)) out.emit(SSTI.expression, excerpt(s, m.index));
+      // ERB / JSP scriptlets: a back-tick in Ruby runs a shell command.
+      if (SSTI_DANGER.test(inner) || (open.startsWith('<%') && inner.includes('`'))) out.emit(SSTI.expression, excerpt(s, m.index));
       else if (end !== -1 && SSTI_ARITH.test(inner)) out.emit(SSTI.arithmetic, excerpt(s, m.index));
       TEMPLATE_OPEN.lastIndex = Math.max(TEMPLATE_OPEN.lastIndex, from);
     }
@@ -167,11 +169,19 @@ const HTTP_HEADERS = new Set(['set-cookie', 'location', 'content-type', 'content
 export const crlfDetector: ValueDetector = {
   name: 'crlf',
   rules: Object.values(CRLF),
-  trigger: M.NEWLINE | M.SLASH,
+  trigger: M.NEWLINE | M.SLASH | M.NONASCII,
   inspect(view: View, item: Item, out: Emitter): void {
     if (item.kind === 'body' && item.location === 'body') return;
-    const s = view.text;
-    if ((view.mask & M.NEWLINE) === 0) {
+    let s = view.text;
+    // `嘊嘍` (U+560A U+560D): a server that truncates characters to bytes writes LF and CR (Node.js CVE-2018-12116).
+    // Only where the value may reach a header or a request line (CJK prose in bodies has such characters: 上 is U+4E0A).
+    if ((view.mask & (M.NONASCII | M.NEWLINE)) === M.NONASCII) {
+      const t = item.kind === 'body' || item.kind === 'xml' ? undefined : truncatedBreaks(s);
+      if (t === undefined) {
+        if ((view.mask & M.SLASH) === 0) return;
+      } else s = t;
+    }
+    if ((view.mask & M.NEWLINE) === 0 && s === view.text) {
       if (view.lower.includes(' http/') && REQUEST_LINE.test(s)) out.emit(CRLF.request, excerpt(s, 0));
       return;
     }
@@ -198,6 +208,19 @@ export const crlfDetector: ValueDetector = {
     if (m !== null) out.emit(CRLF.mailProtocol, excerpt(s, m.index));
   },
 };
+
+/** The text with each character whose low byte is LF or CR written as that byte, or undefined when none is. */
+function truncatedBreaks(s: string): string | undefined {
+  let out: string | undefined;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c > 0xff && ((c & 0xff) === 10 || (c & 0xff) === 13)) {
+      out ??= s.slice(0, i);
+      out += (c & 0xff) === 10 ? '\n' : '\r';
+    } else if (out !== undefined) out += s[i];
+  }
+  return out;
+}
 
 function countLines(s: string): number {
   let n = 1;

@@ -8,7 +8,12 @@ const R = {
   operatorKey: rule('nosqli', 'nosqli.operator-key', 1, 5, 'MongoDB query operator as a key'),
   operatorValue: rule('nosqli', 'nosqli.operator-in-value', 1, 5, 'MongoDB query operator inside a value'),
   whereJs: rule('nosqli', 'nosqli.where-javascript', 1, 5, 'server-side JavaScript in a $where / mapReduce'),
+  jsBreakout: rule('nosqli', 'nosqli.js-breakout', 1, 5, 'closes a JavaScript string and runs statements (a $where or eval string context)'),
+  shell: rule('nosqli', 'nosqli.shell-command', 2, 5, 'MongoDB shell command (db.collection.method(...))'),
 };
+/** `';return true;var x='`, `"; while(true){}`: a quote, a statement end, then JavaScript that only code writes. */
+const JS_BREAKOUT = re('[\'"]\\s{0,4}(?:;|\\|\\||&&)\\s{0,8}(?:return\\s{1,8}(?:true|false|\\d|this|db|\\{|\\()|while\\s{0,4}\\(|for\\s{0,4}\\(|(?:var|let|const)\\s{1,8}[a-z_$][\\w$]{0,40}\\s{0,4}=|function\\s{0,4}\\(|sleep\\s{0,4}\\(\\s{0,4}\\d|this\\.|db\\.)', 'i');
+const DB_SHELL = re('\\bdb\\s{0,4}\\.\\s{0,4}(?:[a-z_$][\\w$]{0,40}\\s{0,4}\\.\\s{0,4}(?:find|findone|insert|insertone|insertmany|update|updateone|updatemany|remove|deleteone|deletemany|drop|aggregate|count)|getcollection|dropdatabase|eval|getsiblingdb|runcommand|adduser|createuser)\\s{0,4}\\(', 'i');
 
 const OPERATORS = new Set(
   '$ne $eq $gt $gte $lt $lte $in $nin $regex $where $exists $expr $function $accumulator $or $and $not $nor $elemmatch $size $type $all $mod $text $jsonschema $lookup $merge $out $options $comment $geowithin $near $set $unset $rename $push $inc $search $match $group $project $unwind $addfields $replaceroot'.split(' '),
@@ -19,9 +24,17 @@ const WHERE_JS = re('\\b(?:this\\.[a-z_$][\\w$]{0,40}\\s{0,8}(?:==|!=|>|<)|sleep
 export const nosqlDetector: ValueDetector = {
   name: 'nosqli',
   rules: Object.values(R),
-  trigger: M.DOLLAR | M.DOT,
+  trigger: M.DOLLAR | M.DOT | M.QUOTE | M.DQUOTE,
   inspect(view: View, item: Item, out: Emitter): void {
     const s = view.lower;
+    if ((view.mask & (M.QUOTE | M.DQUOTE)) !== 0 && (view.mask & (M.SEMI | M.PIPE | M.AMP)) !== 0) {
+      const j = JS_BREAKOUT.exec(s);
+      if (j !== null) out.emit(R.jsBreakout, excerpt(view.text, j.index));
+    }
+    if ((view.mask & M.DOT) !== 0 && (view.mask & M.PAREN) !== 0 && s.includes('db')) {
+      const d = DB_SHELL.exec(s);
+      if (d !== null) out.emit(R.shell, excerpt(view.text, d.index));
+    }
     if (item.kind === 'key') {
       for (const op of operatorsIn(s)) {
         if (OPERATORS.has(op)) {

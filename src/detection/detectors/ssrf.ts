@@ -18,7 +18,12 @@ const R = {
   includeParam: rule('rfi', 'rfi.include-parameter', 2, 5, 'remote URL in a parameter that names a path, directory or include'),
   offDomain: rule('rfi', 'rfi.off-domain-url', 3, 5, 'URL to another domain in a parameter'),
   ftpUrl: rule('rfi', 'rfi.ftp-url', 2, 5, 'FTP URL in a parameter (remote include over FTP; browsers no longer use FTP)'),
+  oast: rule('ssrf', 'ssrf.oast-host', 1, 5, 'host of an out-of-band interaction service (Burp Collaborator, interactsh, dnslog)'),
 };
+/** Out-of-band interaction services: a scanner or attacker waiting for a DNS/HTTP callback. */
+const OAST_SUFFIXES = ['burpcollaborator.net', 'oastify.com', 'interact.sh', 'oast.pro', 'oast.live', 'oast.site', 'oast.online', 'oast.fun', 'oast.me', 'dnslog.cn', 'ceye.io', 'bxss.me', 'xss.ht'];
+/** Public names that resolve to 127.0.0.1 (loopback behind a public-looking domain). */
+const LOOPBACK_DOMAINS = ['localtest.me', 'lvh.me', 'vcap.me', 'lacolhost.com', 'localhost.direct'];
 
 const BAD_SCHEMES = new Set(['file', 'gopher', 'dict', 'ldap', 'ldaps', 'jar', 'netdoc', 'tftp', 'sftp', 'ftp', 'ftps', 'telnet', 'nntp', 'imap', 'pop3', 'smtp', 'mailto', 'jdbc', 'rmi', 'iiop', 'corba']);
 const INTERNAL_NAMES = ['localhost', 'metadata.google.internal', 'metadata', 'instance-data', 'metadata.azure.com', 'metadata.packet.net', 'metadata.tencentyun.com', 'metadata.platformequinix.com', 'kubernetes.default', 'kubernetes.default.svc', 'ip6-localhost', 'ip6-loopback', '100.100.100.200'];
@@ -29,6 +34,8 @@ export const ssrfDetector: ValueDetector = {
   trigger: M.COLON | M.DOT,
   inspect(view: View, item: Item, out: Emitter): void {
     const s = view.lower;
+    const o = oastAt(s);
+    if (o !== -1) out.emit(R.oast, excerpt(view.text, Math.max(0, o - 30)));
     if (item.kind === 'header' && (item.header === 'referer' || item.header === 'origin')) return;
     let at = s.indexOf(':');
     let urls = 0;
@@ -158,9 +165,10 @@ export function classifyHost(host: string): HostKind {
   if (h === '') return 'name';
   if (h.startsWith('metadata.') && !h.includes('/')) return 'metadata';
   if (INTERNAL_NAMES.includes(h) || h.endsWith('.localhost') || h.endsWith('.internal') || h.endsWith('.local')) return h.startsWith('metadata') || h.startsWith('instance-data') ? 'metadata' : 'internal';
+  if (LOOPBACK_DOMAINS.some((d) => h === d || h.endsWith('.' + d))) return 'internal';
   if (h.includes(':')) return classifyV6(h);
   const v4 = parseIPv4(h);
-  if (v4 === undefined) return 'name';
+  if (v4 === undefined) return embeddedAddress(h);
   const canonical = v4.canonical;
   if (v4.value === 0xa9fea9fe) return 'metadata';
   if (isInternalV4(v4.value)) return 'internal';
@@ -233,4 +241,47 @@ function classifyV6(h: string): HostKind {
     }
   }
   return [...a].every((c) => '0123456789abcdef:.'.includes(c)) ? 'ip' : 'name';
+}
+
+/** Where an out-of-band service host appears (a label boundary before it), or -1. */
+function oastAt(s: string): number {
+  if (!s.includes('oast') && !s.includes('interact.sh') && !s.includes('dnslog') && !s.includes('ceye.io') && !s.includes('bxss.me') && !s.includes('xss.ht') && !s.includes('burpcollaborator')) return -1;
+  for (const d of OAST_SUFFIXES) {
+    const at = s.indexOf(d);
+    if (at === -1) continue;
+    const before = s.charCodeAt(at - 1);
+    const after = s.charCodeAt(at + d.length);
+    // Callback hosts carry a unique sub-domain (or sit after // or @): "run interact.sh" is a script name.
+    const boundaryBefore = before === 46 || before === 47 || before === 64;
+    const boundaryAfter = Number.isNaN(after) || !((after >= 97 && after <= 122) || (after >= 48 && after <= 57) || after === 45 || after === 46);
+    if (boundaryBefore && boundaryAfter) return at;
+  }
+  return -1;
+}
+
+/**
+ * A name that carries an internal IPv4 address in its labels (`127.0.0.1.nip.io`, `10-0-0-1.sslip.io`,
+ * `app.192.168.1.5.xip.io`): wildcard DNS answers with that address, so the name is the address.
+ */
+function embeddedAddress(h: string): HostKind {
+  const labels = h.split('.');
+  if (labels.length > 4) {
+    for (let i = 0; i + 4 <= labels.length && i < 8; i++) {
+      const quad = labels.slice(i, i + 4);
+      if (quad.every((x) => x !== '' && x.length <= 3 && [...x].every((c) => c >= '0' && c <= '9'))) {
+        const v = parseIPv4(quad.join('.'));
+        if (v !== undefined && (v.value === 0xa9fea9fe || isInternalV4(v.value))) return v.value === 0xa9fea9fe ? 'metadata' : 'internal';
+      }
+    }
+  }
+  for (const label of labels.slice(0, 8)) {
+    const parts = label.split('-');
+    for (let i = 0; i + 4 <= parts.length && parts.length <= 12; i++) {
+      const quad = parts.slice(i, i + 4);
+      if (!quad.every((x) => x !== '' && x.length <= 3 && [...x].every((c) => c >= '0' && c <= '9'))) continue;
+      const v = parseIPv4(quad.join('.'));
+      if (v !== undefined && (v.value === 0xa9fea9fe || isInternalV4(v.value))) return v.value === 0xa9fea9fe ? 'metadata' : 'internal';
+    }
+  }
+  return 'name';
 }
