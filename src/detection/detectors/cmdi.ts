@@ -47,6 +47,7 @@ const AMBIGUOUS = new Set('more less head tail cat find sort file last who w top
 const SHELL_SEPARATORS = new Set(['|', '||', '&&', '$(', '`', '<(', '>(']);
 // An option, a path, a variable, a redirection, a mode (`+x`).
 const SHELL_ARG = re('^(?:-{1,2}[a-z0-9]|\\+[rwxst]|/[a-z.]|~|\\$|\\.{1,2}/|[<>|&;`]|\\\\\\\\|[a-z]:\\\\|%[a-z_]+%|\\*|$)', 'i');
+const TAG_LIKE = re('^</?[a-z][a-z0-9-]{0,20}(?:\\s[^<>]{0,200})?/?>', 'i');
 /** After a separator, a URL or an IPv4 address is an argument too (what wget, curl, nc, ping take). */
 const NET_ARG = re('^(?:[a-z][a-z0-9+.-]{1,10}://|\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\b)', 'i');
 const DEV_TCP = re('/dev/(?:tcp|udp)/|\\bnc(?:at)?\\s{1,8}(?:-[a-z]{1,4}\\s{1,8}){0,4}-[a-z]{0,3}e\\s|\\bmkfifo\\s|\\bbash\\s{1,8}-i\\s|\\b0<&\\d|>&\\s{0,4}/dev/', 'i');
@@ -59,7 +60,8 @@ const EXPANSION = re('\\$\\(\\(|\\$\\[[^\\]]{0,40}\\]|\\$\\{[a-z_][a-z0-9_]{0,40
 const SHELL_C = re('\\b(?:sh|bash|zsh|ksh|dash|csh|tcsh|ash|busybox\\s{1,4}sh)\\s{1,8}-c\\b', 'i');
 const ALIAS = re('\\balias\\s{1,8}(?:[-+][a-z]{1,4}\\s{1,8}){0,3}[^\\s=]{1,40}=', 'i');
 const BIN_PATH = re('(?:^|[\\s;|&`(])(?:/usr|/usr/local)?/?s?bin/[a-z][\\w.-]{1,40}', 'i');
-const REDIRECT = re('(?:^|[\\s;|&])(?:\\d?>{1,2}|<) ?(?:/|\\.\\.?/|~/|[a-z]:\\\\)[\\w./\\\\-]{1,64}', 'i');
+// `</p>` is a closing tag, not input from the file /p.
+const REDIRECT = re('(?:^|[\\s;|&])(?:\\d?>{1,2}|<(?!/[a-z][a-z0-9]{0,20}>)) ?(?:/|\\.\\.?/|~/|[a-z]:\\\\)[\\w./\\\\-]{1,64}', 'i');
 
 const GLOB_TARGETS = ['cat', 'nc', 'bash', 'sh', 'wget', 'curl', 'id', 'ls', 'whoami', 'uname', 'python', 'perl', 'passwd', 'shadow', 'netcat', 'ncat', 'nmap', 'ping', 'rm', 'echo', 'more', 'less', 'head', 'tail', 'php', 'ruby'];
 
@@ -113,7 +115,11 @@ export const cmdiDetector: ValueDetector = {
     const quoted = (view.mask & (M.QUOTE | M.DQUOTE)) !== 0 && startsWithCommand(l.replaceAll("'", '').replaceAll('"', ''));
     const globbed = (view.mask & (M.QUESTION | M.STAR)) !== 0 && (view.mask & M.SLASH) !== 0;
     // A request path starts with '/' by definition: only its shell punctuation can make it a command line.
-    if ((view.mask & SHELL_PUNCT) !== 0 || quoted || globbed || (item.kind !== 'path' && startsWithCommand(l)) || (item.kind === 'path' && item.location !== 'path' && startsWithCommand(l))) for (const c of commandWords(s)) command(s, c, item, out);
+    if ((view.mask & SHELL_PUNCT) !== 0 || quoted || globbed || (item.kind !== 'path' && startsWithCommand(l)) || (item.kind === 'path' && item.location !== 'path' && startsWithCommand(l))) {
+      // `&amp;`, `&#39;` are characters of HTML text, not `&` and `;` separators (the decoded view reads them).
+      const sh = (view.mask & (M.AMP | M.SEMI)) === (M.AMP | M.SEMI) ? maskEntities(s) : s;
+      for (const c of commandWords(sh)) command(sh, c, item, out);
+    }
     if ((view.mask & (M.LT | M.GT)) !== 0) {
       const r = REDIRECT.exec(s);
       if (r !== null) out.emit(R.redirect, excerpt(s, r.index));
@@ -169,7 +175,8 @@ function command(s: string, c: CommandWord, item: Item, out: Emitter): void {
   }
   if (!isCommand(c)) return;
   const ambiguous = AMBIGUOUS.has(c.word) && !c.pathQualified;
-  const shellArg = SHELL_ARG.test(c.arg);
+  // `& more <b>`: an HTML tag after an English word is markup (entity-decoded rich text), not a redirection.
+  const shellArg = SHELL_ARG.test(c.arg) && !(c.arg.startsWith('<') && TAG_LIKE.test(c.arg));
   if (c.after === '$(') {
     out.emit(R.substitution, frag);
     return;
@@ -195,4 +202,25 @@ function command(s: string, c: CommandWord, item: Item, out: Emitter): void {
     return;
   }
   if (SHELL_SEPARATORS.has(c.after) ? !ambiguous || shellArg : shellArg || (!ambiguous && (c.arg === '' || NET_ARG.test(c.arg))) || c.pathQualified) out.emit(R.chained, frag);
+}
+
+/** Each HTML character reference (`&amp;`, `&#59;`, `&#x3b;`) overwritten with '_' of the same length. */
+function maskEntities(s: string): string {
+  let out = '';
+  let last = 0;
+  for (let i = s.indexOf('&'); i !== -1; i = s.indexOf('&', i + 1)) {
+    let j = i + 1;
+    if (s[j] === '#') {
+      j++;
+      if (s[j] === 'x' || s[j] === 'X') j++;
+    }
+    const start = j;
+    while (j < s.length && j - start < 10 && /* letter or digit */ ((s.charCodeAt(j) | 0x20) >= 97 && (s.charCodeAt(j) | 0x20) <= 122 || (s.charCodeAt(j) >= 48 && s.charCodeAt(j) <= 57))) j++;
+    if (j > start && s[j] === ';') {
+      out += s.slice(last, i) + '_'.repeat(j + 1 - i);
+      last = j + 1;
+      i = j;
+    }
+  }
+  return last === 0 ? s : out + s.slice(last);
 }

@@ -126,3 +126,30 @@ describe('ldapi and ssti additions', () => {
     expect(rules(query('<%= `uname -a` %>'))).toContain('ssti.object-traversal');
   });
 });
+
+describe('rich text (HTML) bodies', () => {
+  const json = (html: string): InspectRequest => ({ method: 'POST', path: '/api/pages', query: '', headers: { host: 'h', 'content-type': 'application/json' }, body: JSON.stringify({ html }) });
+
+  it.each([
+    '<p>Hello <strong>world</strong>, see <a href="/docs/intro">the docs</a>.</p>',
+    '<h2>Title</h2><p>Body &amp; more &lt;tags&gt;</p>',
+    '<form action="/search" method="get"><input name="q"></form>',
+    '<p class="note" title="a / or b">x</p>',
+  ])('passes: %s', (html) => {
+    const r = inspector.inspect(json(html));
+    expect(r.blocked, JSON.stringify(r.findings)).toBe(false);
+  });
+
+  it('a tag with attributes is not a spaced tag; a name split by blanks is', () => {
+    expect(rules(query('<iframe src="https://video.example.com/e/1"></iframe>'))).not.toContain('xss.spaced-tag');
+    expect(rules(query('< i f r a m e src=x>'))).toContain('xss.spaced-tag');
+  });
+
+  it('a style element importing a sheet', () => {
+    expect(rules(query("<style>@import 'https://evil.example/x.css';</style>"))).toContain('xss.css-expression');
+  });
+
+  it('entity references are text to the shell reading; decoded separators still count', () => {
+    expect(rules(query('x&#59;cat /etc/passwd'))).toContain('cmdi.chained-command');
+  });
+});

@@ -669,6 +669,12 @@ function endsWithLogic(l: string): boolean {
  */
 function quotedPhrase(s: string, pos: number): boolean {
   const q = s.charCodeAt(pos - 1);
+  // `href="/docs"`, `class='note'>`: an attribute value that closes before '>', '/' or a blank is markup.
+  if (s.charCodeAt(pos - 2) === 61) {
+    const close = s.indexOf(s[pos - 1] ?? '', pos);
+    const after = s.charCodeAt(close + 1);
+    if (close !== -1 && close - pos <= 2048 && (close + 1 === s.length || after === 62 || after === 47 || after === 32 || after === 9 || after === 10)) return !s.slice(pos, close).includes('<');
+  }
   if (pos >= 2 && !isBlankOrOpen(s.charCodeAt(pos - 2))) return false;
   if (!isLetter(s.charCodeAt(pos))) return false;
   const end = s.indexOf(s[pos - 1] ?? '', pos);

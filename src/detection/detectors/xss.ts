@@ -13,7 +13,7 @@ const R = {
   eventHandler: rule('xss', 'xss.event-handler', 1, 5, 'event-handler attribute on an element'),
   scriptUrl: rule('xss', 'xss.script-url', 1, 5, 'javascript:, vbscript: or data:text/html URL'),
   activeElement: rule('xss', 'xss.active-element', 1, 5, 'element that loads or runs active content'),
-  styleExpression: rule('xss', 'xss.css-expression', 1, 5, 'CSS expression() or script URL in a style'),
+  styleExpression: rule('xss', 'xss.css-expression', 1, 5, 'CSS expression(), script URL or @import in a style'),
   attributeBreakout: rule('xss', 'xss.attribute-breakout', 1, 5, 'closes an attribute value and adds an event handler'),
   markupElement: rule('xss', 'xss.markup-element', 2, 3, 'element that can carry active content'),
   jsSink: rule('xss', 'xss.js-sink', 1, 3, 'JavaScript dialog or timer call'),
@@ -32,6 +32,8 @@ const EVENT = re('(?:^|[\\s"\'`/;,+])on(?:[a-z]{3,30})\\s{0,16}=', 'i');
 const BREAKOUT = re('["\'`]\\s{0,16}[/\\s>]{0,4}(?:on[a-z]{3,30}|style|src|href|formaction|autofocus)\\s{0,16}=', 'i');
 const SINK = re('(?:\\b(?:alert|prompt|confirm|eval|settimeout|setinterval|execscript|fromcharcode|atob)\\s{0,8}[(`]|document\\s{0,4}\\.\\s{0,4}(?:cookie|write|domain|location|createelement|body\\s{0,4}\\.\\s{0,4}appendchild)|\\.\\s{0,4}(?:appendchild|insertadjacenthtml)\\s{0,4}\\(|\\b(?:self|window|top|parent|globalthis|frames)\\s{0,4}\\.\\s{0,4}(?:alert|prompt|confirm|eval|document|location)\\b|\\.\\s{0,4}(?:call|apply|bind)\\s{0,4}`|window\\s{0,4}\\.\\s{0,4}(?:location|open|name)|\\.innerhtml\\b|\\.outerhtml\\b|\\blocation\\s{0,4}\\.\\s{0,4}(?:href|hash|replace))', 'i');
 const CSS_EXPR = re('expression\\s{0,16}\\(|url\\s{0,16}\\(\\s{0,16}["\']?\\s{0,16}(?:javascript|vbscript)\\s{0,4}:|-moz-binding|behavior\\s{0,16}:', 'i');
+/** A style element that imports a style sheet from elsewhere (CSS injection reads the page through selectors). */
+const STYLE_IMPORT = re('<style\\b[^>]{0,200}>[^<]{0,200}@import\\b', 'i');
 const TEMPLATE = re('\\{\\{[^{}]{0,200}(?:constructor|\\$on|\\$eval|alert|\\$emit|\\[\\s{0,4}["\']|=>|\\(\\s{0,4}\\))', 'i');
 
 /** DOM event handler names (HTML Living Standard §8.1.8.2 plus common vendor ones). */
@@ -107,6 +109,10 @@ export const xssDetector: ValueDetector = {
       const c = CSS_EXPR.exec(s);
       if (c !== null) out.emit(R.styleExpression, excerpt(s, c.index));
     }
+    if ((view.mask & M.LT) !== 0 && view.lower.includes('@import')) {
+      const c = STYLE_IMPORT.exec(s);
+      if (c !== null) out.emit(R.styleExpression, excerpt(s, c.index));
+    }
     if ((view.mask & M.BRACE) !== 0) {
       const t = TEMPLATE.exec(s);
       if (t !== null) out.emit(R.templateExpression, excerpt(s, t.index));
@@ -125,14 +131,20 @@ function spacedTag(l: string): number {
     let i = at + 1;
     for (; i < l.length && i - at < 40; i++) {
       const c = l.charCodeAt(i);
-      if (c >= 97 && c <= 122) name += l[i];
-      else if (c === 32 || c === 9 || c === 10 || c === 13) spaced = spaced || name.length > 0 || i === at + 1;
+      if (c >= 97 && c <= 122) {
+        name += l[i];
+        // Only a name that grew across a blank (or after one) is spaced: `<iframe src` is a tag and an attribute.
+        if (SPACED_NAMES.has(name) && spaced) return at;
+        continue;
+      } else if (c === 32 || c === 9 || c === 10 || c === 13) {
+        if (SPACED_NAMES.has(name)) break;
+        spaced = spaced || name.length > 0 || i === at + 1;
+      }
       else if (c === 58 && name.length > 0 && name.length <= 8) {
         // namespace prefix: drop it
         name = '';
         spaced = true;
       } else break;
-      if (SPACED_NAMES.has(name) && spaced) return at;
     }
     at = l.indexOf('<', at + 1);
   }
