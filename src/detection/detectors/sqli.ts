@@ -235,19 +235,31 @@ function clauseFollows(t: SqlToken[], i: number): boolean {
       return b.t === 'word' && b.v === 'by';
     case 'into':
       return b.t === 'word' && (b.v === 'outfile' || b.v === 'dumpfile' || b.v === '@') || b.t === 'var';
+    // The grammar after each keyword, so that prose after a quote ("x' is the derivative") is not a clause.
     case 'like':
     case 'rlike':
     case 'regexp':
+      return b.t === 'str' || b.t === 'num' || b.t === 'var' || b.t === '(' || (b.t === 'word' && (b.v === 'binary' || b.v === 'concat' || b.v === 'char'));
     case 'in':
+      return b.t === '(';
     case 'between':
+      return operand(t, i + 1) > 0 && t[i + 1 + operand(t, i + 1)]?.v === 'and';
     case 'is':
-      return operand(t, i + 1) > 0;
-    case 'having':
-    case 'where':
+      return b.t === 'word' && (b.v === 'null' || b.v === 'not' || b.v === 'true' || b.v === 'false' || b.v === 'unknown');
     case 'limit':
+      return b.t === 'num' || b.t === 'var';
     case 'procedure':
-    case 'from':
-      return operand(t, i + 1) > 0;
+      return b.t === 'word' && b.v === 'analyse';
+    case 'having':
+    case 'where': {
+      const n = operand(t, i + 1);
+      const c = t[i + 1 + n];
+      return n > 0 && (c === undefined || isComparison(c) || c.t === 'comment' || c.t === '(' || b.t === '(' || b.t === 'num' || b.t === 'str');
+    }
+    case 'from': {
+      const c = t[i + 2];
+      return fromClause(t, i + 1) || ((b.t === 'word' || b.t === 'ident') && (c === undefined || c.t === 'comment' || c.t === ';'));
+    }
     case 'sounds':
       return b.t === 'word' && b.v === 'like';
     case 'collate':
