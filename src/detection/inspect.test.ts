@@ -175,6 +175,12 @@ describe('a body the caller parsed and validated (json + hint)', () => {
     expect(inspect(req({ role: 'admin', bio: 'Loves select wines' })).findings).toEqual([]);
   });
 
+  it('query parameters the caller validated as inert are skipped, names and values; the others are inspected', () => {
+    const q = { method: 'GET', path: '/users', headers: {}, inertQuery: new Set(['limit']) };
+    expect(inspect({ ...q, query: 'limit=' + encodeURIComponent("1' OR '1'='1") }).findings).toEqual([]);
+    expect(inspect({ ...q, query: 'q=' + encodeURIComponent("1' OR '1'='1") }).blocked).toBe(true);
+  });
+
   it('without a hint every member is inspected, as for a body it parses itself', () => {
     const r = inspect({ method: 'POST', path: '/', query: '', headers: {}, json: { value: { role: "x' OR '1'='1" } } });
     expect(r.blocked).toBe(true);
@@ -205,5 +211,22 @@ describe('cheap reads that keep their evidence', () => {
     expect(inspect(get('/?q=' + encodeURIComponent('The process ran. Runtime was short.'))).blocked).toBe(false);
     expect(inspect(get('/?q=' + encodeURIComponent('java.lang.Runtime.getRuntime().exec("id")'))).blocked).toBe(true);
     expect(inspect(get('/?q=' + encodeURIComponent('x=org.apache.commons.collections.functors.InvokerTransformer'))).blocked).toBe(true);
+  });
+});
+
+describe('header verdicts remembered per inspector', () => {
+  it('a repeated header value gets the same findings, a new one its own', () => {
+    const ins = createInspector();
+    const req = (ua: string): InspectRequest => ({ method: 'GET', path: '/', query: '', headers: { host: 'x', 'user-agent': ua } });
+    const bad = "Mozilla/5.0' UNION SELECT password FROM users--";
+    const first = ins.inspect(req(bad));
+    const again = ins.inspect(req(bad));
+    expect(first.blocked).toBe(true);
+    expect(again.findings).toEqual(first.findings);
+    expect(ins.inspect(req('Mozilla/5.0 (X11; Linux x86_64) Firefox/128.0')).findings).toEqual([]);
+    expect(ins.inspect(req(bad)).blocked).toBe(true);
+    // many distinct values: still right (the memory is bounded and evicts the oldest)
+    for (let i = 0; i < 1500; i++) expect(ins.inspect(req(`client/${i}`)).blocked).toBe(false);
+    expect(ins.inspect(req(bad)).blocked).toBe(true);
   });
 });

@@ -6,6 +6,12 @@ import { REQUEST_DETECTORS, VALUE_DETECTORS } from './registry.js';
 import type { Exclusion, Finding, InspectOptions, InspectRequest, InspectResult, Paranoia } from './types.js';
 
 const FRAGMENT_MAX = 120;
+/**
+ * Header values repeat from request to request (a client's User-Agent, its custom headers): each inspector keeps
+ * the value detectors' findings for the last HEADER_CACHE_MAX distinct ones of at most HEADER_VALUE_MAX characters.
+ */
+const HEADER_CACHE_MAX = 1024;
+const HEADER_VALUE_MAX = 512;
 
 /** A compiled inspector: options are validated and exclusions compiled once, then `inspect` runs per request. */
 export interface Inspector {
@@ -27,6 +33,7 @@ export function createInspector(options: InspectOptions = {}): Inspector {
   const wholeDetectorExcluded = (name: string) => exclusions.some((e) => e.prefix === '' && !e.exact && e.detector === name);
   const active = detectors.filter((d) => !wholeDetectorExcluded(d.name));
   const requestDetectors = REQUEST_DETECTORS.filter((d) => !wholeDetectorExcluded(d.name));
+  const headerCache = new Map<string, readonly Finding[]>();
   return {
     inspect(request) {
       const ex = extract(request, cap);
@@ -54,9 +61,25 @@ export function createInspector(options: InspectOptions = {}): Inspector {
       const views: View[][] = new Array<View[]>(n);
       // The union of each item's view masks: a detector whose trigger misses it skips the item outright.
       const masks = new Int32Array(n);
+      // Header items whose findings are known from an earlier request (1), or to be remembered after this one (2).
+      let headers: Uint8Array | undefined;
       let xml = false;
       for (let i = 0; i < n; i++) {
         const item = items[i] as Item;
+        if (item.kind === 'header' && item.value.length <= HEADER_VALUE_MAX) {
+          headers ??= new Uint8Array(n);
+          const known = headerCache.get(item.location + '\0' + item.value);
+          if (known !== undefined) {
+            headers[i] = 1;
+            views[i] = [];
+            for (const f of known) {
+              (seen ??= new Set<string>()).add(f.ruleId + '\0' + f.location);
+              findings.push(f);
+            }
+            continue;
+          }
+          headers[i] = 2;
+        }
         const vs = viewsOf(item.value);
         views[i] = vs;
         let m = 0;
@@ -74,6 +97,14 @@ export function createInspector(options: InspectOptions = {}): Inspector {
           if (skipXml && item.kind === 'xml') continue;
           location = item.location;
           for (const v of views[i] as View[]) if (trigger === 0 || (v.mask & trigger) !== 0) d.inspect(v, item, out);
+        }
+      }
+      if (headers !== undefined) {
+        for (let i = 0; i < n; i++) {
+          if (headers[i] !== 2) continue;
+          const item = items[i] as Item;
+          if (headerCache.size >= HEADER_CACHE_MAX) headerCache.delete(headerCache.keys().next().value as string);
+          headerCache.set(item.location + '\0' + item.value, findings.filter((f) => f.location === item.location));
         }
       }
       for (const d of requestDetectors) {

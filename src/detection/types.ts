@@ -45,6 +45,11 @@ export interface InspectRequest {
    * again, with what an API description says of its members.
    */
   readonly json?: { readonly value: unknown; readonly hint?: JsonHint };
+  /**
+   * Query parameters (decoded names) whose values the caller validated against a schema that leaves nothing to
+   * inspect (integers, enums, uuids...): neither their names nor their values are inspected.
+   */
+  readonly inertQuery?: ReadonlySet<string>;
 }
 
 /**

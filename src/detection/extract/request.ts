@@ -59,7 +59,9 @@ export function extract(req: InspectRequest, cap: number): Extracted {
     headers.set(isLowerCase(name) ? name : name.toLowerCase(), typeof v === 'string' ? v : v.join(', '));
   }
   pathItems(req.path, c);
+  const inertQuery = req.inertQuery;
   for (const [k, v] of parseUrlEncoded(req.query, MAX_ITEMS)) {
+    if (inertQuery !== undefined && inertQuery.has(k)) continue;
     c.add({ location: `query-key:${k}`, value: k, kind: 'key' });
     if (v !== undefined) c.add({ location: `query:${k}`, value: v, kind: 'query' });
   }

@@ -58,6 +58,7 @@ export function toInspectRequest(ctx: RequestContext): InspectRequest {
     httpVersion: versionOf(ctx),
     // The body validation parsed and passed (what the upstream receives), with its declared shape.
     ...(ctx.facts.validatedJson !== undefined ? { json: { value: ctx.facts.validatedJson.value, hint: ctx.facts.validatedJson.shape } } : {}),
+    ...(ctx.facts.inertQuery !== undefined ? { inertQuery: ctx.facts.inertQuery } : {}),
   };
 }
 

@@ -15,6 +15,14 @@ const OPENAPI = {
   info: { title: 't', version: '1' },
   paths: {
     '/profiles': {
+      get: {
+        parameters: [
+          { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 100 } },
+          { name: 'sort', in: 'query', schema: { type: 'string', enum: ['asc', 'desc'] } },
+          { name: 'q', in: 'query', schema: { type: 'string', maxLength: 200 } },
+        ],
+        responses: { '200': { description: 'a page' } },
+      },
       post: {
         requestBody: {
           required: true,
@@ -87,6 +95,15 @@ describe('detection after validation', () => {
     expect(r.status).toBe(400);
     const c = await post({ code: "1;cat /etc/passwd" });
     expect(c.status).toBe(400);
+  });
+
+  it('query parameters: integers and enums that validated are not inspected again, free text is', async () => {
+    up.seen.length = 0;
+    expect((await fetch(gw.url + '/profiles?limit=10&sort=asc&q=' + encodeURIComponent("O'Brien select"))).status).toBe(201);
+    const x = await fetch(gw.url + '/profiles?limit=10&q=' + encodeURIComponent('<script>alert(1)</script>'));
+    expect(x.status).toBe(403);
+    expect((await fetch(gw.url + '/profiles?limit=' + encodeURIComponent('1 OR 1=1'))).status).toBe(400);
+    expect((await fetch(gw.url + '/profiles?sort=' + encodeURIComponent("asc' OR '1'='1"))).status).toBe(400);
   });
 
   it('inspects what the upstream receives: a stripped undeclared member is neither forwarded nor held against the request', async () => {

@@ -38,6 +38,8 @@ export interface CompiledOperation {
   readonly cookie: readonly CompiledParameter[];
   /** Query names this operation knows (exploded objects' members and deepObject prefixes included). */
   readonly knownQuery: ReadonlySet<string>;
+  /** Query parameters whose valid values cannot carry an injection (integers, enums, uuids...): see Shape.inert. */
+  readonly inertQuery: ReadonlySet<string>;
   readonly deepObjectPrefixes: readonly string[];
   readonly body: { readonly required: boolean; readonly keys: readonly string[]; readonly media: ReadonlyMap<string, CompiledMedia> } | undefined;
   readonly unknownProperties: UnknownProperties;
@@ -94,9 +96,14 @@ export function compileOperations(
       });
     const query = params.filter((p) => p.spec.in === 'query');
     const knownQuery = new Set<string>();
+    const inertQuery = new Set<string>();
     const deepObjectPrefixes: string[] = [];
     for (const p of query) {
       knownQuery.add(p.spec.name);
+      if (p.kind !== 'object' && p.spec.contentType === undefined) {
+        const sh = shapeOf(p.spec.schema, doc);
+        if (sh.inert || (p.kind === 'array' && sh.items?.inert === true)) inertQuery.add(p.spec.name);
+      }
       if (p.kind !== 'object' || p.spec.contentType !== undefined) continue;
       if (p.spec.style === 'deepObject') deepObjectPrefixes.push(`${p.spec.name}[`);
       if (p.spec.style === 'form' && p.spec.explode) for (const k of p.propertyTypes.keys()) knownQuery.add(k);
@@ -139,6 +146,7 @@ export function compileOperations(
       header: params.filter((p) => p.spec.in === 'header'),
       cookie: params.filter((p) => p.spec.in === 'cookie'),
       knownQuery,
+      inertQuery,
       deepObjectPrefixes,
       body,
       unknownProperties: isPolicy(override) ? override : config.unknownProperties,

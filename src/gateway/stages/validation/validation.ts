@@ -31,6 +31,8 @@ declare module '../../pipeline/types.js' {
      * the body again and skips the members whose schema leaves nothing to inspect (enums, strict formats...).
      */
     validatedJson?: ValidatedJson;
+    /** Query parameters that validated against a schema leaving nothing to inspect (integers, enums...). */
+    inertQuery?: ReadonlySet<string>;
   }
 }
 
@@ -135,6 +137,7 @@ export function createValidationStage(doc: CompiledDocument, cfg: ValidationConf
       ctx.annotate('validationChanged', outcome.changed);
     }
     if (outcome.json !== undefined) facts.validatedJson = outcome.json;
+    if (op.inertQuery.size > 0 && ctx.query !== '') facts.inertQuery = op.inertQuery;
     return { kind: 'continue', facts };
   };
 
