@@ -372,7 +372,7 @@ function anywhere(s: string, t: SqlToken[], out: Emitter): void {
       select(s, t, i, out);
     } else if (isLogic(a) && tautology(t, i + 1)) {
       out.emit(R.tautology, excerpt(s, a.start));
-    } else if (LEADING.has(v) && i === 0 && t.length > 1 && stackedStatement(t, i) && (v !== 'exec' && v !== 'execute' || execTarget(t[1]))) {
+    } else if (LEADING.has(v) && i === 0 && t.length > 1 && wholeStatement(t, i) && (v !== 'exec' && v !== 'execute' || execTarget(t[1]))) {
       out.emit(R.statement, excerpt(s, a.start));
     } else if (STATEMENT.has(v) && t[i - 1]?.t === ';' && stackedStatement(t, i)) {
       out.emit(R.stacked, excerpt(s, t[i - 1]?.start ?? a.start));
@@ -472,6 +472,45 @@ function ddlObject(t: SqlToken[], i: number): boolean {
   return b === undefined || b.t === ';' || b.t === 'comment' || b.t === '(' || b.t === ',' || b.t === ')' || (b.t === 'word' && DDL_FOLLOW.has(b.v));
 }
 
+/** Words that start a noun phrase in English and are never table names. */
+const DETERMINERS = new Set(['the', 'a', 'an', 'my', 'your', 'our', 'their', 'his', 'her', 'its', 'this', 'that', 'these', 'those', 'some', 'any', 'each', 'every', 'no']);
+
+/**
+ * The statement at i as a whole value (nothing before it): the clause after the table must be there too
+ * (`DELETE FROM t WHERE`, `INSERT INTO t (`, `UPDATE t SET c =`, `CREATE TABLE t (`), so that an imperative
+ * sentence ("Delete from cart", "Insert into the slot", "Create user account") is not a statement.
+ */
+function wholeStatement(t: SqlToken[], i: number): boolean {
+  const a = t[i]?.v;
+  const table = t[i + 2];
+  const tableOk = table !== undefined && (table.t === 'ident' || (table.t === 'word' && !DETERMINERS.has(table.v)));
+  let j = i + 3;
+  while (t[j]?.t === '.' && t[j + 1] !== undefined) j += 2;
+  const c = t[j];
+  switch (a) {
+    case 'delete':
+      return t[i + 1]?.v === 'from' && tableOk && c !== undefined && (c.t === ';' || c.t === 'comment' || (c.t === 'word' && (c.v === 'where' || c.v === 'limit' || c.v === 'returning')));
+    case 'insert':
+      return t[i + 1]?.v === 'into' && tableOk && c !== undefined && (c.t === '(' || (c.t === 'word' && (c.v === 'values' || c.v === 'select' || c.v === 'set' || c.v === 'default')));
+    case 'update':
+      return stackedStatement(t, i) && (t[i + 3]?.t === 'word' || t[i + 3]?.t === 'ident') && (t[i + 4]?.v === '=' || t[i + 4]?.t === '.');
+    case 'create':
+    case 'alter':
+      return stackedStatement(t, i) && ddlTail(t, i + 1);
+    default:
+      return stackedStatement(t, i);
+  }
+}
+
+/** After `TABLE [IF [NOT] EXISTS] name`: something (a column list, a DDL word, a terminator), not the end. */
+function ddlTail(t: SqlToken[], i: number): boolean {
+  let j = i + 1;
+  if (t[j]?.v === 'if') j += t[j + 1]?.v === 'not' ? 3 : 2;
+  j++;
+  while (t[j]?.t === '.' && t[j + 1] !== undefined) j += 2;
+  return t[j] !== undefined;
+}
+
 function stackedStatement(t: SqlToken[], i: number): boolean {
   const a = t[i]?.v;
   const b = t[i + 1];
@@ -536,7 +575,9 @@ function select(s: string, t: SqlToken[], i: number, out: Emitter): void {
   const table = t[j + 1];
   if (from?.v === 'from' && table !== undefined && (table.t === 'word' || table.t === 'ident' || table.t === '(')) {
     const qualified = t[j + 2]?.t === '.' || CATALOG.has(table.v);
-    if (strong || items > 0 || qualified || inSub || words <= 1) out.emit(R.selectFrom, excerpt(s, t[i]?.start ?? 0));
+    // "Select one from the list": a determiner is never a table name.
+    const prose = table.t === 'word' && DETERMINERS.has(table.v) && !qualified;
+    if (!prose && (strong || items > 0 || qualified || inSub || words <= 1)) out.emit(R.selectFrom, excerpt(s, t[i]?.start ?? 0));
     else out.emit(R.selectWeak, excerpt(s, t[i]?.start ?? 0));
     return;
   }
