@@ -202,6 +202,11 @@ describe('cheap reads that keep their evidence', () => {
     const r = inspect({ ...get('/'), method: 'POST', headers: { host: 'x', 'content-type': "application/json; charset=' UNION SELECT password FROM users--" }, body: '{}' });
     expect(r.findings.some((f) => f.category === 'sqli')).toBe(true);
   });
+  it('a date-time is not read as an address; numeric address forms still are', () => {
+    expect(inspect(get('/?t=2023-11-28T15:18:20Z&d=2024-05-01')).findings).toEqual([]);
+    expect(inspect(get('/?url=' + encodeURIComponent('http://0x7f000001/'))).blocked).toBe(true);
+    expect(inspect(get('/?url=' + encodeURIComponent('http://[::ffff:127.0.0.1]/'))).blocked).toBe(true);
+  });
   it('a request path is a command line only through shell punctuation', () => {
     expect(inspect(get('/usr/share/docs')).blocked).toBe(false);
     expect(inspect(get('/cgi-bin/status;cat%20/etc/passwd')).blocked).toBe(true);

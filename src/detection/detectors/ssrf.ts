@@ -56,7 +56,8 @@ export const ssrfDetector: ValueDetector = {
       if (addressish && v.length <= 64 && (view.mask & M.SPACE) === 0) {
         const host = hostOf(v);
         // A bare number like 152.99 is a price, not an address: only dotted quads and explicit forms count.
-        const addressLike = host.split('.').length === 4 || host.startsWith('0x') || host.includes(':') || !isDigitStart(host);
+        // A dash after a leading digit is a date, a time or an id (2023-11-28T15:18:20Z), never an IP form.
+        const addressLike = !(isDigitStart(host) && host.includes('-')) && (host.split('.').length === 4 || host.startsWith('0x') || host.includes(':') || !isDigitStart(host));
         const kind = addressLike ? classifyHost(host) : 'name';
         if (kind === 'metadata') out.emit(R.internal, excerpt(view.text, 0));
         else if (kind === 'internal' || kind === 'obfuscated') out.emit(R.bareInternal, excerpt(view.text, 0));
