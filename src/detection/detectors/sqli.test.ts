@@ -40,6 +40,8 @@ describe('sqli fragments (paranoia 2)', () => {
     ['sqli.statement', 'INSERT INTO admins (name) VALUES (1)'],
     ['sqli.statement', 'update accounts set balance = 0'],
     ['sqli.statement', 'create table t (a int)'],
+    ['sqli.numeric-boolean', '-1 OR 17-7=10'],
+    ['sqli.select-from', '%S%E%L%E%C%T name %F%R%O%M users'],
     ['sqli.tautology', '7 or true'],
     ['sqli.quote-expression', "'7'='8"],
     ['sqli.quote-expression', '"41-1'],
@@ -61,6 +63,8 @@ describe('sqli fragments (paranoia 2)', () => {
     // prose and search-as-you-type text
     'salt and',
     'iphone 15 or',
+    '50% off, 20% more, 10% less',
+    '1 or 2+2 people',
     '2 or 3 bedrooms',
     '5 and more',
     'black or white',

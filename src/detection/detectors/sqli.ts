@@ -280,7 +280,15 @@ function numeric(s: string, t: SqlToken[], out: Emitter): void {
   if (a === undefined) return;
   const frag = excerpt(s, a.start, a.start + 40);
   if (isLogic(a)) {
-    const n = operand(t, i + 1);
+    // `1 OR 17-7=10`: the operand may be an arithmetic expression before its comparison.
+    let n = operand(t, i + 1);
+    for (let k = 0; k < 4 && n > 0; k++) {
+      const op = t[i + 1 + n];
+      if (op?.t !== 'op' || !ARITH.has(op.v) || op.v === '||') break;
+      const m = operand(t, i + 2 + n);
+      if (m === 0) break;
+      n += 1 + m;
+    }
     const after = t[i + 1 + n];
     const first = t[i + 1];
     if (n > 0 && (isComparison(after) || first?.t === '(' || (first?.t === 'word' && t[i + 2]?.t === '('))) out.emit(R.numericBoolean, frag);

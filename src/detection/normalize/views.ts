@@ -64,6 +64,11 @@ export function viewsOf(value: string): View[] {
     const seven = sevenBit(deepDecode(value, mask, false));
     if (seven !== undefined) out.push(view(seven, 'decoded'));
   }
+  // Classic ASP drops a '%' that starts no escape: `%S%E%L%E%C%T` is SELECT there.
+  if ((last.mask & M.PERCENT) !== 0) {
+    const stripped = stripLonePercents(last.text);
+    if (stripped !== undefined) out.push(view(stripped, 'decoded'));
+  }
   const trimmed = value.trim();
   if (trimmed.length >= 8 && looksBase64(trimmed, 8)) {
     const text = decodeBase64Text(trimmed);
@@ -91,6 +96,21 @@ function sevenBit(plain: string): string | undefined {
     // After another UTF-8 lead byte (Ð¼ is the Cyrillic м) the character is part of a letter, not markup.
     const prev = plain.charCodeAt(i - 1);
     out += prev >= 0xc3 && prev <= 0xf4 ? ch : (SEVEN[ch] ?? ch);
+  }
+  return out;
+}
+
+const isHexCode = (c: number) => (c >= 48 && c <= 57) || ((c | 0x20) >= 97 && (c | 0x20) <= 102);
+
+/** The text without each '%' that is not followed by two hex digits, when there are at least three of them. */
+function stripLonePercents(s: string): string | undefined {
+  let lone = 0;
+  for (let i = s.indexOf('%'); i !== -1 && lone < 3; i = s.indexOf('%', i + 1)) if (!(isHexCode(s.charCodeAt(i + 1)) && isHexCode(s.charCodeAt(i + 2)))) lone++;
+  if (lone < 3) return undefined;
+  let out = '';
+  for (let i = 0; i < s.length; i++) {
+    if (s[i] === '%' && !(isHexCode(s.charCodeAt(i + 1)) && isHexCode(s.charCodeAt(i + 2)))) continue;
+    out += s[i];
   }
   return out;
 }
