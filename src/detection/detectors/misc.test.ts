@@ -93,7 +93,7 @@ describe('nosqli: JavaScript string breakouts and shell commands', () => {
 });
 
 describe('ssrf: names that are addresses, callback services', () => {
-  it.each(['http://127.0.0.1.nip.io/', 'http://10-0-0-7.sslip.io/x', 'http://lvh.me:8080/', 'http://169.254.169.254.xip.io/'])('internal: %s', (v) => {
+  it.each(['http://127.0.0.1.nip.io/', 'http://10-0-0-7.sslip.io/x', 'http://lvh.me:8080/', 'http://169.254.169.254.xip.io/', 'http://localhost.localdomain/', 'http://169.254.169.254@evil.example/'])('internal: %s', (v) => {
     expect(rules(query(v))).toContain('ssrf.internal-host');
   });
 
@@ -102,7 +102,7 @@ describe('ssrf: names that are addresses, callback services', () => {
     expect(rules(query('nslookup abc.interact.sh'))).toContain('ssrf.oast-host');
   });
 
-  it.each(['https://ec2-54-12-34-56.compute-1.amazonaws.com/', 'https://api.example.com/v1', 'run interact.sh to start', 'toast.pro'])('passes: %s', (v) => {
+  it.each(['https://user:pass@api.example.com/x', 'https://ec2-54-12-34-56.compute-1.amazonaws.com/', 'https://api.example.com/v1', 'run interact.sh to start', 'toast.pro'])('passes: %s', (v) => {
     expect(inspector.inspect(query(v)).blocked).toBe(false);
   });
 });

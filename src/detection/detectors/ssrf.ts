@@ -119,7 +119,13 @@ function url(text: string, s: string, start: number, scheme: string, colon: numb
   if (!special && !hasSlashes) return;
   const auth = authority(s, from);
   if (auth === '') return;
-  if (auth.includes('@')) out.emit(R.userinfo, frag);
+  if (auth.includes('@')) {
+    out.emit(R.userinfo, frag);
+    // `http://169.254.169.254@evil.com/`: parsers that take the userinfo for the host go inside.
+    const user = auth.slice(0, auth.indexOf('@'));
+    const k = classifyHost(hostOf(user.includes(':') && !user.startsWith('[') ? user.slice(0, user.indexOf(':')) : user));
+    if (k === 'internal' || k === 'metadata') out.emit(R.internal, frag);
+  }
   const host = hostOf(auth.slice(auth.lastIndexOf('@') + 1));
   const kind = classifyHost(host);
   if (special && kind === 'name' && isIncludeParam(item.location)) out.emit(R.includeParam, frag);
@@ -165,7 +171,7 @@ export function classifyHost(host: string): HostKind {
   if (h.endsWith('.')) h = h.slice(0, -1);
   if (h === '') return 'name';
   if (h.startsWith('metadata.') && !h.includes('/')) return 'metadata';
-  if (INTERNAL_NAMES.includes(h) || h.endsWith('.localhost') || h.endsWith('.internal') || h.endsWith('.local')) return h.startsWith('metadata') || h.startsWith('instance-data') ? 'metadata' : 'internal';
+  if (INTERNAL_NAMES.includes(h) || h.endsWith('.localhost') || h.endsWith('.internal') || h.endsWith('.local') || h.endsWith('.localdomain') || h === 'localhost6') return h.startsWith('metadata') || h.startsWith('instance-data') ? 'metadata' : 'internal';
   if (LOOPBACK_DOMAINS.some((d) => h === d || h.endsWith('.' + d))) return 'internal';
   if (h.includes(':')) return classifyV6(h);
   const v4 = parseIPv4(h);
