@@ -38,11 +38,16 @@ const STRONG = new Set(
     'sleep echo printf eval exec kill dir type del copy net reg sc findstr vol ver wevtutil cacls attrib ftp openssl lynx w3m fetch aria2c jrunscript ' +
     'jjs java javaw docker kubectl getent last lastlog w who finger arp route traceroute tracert pathping nbtstat whois ruby irb strings od dd shred ' +
     'diff file stat readlink nl tac rev cut sort uniq wc tee timeout watch screen tmux script xterm chroot mount umount df du free lsof top htop ' +
+    'cpulimit taskset setsid stdbuf ionice chrt uconv iconv base32 basenc 7z unrar lz4 zstd sqlite3 mysql psql mongo mongosh redis-cli ansible ansible-playbook ' +
+    'ansible-galaxy ansible-vault ansible-console ansible-pull ansible-inventory ansible-config ansible-doc chef-client chef-shell chef-run chef-vault knife ' +
+    'cscli podman crictl masscan hping3 tcpdump tshark ngrep ssh-keygen gpg pip pip3 npm npx gem cargo g++ clang reboot poweroff shutdown ' +
     'gcc c89 c99 gdb strace ltrace regedit vi vim nano emacs ed iex invoke-expression invoke-webrequest iwr new-object start-process get-content set-content out-file get-childitem gci iwmi gwmi invoke-wmimethod get-wmiobject').split(' '),
 );
 
 /** English words among them: need a shell-looking argument or a strongly shell separator. */
-const AMBIGUOUS = new Set('more less head tail cat find sort file last who w top kill sleep echo type dir copy del net set find diff free mount watch script stat cut ver vol fetch date time test call start read tee nl rev id env ls cp mv'.split(' '));
+const AMBIGUOUS = new Set('more less head tail cat find sort file last who w top kill sleep echo type dir copy del net set find diff free mount watch script stat cut ver vol fetch date time test call start read tee nl rev id env ls cp mv shutdown gem knife'.split(' '));
+/** Interpreters and compilers also installed under a versioned name (python3.10, php7.4, gcc7.4). */
+const VERSIONED = new Set(['python', 'python2', 'python3', 'php', 'ruby', 'perl', 'node', 'gcc', 'g++', 'clang', 'lua', 'java', 'pip', 'pip3', 'tclsh']);
 
 const SHELL_SEPARATORS = new Set(['|', '||', '&&', '$(', '`', '<(', '>(']);
 // An option, a path, a variable, a redirection, a mode (`+x`).
@@ -140,7 +145,8 @@ function startsWithCommand(l: string): boolean {
   let j = i;
   while (j < l.length && j - i < 24 && l.charCodeAt(j) > 32 && l[j] !== '/') j++;
   const w = l.slice(i, j);
-  return STRONG.has(w.endsWith('.exe') ? w.slice(0, -4) : w);
+  const name = w.endsWith('.exe') ? w.slice(0, -4) : w;
+  return STRONG.has(name) || VERSIONED.has(unversioned(name));
 }
 
 /** Every WINDOWS alternative contains one of these (FOR and IF only at the start of the value). */
@@ -166,7 +172,14 @@ function wordThenBlank(l: string, w: string): boolean {
 
 function isCommand(c: CommandWord): boolean {
   if (c.glob) return GLOB_TARGETS.some((t) => globMatch(c.word, t));
-  return STRONG.has(c.word);
+  return STRONG.has(c.word) || VERSIONED.has(unversioned(c.word));
+}
+
+/** `python3.10` -> `python3`, `gcc7.4` -> `gcc`: the name without a trailing version. */
+function unversioned(w: string): string {
+  let e = w.length;
+  while (e > 0 && ((w.charCodeAt(e - 1) >= 48 && w.charCodeAt(e - 1) <= 57) || w[e - 1] === '.')) e--;
+  return e === w.length || e === 0 ? '' : w.slice(0, e);
 }
 
 function command(s: string, c: CommandWord, item: Item, out: Emitter): void {

@@ -120,8 +120,33 @@ export function commandWords(s: string, maxWords = 32): CommandWord[] {
     const argStart = skipBlank(s, end);
     const argEnd = Math.min(s.length, argStart + 40);
     out.push({ word, pathQualified, glob: raw.includes('?') || raw.includes('*'), after, start: b, arg: s.slice(argStart, argEnd), obfuscated: obf });
+    if (PREFIX_COMMANDS.has(word) && out.length < maxWords) prefixed(s, argStart, after, obf, out);
   }
   return out;
+}
+
+/** Commands that run the command after them (`nohup id`, `time curl x`, `timeout 5 bash`, `sudo -u x sh`). */
+const PREFIX_COMMANDS = new Set(['nohup', 'time', 'sudo', 'doas', 'env', 'nice', 'ionice', 'timeout', 'strace', 'ltrace', 'command', 'builtin', 'exec', 'setsid', 'stdbuf', 'taskset', 'cpulimit', 'chroot', 'xargs', 'watch', 'unbuffer', 'busybox', 'proxychains', 'torsocks']);
+
+/** The word a prefix command runs: options, their numbers and VAR=value assignments skipped (at most six). */
+function prefixed(s: string, from: number, after: string, obf: boolean, out: CommandWord[]): void {
+  let at = from;
+  for (let k = 0; k < 6 && at < s.length; k++) {
+    const [raw, end, o] = readWord(s, at);
+    if (raw === '') return;
+    const numeric = [...raw].every((c) => (c >= '0' && c <= '9') || c === '.');
+    if (raw.startsWith('-') || numeric || (raw.includes('=') && !raw.startsWith('='))) {
+      at = skipBlank(s, end);
+      continue;
+    }
+    let word = raw.toLowerCase();
+    const slash = Math.max(word.lastIndexOf('/'), word.lastIndexOf('\\'));
+    const pathQualified = slash >= 0 && slash < word.length - 1;
+    if (pathQualified) word = word.slice(slash + 1);
+    const argStart = skipBlank(s, end);
+    out.push({ word, pathQualified, glob: raw.includes('?') || raw.includes('*'), after, start: at, arg: s.slice(argStart, Math.min(s.length, argStart + 40)), obfuscated: obf || o });
+    return;
+  }
 }
 
 /** Does a glob word (c?t, ?h?, *at) match `name`? Iterative, linear in practice (no recursion). */
