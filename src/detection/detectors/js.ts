@@ -9,7 +9,10 @@ const R = {
   constructorChain: rule('js-injection', 'js.constructor-chain', 1, 5, 'constructor.constructor / Function constructor (sandbox escape)'),
   serialized: rule('js-injection', 'js.serialized-function', 1, 5, 'node-serialize function marker'),
   code: rule('js-injection', 'js.code', 2, 5, 'JavaScript function or module code'),
+  loop: rule('js-injection', 'js.endless-loop', 1, 5, 'loop with a constant condition (denial of service through eval)'),
 };
+/** `while(true)`, `while(!0)`, `while(+Infinity)`, `for(;;)`: a loop that never ends. */
+const ENDLESS = re('\\bwhile\\s{0,8}\\(\\s{0,8}[!+-]{0,4}\\s{0,4}\\(?\\s{0,4}(?:true|false|\\d{1,8}|""|\'\'|``|\\{\\}|\\[\\]|this|infinity|undefined|null|nan)\\s{0,4}\\)?\\s{0,8}\\)|\\bfor\\s{0,8}\\(\\s{0,8};\\s{0,8};\\s{0,8}\\)', 'i');
 
 const RUNTIME = re('\\b(?:require\\s{0,8}\\(\\s{0,8}[\'"`](?:child_process|fs|net|http|vm|os|process)|child_process\\b|process\\s{0,4}\\.\\s{0,4}(?:mainmodule|binding|env|kill|exit|dlopen|stdout|openstdin)|global\\s{0,4}\\.\\s{0,4}process|\\b(?:process|require)\\s{0,4}\\[|\\.\\s{0,4}(?:execsync|spawnsync|execfilesync)\\s{0,4}\\()', 'i');
 const CONSTRUCTOR = re('\\$\\d{1,4}:\\w{1,40}:(?:prototype|constructor|__proto__)|constructor\\s{0,4}(?:\\.\\s{0,4}|:|\\[\\s{0,4}[\'"`]\\s{0,4})constructor|\\bnew\\s{1,8}function\\s{0,8}\\(|\\bfunction\\s{0,4}\\(\\s{0,4}[\'"`]|\\bthis\\s{0,4}\\.\\s{0,4}constructor\\b|__definegetter__|__lookupgetter__|\\bimport\\s{0,4}\\(\\s{0,4}[\'"`]', 'i');
@@ -22,6 +25,10 @@ export const jsDetector: ValueDetector = {
   inspect(view: View, _item: Item, out: Emitter): void {
     const s = view.text;
     if (s.includes('_$$ND_FUNC$$_') || s.includes('_$$ND_CC$$_') || s.includes('__js_function')) out.emit(R.serialized, excerpt(s, Math.max(0, s.indexOf('_$$ND_'))));
+    if ((view.mask & M.PAREN) !== 0 && (view.lower.includes('while') || view.lower.includes('for'))) {
+      const e = ENDLESS.exec(s);
+      if (e !== null && (e[0].toLowerCase().startsWith('for') || alwaysTrue(e[0]))) out.emit(R.loop, excerpt(s, e.index));
+    }
     const r = RUNTIME.exec(s);
     if (r !== null) out.emit(R.runtime, excerpt(s, r.index));
     const c = CONSTRUCTOR.exec(s);
@@ -32,3 +39,21 @@ export const jsDetector: ValueDetector = {
     }
   },
 };
+
+/** The constant condition of a matched `while(...)` is true (`while(!true)` never runs). */
+function alwaysTrue(loop: string): boolean {
+  const inner = loop.slice(loop.indexOf('(') + 1, loop.lastIndexOf(')')).replaceAll(' ', '').replaceAll('(', '').replaceAll(')', '').toLowerCase();
+  let i = 0;
+  let not = 0;
+  let minus = false;
+  for (; i < inner.length; i++) {
+    if (inner[i] === '!') not++;
+    else if (inner[i] === '-') minus = true;
+    else if (inner[i] !== '+') break;
+  }
+  const v = inner.slice(i);
+  const digits = v !== '' && [...v].every((c) => c >= '0' && c <= '9');
+  // Unary +/- make numbers of '' and `` (0) and keep Infinity; -0 is 0.
+  const truthy = digits ? Number(v) !== 0 : v === 'true' || v === 'infinity' || v === 'this' || v === '{}' || v === '[]' ? !(minus && v === '[]') : false;
+  return not % 2 === 0 ? truthy : !truthy;
+}

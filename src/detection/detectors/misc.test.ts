@@ -153,3 +153,36 @@ describe('rich text (HTML) bodies', () => {
     expect(rules(query('x&#59;cat /etc/passwd'))).toContain('cmdi.chained-command');
   });
 });
+
+describe('js: endless loops', () => {
+  it.each(['while(true){}', 'while(!0);', 'while(+Infinity)', 'for(;;){}'])('loops: %s', (v) => {
+    expect(rules(query(v))).toContain('js.endless-loop');
+  });
+
+  it.each(['while(!true);', 'while(0)', 'while (x < 10) x++;', 'for (i = 0; i < n; i++)'])('ends: %s', (v) => {
+    expect(rules(query(v))).not.toContain('js.endless-loop');
+  });
+});
+
+describe('nosqli: ORM lookups on secret fields', () => {
+  const key = (k: string): InspectRequest => ({ method: 'GET', path: '/api/users', query: `${k}=a`, headers: { host: 'h' } });
+
+  it.each(['password__startswith', 'created_by__user__password__regex', 'filter[token][startsWith]'])('%s', (k) => {
+    expect(rules(key(k))).toContain('nosqli.orm-secret-lookup');
+  });
+
+  it.each(['name__icontains', 'created_at__gte', 'sort', 'password'])('passes: %s', (k) => {
+    expect(inspector.inspect(key(k)).blocked).toBe(false);
+  });
+});
+
+describe('ssrf: scheme-less internal targets', () => {
+  it('a path after an internal host is a request target', () => {
+    expect(rules(query('localhost/admin'))).toContain('ssrf.internal-host');
+    expect(rules(query('192.168.1.10:8080/api'))).toContain('ssrf.internal-host');
+  });
+
+  it('a bare host or a CIDR block is a setting (scored, not blocked)', () => {
+    for (const v of ['localhost', 'localhost:5432', '10.0.0.0/8']) expect(inspector.inspect(query(v)).blocked, v).toBe(false);
+  });
+});

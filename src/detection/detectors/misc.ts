@@ -247,7 +247,10 @@ const PROTO = {
   key: rule('prototype-pollution', 'proto.key', 1, 5, '__proto__ or constructor.prototype used as a key'),
   value: rule('prototype-pollution', 'proto.in-value', 2, 3, '__proto__ referenced in a value'),
   assignment: rule('prototype-pollution', 'proto.path-assignment', 1, 5, 'a prototype path assigned inside a value (a nested query string, JSON or dotted path)'),
+  ormLookup: rule('nosqli', 'nosqli.orm-secret-lookup', 2, 5, 'ORM filter lookup on a secret field (field__startswith leaks it character by character)'),
 };
+/** Django / Prisma-style lookups whose field is a secret: `password__startswith`, `user__token__regex`. */
+const ORM_SECRET = re('(?:^|__|\\.|\\[)(?:password|passwd|pwd|password_hash|secret|token|api_?key|hash|salt|otp|reset_token|session_key)(?:__|\\]\\[|\\.)(?:i?startswith|i?endswith|i?contains|i?regex|i?exact|gte?|lte?|in|isnull|range|starts_?with|ends_?with)\\b', 'i');
 /** `__proto__[x]=`, `constructor[prototype][x]=`, `"__proto__":{`, `__proto__.x=`: a path through the prototype that is assigned. */
 const PROTO_ASSIGN = re('(?:__proto__|constructor\\s{0,4}(?:\\[\\s{0,4}["\']?|\\.)\\s{0,4}prototype)\\s{0,4}["\']?\\s{0,4}(?:\\]\\s{0,4})?(?:(?:\\[[^\\]=]{0,40}\\]|\\.[\\w$]{1,40})\\s{0,4}=|["\']?\\s{0,4}:\\s{0,4}\\{)', 'i');
 
@@ -258,6 +261,10 @@ export const prototypeDetector: ValueDetector = {
   inspect(view: View, item: Item, out: Emitter): void {
     const l = view.lower;
     if (item.kind === 'key') {
+      if ((l.includes('__') || l.includes('[') || l.includes('.')) && (l.includes('pass') || l.includes('secret') || l.includes('token') || l.includes('key') || l.includes('hash') || l.includes('salt') || l.includes('otp') || l.includes('pwd'))) {
+        const o = ORM_SECRET.exec(l);
+        if (o !== null) out.emit(PROTO.ormLookup, excerpt(view.text, o.index));
+      }
       if (!l.includes('proto') && !l.includes('constructor')) return;
       const loc = item.location.toLowerCase();
       if (l.includes('__proto__') || (l.includes('constructor') && (l.includes('prototype') || loc.includes('prototype'))) || (l === 'prototype' && loc.includes('constructor/prototype'))) {

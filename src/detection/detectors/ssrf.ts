@@ -31,7 +31,7 @@ const INTERNAL_NAMES = ['localhost', 'metadata.google.internal', 'metadata', 'in
 export const ssrfDetector: ValueDetector = {
   name: 'ssrf',
   rules: Object.values(R),
-  trigger: M.COLON | M.DOT,
+  trigger: M.COLON | M.DOT | M.SLASH,
   inspect(view: View, item: Item, out: Emitter): void {
     const s = view.lower;
     const o = oastAt(s);
@@ -52,14 +52,17 @@ export const ssrfDetector: ValueDetector = {
     if (urls === 0 && item.kind !== 'path') {
       const v = s.trim();
       const c = v.charCodeAt(0);
-      const addressish = (c >= 48 && c <= 57) || c === 91 || v.includes('localhost') || v.includes('metadata') || v.includes('.internal') || v.includes('.local');
+      const addressish = (c >= 48 && c <= 57) || c === 91 || v.includes('localhost') || v.includes('metadata') || v.includes('.internal') || v.includes('.local') || v.includes('loopback') || LOOPBACK_DOMAINS.some((d) => v.includes(d));
       if (addressish && v.length <= 64 && (view.mask & M.SPACE) === 0) {
-        const host = hostOf(v);
+        const host = hostOf(authority(v, 0));
         // A bare number like 152.99 is a price, not an address: only dotted quads and explicit forms count.
         // A dash after a leading digit is a date, a time or an id (2023-11-28T15:18:20Z), never an IP form.
         const addressLike = !(isDigitStart(host) && host.includes('-')) && (host.split('.').length === 4 || host.startsWith('0x') || host.includes(':') || !isDigitStart(host));
         const kind = addressLike ? classifyHost(host) : 'name';
         if (kind === 'metadata') out.emit(R.internal, excerpt(view.text, 0));
+        // `localhost/admin`, `lvh.me:8080/`: a scheme-less URL (a path after the host) is a request target, not a setting.
+        // (A CIDR suffix, 10.0.0.0/8, is a network in a firewall rule.)
+        else if ((kind === 'internal' || kind === 'obfuscated') && isPathAfterHost(v.slice(authority(v, 0).length))) out.emit(R.internal, excerpt(view.text, 0));
         else if (kind === 'internal' || kind === 'obfuscated') out.emit(R.bareInternal, excerpt(view.text, 0));
       }
     }
@@ -291,4 +294,11 @@ function embeddedAddress(h: string): HostKind {
     }
   }
   return 'name';
+}
+
+/** `/admin`, `/`: a path; `/24` alone is a CIDR prefix length. */
+function isPathAfterHost(rest: string): boolean {
+  if (!rest.startsWith('/')) return false;
+  const bits = rest.slice(1);
+  return !(bits.length > 0 && bits.length <= 3 && [...bits].every((c) => c >= '0' && c <= '9'));
 }
