@@ -58,3 +58,22 @@ describe('protocol: double encoding', () => {
     expect(r).not.toContain('protocol.double-encoded-unreserved');
   });
 });
+
+describe('session fixation: framework session names', () => {
+  const rules = (query: string, referer?: string, body?: string) =>
+    inspector.inspect({ method: body === undefined ? 'GET' : 'POST', path: '/login', query, headers: { host: 'app.example.com', ...(referer === undefined ? {} : { referer }), ...(body === undefined ? {} : { 'content-type': 'application/x-www-form-urlencoded' }) }, body }).findings.map((f) => f.ruleId);
+
+  it.each(['_flask_session=abc', 'koa:sess=abc', 'laravel_session=x', 'connect.sid=s%3Aabc'])('%s from another site', (q) => {
+    expect(rules(q, 'https://attacker.example/')).toContain('session.id-from-other-site');
+  });
+
+  it('a session id posted by a form from another site', () => {
+    expect(rules('', 'https://attacker.example/', 'sessionid=abc&user=x')).toContain('session.id-from-other-site');
+  });
+
+  it('same-site referers and names that only contain the letters pass', () => {
+    expect(rules('_flask_session=abc', 'https://app.example.com/a')).not.toContain('session.id-from-other-site');
+    expect(rules('assessment_id=5&obsession=x', 'https://other.example/')).not.toContain('session.id-from-other-site');
+    expect(rules('play_session=abc')).not.toContain('session.id-in-url');
+  });
+});

@@ -50,6 +50,7 @@ const SESSION = {
   inUrl: rule('session-fixation', 'session.id-in-url', 2, 5, 'session id set through the URL without a referer'),
 };
 const SCANNER_HEADERS = ['x-scanner', 'x-scan-memo', 'x-request-memo', 'x-requestmanager-memo', 'x-wipp', 'acunetix-aspect', 'acunetix-aspect-password', 'acunetix-aspect-queries', 'acunetix-product', 'x-burp-rule'];
+const SESSION_NAME_SPLIT = re('[^a-z0-9]+');
 const SESSION_PARAMS = /* cookie names frameworks also accept in the URL */ ['phpsessid', 'jsessionid', 'aspsessionid', 'asp.net_sessionid', 'sessionid', 'session_id', 'cfid', 'cftoken', 'sid'];
 
 const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'TRACE', 'CONNECT', 'PROPFIND', 'PROPPATCH', 'MKCOL', 'COPY', 'MOVE', 'LOCK', 'UNLOCK', 'REPORT', 'SEARCH', 'QUERY']);
@@ -355,15 +356,22 @@ export const sessionDetector: RequestDetector = {
   name: 'session-fixation',
   rules: Object.values(SESSION),
   inspect(req: InspectRequest, ex: Extracted, out: Emitter, at: (location: string) => void): void {
-    if (req.query === '') return;
-    const q = req.query.toLowerCase();
-    const name = SESSION_PARAMS.find((n) => q.startsWith(n + '=') || q.includes('&' + n + '=') || q.includes(';' + n + '='));
-    if (name === undefined) return;
-    at(`query:${name}`);
+    // Parameter names of the query or of a form body that carry a session id.
+    let exact: string | undefined;
+    let named: { name: string; location: string } | undefined;
+    for (const item of ex.items) {
+      if (item.kind !== 'key' || !(item.location.startsWith('query-key:') || item.location.startsWith('body-key:'))) continue;
+      const name = item.value.toLowerCase();
+      if (item.location.startsWith('query-key:') && exact === undefined && SESSION_PARAMS.includes(name)) exact = name;
+      if (named === undefined && (SESSION_PARAMS.includes(name) || sessionName(name))) named = { name, location: item.location.replace('-key:', ':') };
+    }
+    if (named === undefined) return;
     const referer = ex.headers.get('referer');
     const host = (ex.headers.get('host') ?? '').toLowerCase().split(':')[0] ?? '';
     if (referer === undefined || referer === '') {
-      out.emit(SESSION.inUrl, name);
+      if (exact === undefined) return;
+      at(`query:${exact}`);
+      out.emit(SESSION.inUrl, exact);
       return;
     }
     let refHost: string;
@@ -372,6 +380,17 @@ export const sessionDetector: RequestDetector = {
     } catch {
       refHost = '';
     }
-    if (refHost !== host) out.emit(SESSION.offSite, `${name} from ${refHost.slice(0, 60)}`);
+    at(named.location);
+    if (refHost !== host) out.emit(SESSION.offSite, `${named.name} from ${refHost.slice(0, 60)}`);
   },
 };
+
+/** `_flask_session`, `play_session`, `koa:sess`, `connect.sid`, `laravel_session`: a word of the name is a session word. */
+function sessionName(name: string): boolean {
+  if (name.length > 40) return false;
+  for (const w of name.split(/* separators of framework cookie names */ SESSION_NAME_SPLIT)) {
+    if (w === 'session' || w === 'sess' || w === 'sessid' || w === 'sessionid' || w === 'sid' || w === 'cfsid' || w === 'jsessionid') return true;
+  }
+  return false;
+}
+
