@@ -186,3 +186,9 @@ describe('ssrf: scheme-less internal targets', () => {
     for (const v of ['localhost', 'localhost:5432', '10.0.0.0/8']) expect(inspector.inspect(query(v)).blocked, v).toBe(false);
   });
 });
+
+describe('xss: a parenthesised object indexed by a string', () => {
+  it('(document)["cookie"] is document.cookie', () => {
+    expect(rules(query('(document/*x*/)["cookie"]'))).toContain('xss.dom-sink');
+  });
+});

@@ -13,6 +13,7 @@ describe('php: calls through expressions and comments', () => {
     ['php.indirect-call', "const('k','sys'.'tem');(k)/* x */('id')"],
     ['php.variable-function', "$fn['a'] /* c */ ('ls')"],
     ['php.variable-function', '${@var_dump(1)}'],
+    ['php.open-tag', '<?=7*7?>'],
   ])('%s: %s', (id, v) => {
     expect(rules(v)).toContain(id);
   });
@@ -23,6 +24,7 @@ describe('php: calls through expressions and comments', () => {
     'Exec summary (Q3) [draft] (v2)',
     '[1] (see notes) evaluation',
     'Total: ${price(2)} incl. tax',
+    '<?xml version="1.0"?><a/>',
   ])('passes: %s', (v) => {
     const r = inspector.inspect(query(v));
     expect(r.blocked, JSON.stringify(r.findings)).toBe(false);

@@ -53,7 +53,7 @@ export const phpDetector: ValueDetector = {
     const code = (view.mask & M.STAR) !== 0 && l.includes('/*') ? stripBlockComments(l) : l;
     if ((view.mask & M.LT) !== 0) {
       const t = OPEN_TAG.exec(s);
-      if (t !== null && (l.includes('<?php') || /* <?= or <? code */ l.includes(';') || l.includes('(') || l.includes('$'))) out.emit(R.openTag, excerpt(s, t.index));
+      if (t !== null && (l.includes('<?php') || /* <?= or <? code */ l.includes(';') || l.includes('(') || l.includes('$') || /* a closed <?= ... ?> */ (l.includes('<?=') && l.includes('?>')))) out.emit(R.openTag, excerpt(s, t.index));
     }
     if ((view.mask & M.DOLLAR) !== 0) {
       const g = SUPERGLOBAL.exec(s);

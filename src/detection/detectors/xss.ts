@@ -180,7 +180,7 @@ function jsNormal(s: string): string {
     } else if (c === '(') {
       const end = t.indexOf(')', i + 1);
       const inner = end === -1 ? '' : t.slice(i + 1, end).trim();
-      if (end !== -1 && inner.length > 0 && inner.length <= 32 && isIdentifier(inner) && t[end + 1] === '.') {
+      if (end !== -1 && inner.length > 0 && inner.length <= 32 && isIdentifier(inner) && (t[end + 1] === '.' || t[end + 1] === '[')) {
         out += inner;
         i = end + 1;
         continue;
