@@ -45,13 +45,14 @@ const R = {
   breakoutList: rule('sqli', 'sqli.breakout-list', 2, 5, 'closes the string and continues a list of values'),
   execProcedure: rule('sqli', 'sqli.exec-procedure', 2, 5, 'the value is EXEC / EXECUTE and a procedure name'),
   quoteProbe: rule('sqli', 'sqli.quote-probe', 2, 5, 'the value is only quote characters of different kinds (a syntax-error probe)'),
+  jsonOperator: rule('sqli', 'sqli.json-operator', 2, 5, 'condition on a JSON literal with a JSON operator or path (JSON-based SQL injection)'),
   quoteExpression: rule('sqli', 'sqli.quote-expression', 2, 5, 'an unbalanced leading quote followed only by digits and operators (a string breakout probe)'),
 };
 
 const LOGIC = new Set(['or', 'and', 'xor', 'not', '||', '&&', 'div']);
 const COMPARE = new Set(['=', '<', '>', '<=', '>=', '<>', '!=', '<=>', 'like', 'rlike', 'regexp', 'is', 'in', 'between', 'sounds', 'glob', 'match']);
 const ARITH = new Set(['+', '-', '*', '/', '%', '||', '|', '&', '^', '<<', '>>', '::']);
-const CLAUSE = new Set(['union', 'having', 'group', 'order', 'limit', 'into', 'procedure', 'where', 'like', 'rlike', 'regexp', 'sounds', 'is', 'in', 'between', 'collate', 'from', 'offset', 'for', 'returning', 'escape', 'div', 'mod']);
+const CLAUSE = new Set(['notnull', 'isnull', 'glob', 'except', 'intersect', 'union', 'having', 'group', 'order', 'limit', 'into', 'procedure', 'where', 'like', 'rlike', 'regexp', 'sounds', 'is', 'in', 'between', 'collate', 'from', 'offset', 'for', 'returning', 'escape', 'div', 'mod']);
 const STATEMENT = new Set(['select', 'insert', 'update', 'delete', 'drop', 'create', 'alter', 'truncate', 'exec', 'execute', 'declare', 'shutdown', 'waitfor', 'grant', 'revoke', 'load', 'handler', 'call', 'merge', 'set', 'replace', 'rename', 'backup', 'restore', 'kill', 'copy', 'pragma', 'attach', 'begin', 'if', 'use', 'show', 'desc', 'describe', 'do', 'open', 'prepare', 'union', 'with', 'values', 'sleep']);
 const TIME_FUNCS = new Set(['sleep', 'benchmark', 'pg_sleep', 'randomblob', 'dbms_lock', 'pg_sleep_for', 'receive_message', 'dbms_pipe', 'sys_eval', 'sys_exec', 'generate_series']);
 const DANGEROUS_FUNCS = new Set([
@@ -68,7 +69,7 @@ const FILE_WORDS = new Set(['outfile', 'dumpfile', 'load_file', 'xp_cmdshell', '
 const CATALOG = new Set(['information_schema', 'sysobjects', 'syscolumns', 'sysdatabases', 'pg_catalog', 'pg_shadow', 'pg_user', 'pg_database', 'all_tables', 'user_tables', 'sqlite_master', 'sqlite_schema', 'msysobjects', 'msysaccessobjects', 'mysql', 'sys', 'dual', 'all_users', 'v$version', 'master', 'syslogins', 'sysusers', 'pg_tables', 'user_objects', 'dba_users']);
 /** Statements recognised at the very start of a value (their grammar is checked by stackedStatement). */
 const LEADING = new Set(['values', 'drop', 'create', 'alter', 'truncate', 'delete', 'insert', 'update', 'exec', 'execute', 'declare']);
-const PG_TYPES = new Set(['int', 'integer', 'int4', 'int8', 'bigint', 'text', 'varchar', 'json', 'jsonb', 'regclass', 'oid', 'bytea', 'numeric', 'boolean', 'bool', 'char', 'date', 'timestamp', 'float', 'real', 'xml', 'inet', 'uuid', 'name']);
+const PG_TYPES = new Set(['double', 'smallint', 'decimal', 'money', 'interval', 'time', 'bit', 'varbit', 'cidr', 'macaddr', 'tsvector', 'regproc', 'regtype', 'regnamespace', 'int2', 'float4', 'float8', 'int', 'integer', 'int4', 'int8', 'bigint', 'text', 'varchar', 'json', 'jsonb', 'regclass', 'oid', 'bytea', 'numeric', 'boolean', 'bool', 'char', 'date', 'timestamp', 'float', 'real', 'xml', 'inet', 'uuid', 'name']);
 const FROM_FOLLOW = new Set(['where', 'limit', 'order', 'group', 'join', 'inner', 'left', 'right', 'union', 'having', 'as', 'into', 'procedure', 'offset', 'for', 'natural', 'cross', 'outer', 'straight_join', 'use', 'force', 'ignore']);
 const KEYWORDS = new Set(['xp_cmdshell', 'xp_regread', 'xp_regwrite', 'xp_dirtree', 'xp_fileexist', 'xp_servicecontrol', 'xp_availablemedia', 'xp_loginconfig', 'xp_makecab', 'xp_ntsec_enumdomains', 'xp_terminate_process', 'sp_executesql', 'sp_makewebtask', 'sp_oacreate', 'sp_oamethod', 'sp_password', 'sp_addlogin', 'sp_addsrvrolemember', 'sp_configure', 'utl_http', 'utl_inaddr', 'utl_file', 'utl_smtp', 'utl_tcp', 'dbms_pipe', 'dbms_java', 'dbms_xmlquery', 'dbms_lock', 'dbms_sql', 'dbms_xmlgen', 'dbms_ldap', 'httpuritype', 'openrowset', 'opendatasource', 'openquery', 'msdasql', 'sqloledb', 'pg_read_file', 'pg_ls_dir', 'lo_import', 'lo_export', 'load_file', 'pg_sleep']);
 const SQL_FUNCS = new Set([...DANGEROUS_FUNCS, 'abs', 'cos', 'sin', 'tan', 'pi', 'pow', 'power', 'round', 'rtrim', 'ltrim', 'trim', 'ln', 'log', 'log10', 'exp', 'sqrt', 'floor', 'ceil', 'ceiling', 'format', 'day', 'month', 'year', 'date', 'time', 'compress', 'uncompress', 'local', 'password', 'replace', 'values', 'left', 'right', 'decode', 'encode', 'elt', 'field', 'lower', 'upper', 'lcase', 'ucase', 'greatest', 'least', 'sum', 'avg', 'min', 'max', 'char_length', 'character_length', 'octet_length', 'bit_length', 'crc32', 'sha', 'sha2', 'aes_encrypt', 'aes_decrypt', 'des_encrypt', 'encrypt', 'export_set', 'insert', 'quote', 'repeat', 'space', 'strcmp', 'timestamp', 'utc_time', 'curdate', 'curtime', 'datediff', 'adddate', 'subdate', 'weekday', 'dayname', 'monthname', 'hour', 'minute', 'second', 'week', 'quarter', 'from_unixtime', 'unix_timestamp', 'inet_aton', 'inet_ntoa', 'collation', 'charset', 'coercibility', 'benchmark', 'extractvalue', 'updatexml', 'mod', 'sign', 'truncate', 'radians', 'degrees', 'atan', 'asin', 'acos', 'cot', 'rand', 'soundex', 'position', 'lpad', 'rpad', 'stuff', 'patindex', 'charindex', 'datalength', 'isnull', 'nvl', 'nvl2', 'to_date', 'instr', 'substring_index', 'json_extract', 'make_set', 'exists']);
@@ -162,6 +163,11 @@ function breakout(s: string, at: number, t: SqlToken[], out: Emitter): boolean {
   // A quoted phrase that closes again ('union jack') is prose; an attack leaves the statement open.
   if (i === 0 && a.t === 'word' && (a.v === 'union' || LEADING.has(a.v) || a.v === 'select') && s.indexOf(s[at - 1] ?? "'", at) === -1) {
     out.emit(R.breakoutKeyword, frag);
+    return true;
+  }
+  // `admin@example.com';`: the string closes and the statement ends there (the rest is cut off).
+  if (i === 0 && a.t === ';' && (t[1] === undefined || t[1].t === 'comment') && s.indexOf(s[at - 1] ?? "'", at) === -1) {
+    out.emit(R.breakoutComment, frag);
     return true;
   }
   if (a.t === ';' && t[i + 1]?.t === 'word' && STATEMENT.has(t[i + 1]?.v ?? '')) {
@@ -262,6 +268,15 @@ function clauseFollows(t: SqlToken[], i: number): boolean {
     }
     case 'sounds':
       return b.t === 'word' && b.v === 'like';
+    // SQLite / PostgreSQL postfix tests: `' notnull --`.
+    case 'notnull':
+    case 'isnull':
+      return b.t === 'comment' || b.t === ';' || b.t === ')';
+    case 'glob':
+      return b.t === 'str' || b.t === 'num';
+    case 'except':
+    case 'intersect':
+      return b.t === 'word' && (b.v === 'select' || b.v === 'all' || b.v === 'distinct') || b.t === '(';
     case 'collate':
       return b.t === 'word' || b.t === 'ident' || b.t === 'str';
     default:
@@ -337,6 +352,7 @@ function anywhere(s: string, t: SqlToken[], out: Emitter): void {
     if (next?.t === '(' && SQL_FUNCS.has(v) && t[i + 2] === undefined && t[i - 1]?.t !== 'word') out.emit(R.functionOpen, excerpt(s, a.start));
     if (KEYWORDS.has(v)) out.emit(R.keyword, excerpt(s, a.start));
   }
+  jsonCondition(s, t, out);
   for (let i = 0; i < t.length; i++) {
     const a = t[i];
     if (a === undefined) break;
@@ -371,7 +387,7 @@ function anywhere(s: string, t: SqlToken[], out: Emitter): void {
     if (CATALOG.has(v) && (next?.t === '.' || t[i - 1]?.t === '.' || t[i - 1]?.v === 'from') && (v !== 'mysql' && v !== 'sys' && v !== 'master' || next?.t === '.')) {
       out.emit(R.catalog, excerpt(s, a.start));
     }
-    if (v === 'union') {
+    if (v === 'union' || v === 'except' || v === 'intersect') {
       let j = i + 1;
       if (t[j]?.v === 'all' || t[j]?.v === 'distinct') j++;
       while (t[j]?.t === '(') j++;
@@ -754,4 +770,24 @@ function isLetter(c: number): boolean {
 
 function isBlankOrOpen(c: number): boolean {
   return c === 32 || c === 9 || c === 10 || c === 40 || c === 91;
+}
+
+/**
+ * `OR '{"a":"b"}' ? 'a'`, `AND '[1,2]' @> '1'`, `'{"a":2}' > '$.a'`: a JSON literal in a condition, compared
+ * with a JSON operator (?, ?|, ?&, @>, <@, ->, ->>, #>) or a JSON path: syntax only JSON-aware SQL reads.
+ */
+function jsonCondition(s: string, t: SqlToken[], out: Emitter): void {
+  for (let i = 0; i < t.length && i < 64; i++) {
+    const a = t[i];
+    if (a?.t !== 'str' || !(a.v.startsWith('{') || a.v.startsWith('[')) || a.v.length < 2) continue;
+    const prev = t[i - 1];
+    const next = t[i + 1];
+    if (next === undefined) continue;
+    const jsonOp = (next.t === 'op' && (next.v === '?' || next.v === '->' || next.v === '<' || next.v === '>' || next.v === '=')) || next.t === 'var' || next.t === 'comment';
+    const path = t[i + 2]?.t === 'str' && (t[i + 2]?.v.startsWith('$.') || t[i + 2]?.v.startsWith('$['));
+    if ((isLogic(prev) && jsonOp && (next.v !== '=' && next.v !== '<' && next.v !== '>' || path)) || (i === 0 && path)) {
+      out.emit(R.jsonOperator, excerpt(s, (prev ?? a).start));
+      return;
+    }
+  }
 }
