@@ -112,11 +112,15 @@ function createStage(routeId: string, cfg: DetectionConfig, metrics: DetectionMe
         metrics.decisions.inc({ route: routeId, outcome: 'over-limit' });
         return reject(problem('payload-too-large', 'The request is larger than attack detection inspects.', { reason: `inspection cap ${cfg.maxInspectBytes} bytes` }));
       }
+      if (result.findings.length === 0) {
+        passed.inc();
+        return CONTINUE;
+      }
       const categories = [...new Set(result.findings.map((f) => f.category))];
       const facts = { detection: { score: result.score, blocked: result.blocked && !detectOnly, categories } };
       if (!result.blocked) {
         passed.inc();
-        return result.findings.length === 0 ? CONTINUE : { kind: 'continue', facts };
+        return { kind: 'continue', facts };
       }
       if (detectOnly) {
         metrics.decisions.inc({ route: routeId, outcome: 'detect-only' });
