@@ -62,3 +62,28 @@ describe('shape.inert', () => {
     expect(s.inert).toBe(false);
   });
 });
+
+describe('patternIsInert is sound: what an inert pattern matches holds no injection characters', () => {
+  it('every string fast-check draws from an inert pattern uses only identifier characters, or no letters at all', async () => {
+    const fc = await import('fast-check');
+    const patterns = [
+      '^[a-z][a-z0-9_.-]{2,31}$',
+      '^[a-z]{2}(-[A-Z]{2})?$',
+      '^\\+?[0-9 ()-]{5,30}$',
+      '^\\d{4}-\\d{2}-\\d{2}$',
+      '^(?:[a-f0-9]{8})(?:-[a-f0-9]{4}){3}$',
+      '^\\w+$',
+      '^[A-Z]{3}(?:[0-9]{2}|[a-z])?$',
+    ];
+    for (const p of patterns) {
+      expect(patternIsInert(p), p).toBe(true);
+      fc.assert(
+        fc.property(fc.stringMatching(new RegExp(p)), (s) => {
+          const letters = /[A-Za-z]/.test(s);
+          return letters ? /^[A-Za-z0-9_.-]*$/.test(s) : /^[0-9 ()+\-.:,/]*$/.test(s);
+        }),
+        { numRuns: 200 },
+      );
+    }
+  });
+});
