@@ -73,7 +73,8 @@ export const phpDetector: ValueDetector = {
       if (c !== null) out.emit(R.config, excerpt(s, c.index));
     }
     if ((view.mask & M.DOT) !== 0 && (item.kind === 'filename' || (item.kind === 'header' && isFileHeader(item.header)))) {
-      const e = SCRIPT_EXT.exec(s);
+      // `shell.p\\h\\p`: parsers that unescape the name drop the backslashes.
+      const e = SCRIPT_EXT.exec((view.mask & M.BACKSLASH) !== 0 ? s.replaceAll('\\', '') : s);
       if (e !== null) out.emit(R.upload, excerpt(s, Math.max(0, e.index - 20)));
     }
     if ((view.mask & M.PAREN) !== 0) {

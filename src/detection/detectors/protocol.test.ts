@@ -77,3 +77,30 @@ describe('session fixation: framework session names', () => {
     expect(rules('play_session=abc')).not.toContain('session.id-in-url');
   });
 });
+
+describe('protocol: multipart names and obsolete range headers', () => {
+  const part = (disposition: string): Parameters<typeof inspector.inspect>[0] => ({
+    method: 'POST', path: '/upload', query: '', headers: { host: 'h', 'content-type': 'multipart/form-data; boundary=b' },
+    body: `--b\r\nContent-Disposition: form-data; ${disposition}\r\n\r\nx\r\n--b--\r\n`,
+  });
+  const rules = (r: Parameters<typeof inspector.inspect>[0]) => inspector.inspect(r).findings.map((f) => f.ruleId);
+
+  it('a field name with ; = or a backslash', () => {
+    expect(rules(part('name="a;b"'))).toContain('protocol.multipart-name');
+    expect(rules(part('name="x=y"'))).toContain('protocol.multipart-name');
+  });
+
+  it('character references in a name and ordinary file names pass', () => {
+    expect(rules(part('name="gr&uuml;&szlig;e"'))).not.toContain('protocol.multipart-name');
+    expect(rules(part('name="file"; filename="O\'Brien; 2024=final.pdf"'))).not.toContain('protocol.multipart-name');
+  });
+
+  it('a script extension hidden by backslashes in the file name', () => {
+    expect(rules(part('name="f"; filename="1.j\\s\\p"'))).toContain('php.script-upload');
+  });
+
+  it('Request-Range is refused, Range passes', () => {
+    expect(inspector.inspect({ method: 'GET', path: '/a.bin', query: '', headers: { host: 'h', 'request-range': 'bytes=0-9' } }).findings.map((f) => f.ruleId)).toContain('protocol.restricted-header');
+    expect(inspector.inspect({ method: 'GET', path: '/a.bin', query: '', headers: { host: 'h', range: 'bytes=0-9' } }).blocked).toBe(false);
+  });
+});

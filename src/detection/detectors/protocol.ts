@@ -34,6 +34,7 @@ const R = {
   manyRanges: rule('protocol', 'protocol.many-ranges', 2, 5, 'more than five byte ranges outside PDF byte-serving'),
   acceptCharset: rule('protocol', 'protocol.accept-charset', 1, 5, 'Accept asks for a charset other than UTF-8 / Latin-1 / ASCII (EBCDIC evasion)'),
   multipartSubtype: rule('protocol', 'protocol.multipart-subtype', 1, 5, 'multipart body of a subtype other than form-data, mixed, related or alternative'),
+  multipartName: rule('protocol', 'protocol.multipart-name', 1, 5, 'multipart field name with ; = quote or backslash (parsers read it differently)'),
   doubleUnreserved: rule('protocol', 'protocol.double-encoded-unreserved', 2, 5, 'letters or digits percent-encoded twice (no encoder produces them)'),
   missingLength: rule('protocol', 'protocol.missing-length', 2, 5, 'HTTP/1.0 POST or PUT without Content-Length (RFC 1945 §8.3)'),
 };
@@ -77,7 +78,7 @@ export const nulDetector: ValueDetector = {
 
 export const protocolDetector: RequestDetector = {
   name: 'protocol',
-  rules: [R.manyRanges, R.acceptCharset, R.method, R.charset, R.multipartCharset, R.range, R.contentTypeConfusion, R.headerNewline, R.target, R.contentLength, R.contentTypeSyntax, R.duplicateParam, R.bodyOnGet, R.encoding, R.iisEncoding, R.utf8, R.doubleEncoding, R.extension, R.header, R.host, R.version, R.connection, R.multipartSubtype, R.missingLength, R.doubleUnreserved],
+  rules: [R.manyRanges, R.acceptCharset, R.method, R.charset, R.multipartCharset, R.range, R.contentTypeConfusion, R.headerNewline, R.target, R.contentLength, R.contentTypeSyntax, R.duplicateParam, R.bodyOnGet, R.encoding, R.iisEncoding, R.utf8, R.doubleEncoding, R.extension, R.header, R.host, R.version, R.connection, R.multipartSubtype, R.missingLength, R.doubleUnreserved, R.multipartName],
   inspect(req: InspectRequest, ex: Extracted, out: Emitter, at: (location: string) => void): void {
     const method = req.method.toUpperCase();
     if (!METHODS.has(method) || method !== req.method || method === 'CONNECT') {
@@ -146,7 +147,11 @@ export const protocolDetector: RequestDetector = {
   },
 };
 const RESTRICTED_EXT = re('\\.(?:sql|bak|db|dump|backup|tar|old)\\.(?:zip|gz|tgz|bz2|xz|7z|rar)$|\\.(?:bak|backup|old|orig|save|swp|swo|tmp|temp|sql|sqlite|sqlite3|db|mdb|rdb|dump|dmp|log|cfg|conf|config|ini|env|key|pem|p12|pfx|jks|kdbx|passwd|htpasswd|htaccess|git|svn|hg|ds_store|inc|dist|lock)$|~$', 'i');
-const RESTRICTED_HEADERS = ['proxy', 'lock-token', 'content-range', 'if', 'translate', 'x-forwarded-server'];
+// Request-Range: Netscape's obsolete Range, sent today only to slip range requests past range checks.
+const RESTRICTED_HEADERS = ['proxy', 'lock-token', 'content-range', 'if', 'translate', 'x-forwarded-server', 'request-range'];
+/** `name="a;b"`: the raw field name of a part (form authors write names; only crafted ones hold these). */
+const ENTITY_REF = re('&#?[a-z0-9]{1,10};', 'gi');
+const PART_NAME = re('(?:^|[;\\s])name\\s{0,4}=\\s{0,4}"([^"\\r\\n]{0,200})"', 'i');
 
 function target(req: InspectRequest, ex: Extracted, out: Emitter, at: (location: string) => void): void {
   // A form body is percent-encoded like a query (WHATWG application/x-www-form-urlencoded).
@@ -307,6 +312,14 @@ function multipart(ex: Extracted, req: InspectRequest, out: Emitter, at: (locati
     if ((cs !== undefined && !GOOD_CHARSETS.has(cs)) || charsetPart || h.includes('content-transfer-encoding')) {
       at(`body-part:${p.name ?? ''}`);
       out.emit(R.multipartCharset, excerpt(p.headers, 0));
+    }
+    // Multipart parsers disagree on `;`, `=`, quotes and backslashes inside a name: one part, two readings.
+    const n = PART_NAME.exec(p.headers);
+    // Browsers write characters the page charset lacks as references (&auml;): those are not separators.
+    const raw = (n?.[1] ?? '').replace(ENTITY_REF, '_');
+    if (raw.includes(';') || raw.includes('=') || raw.includes('\\') || raw.includes("'")) {
+      at(`body-part:${p.name ?? ''}`);
+      out.emit(R.multipartName, raw.slice(0, 60));
     }
   }
 }
