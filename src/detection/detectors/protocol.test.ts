@@ -104,3 +104,17 @@ describe('protocol: multipart names and obsolete range headers', () => {
     expect(inspector.inspect({ method: 'GET', path: '/a.bin', query: '', headers: { host: 'h', range: 'bytes=0-9' } }).blocked).toBe(false);
   });
 });
+
+describe('protocol: method override', () => {
+  const rules = (method: string, query: string, headers: Record<string, string> = {}) => inspector.inspect({ method, path: '/api/items/1', query, headers: { host: 'h', ...headers } }).findings.map((f) => f.ruleId);
+
+  it('on a GET, or to TRACE / CONNECT', () => {
+    expect(rules('GET', '_method=DELETE')).toContain('protocol.method-override');
+    expect(rules('POST', '', { 'x-http-method-override': 'TRACE' })).toContain('protocol.method-override');
+  });
+
+  it('a form POST with _method=PUT (Rails, Laravel) passes', () => {
+    expect(rules('POST', '_method=PUT')).not.toContain('protocol.method-override');
+    expect(rules('POST', '', { 'x-http-method-override': 'PATCH' })).not.toContain('protocol.method-override');
+  });
+});

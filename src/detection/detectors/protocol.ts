@@ -34,6 +34,7 @@ const R = {
   manyRanges: rule('protocol', 'protocol.many-ranges', 2, 5, 'more than five byte ranges outside PDF byte-serving'),
   acceptCharset: rule('protocol', 'protocol.accept-charset', 1, 5, 'Accept asks for a charset other than UTF-8 / Latin-1 / ASCII (EBCDIC evasion)'),
   multipartSubtype: rule('protocol', 'protocol.multipart-subtype', 1, 5, 'multipart body of a subtype other than form-data, mixed, related or alternative'),
+  methodOverride: rule('protocol', 'protocol.method-override', 2, 5, 'method override on a GET, or to TRACE or CONNECT'),
   multipartName: rule('protocol', 'protocol.multipart-name', 1, 5, 'multipart field name with ; = quote or backslash (parsers read it differently)'),
   doubleUnreserved: rule('protocol', 'protocol.double-encoded-unreserved', 2, 5, 'letters or digits percent-encoded twice (no encoder produces them)'),
   missingLength: rule('protocol', 'protocol.missing-length', 2, 5, 'HTTP/1.0 POST or PUT without Content-Length (RFC 1945 §8.3)'),
@@ -78,7 +79,7 @@ export const nulDetector: ValueDetector = {
 
 export const protocolDetector: RequestDetector = {
   name: 'protocol',
-  rules: [R.manyRanges, R.acceptCharset, R.method, R.charset, R.multipartCharset, R.range, R.contentTypeConfusion, R.headerNewline, R.target, R.contentLength, R.contentTypeSyntax, R.duplicateParam, R.bodyOnGet, R.encoding, R.iisEncoding, R.utf8, R.doubleEncoding, R.extension, R.header, R.host, R.version, R.connection, R.multipartSubtype, R.missingLength, R.doubleUnreserved, R.multipartName],
+  rules: [R.manyRanges, R.acceptCharset, R.method, R.charset, R.multipartCharset, R.range, R.contentTypeConfusion, R.headerNewline, R.target, R.contentLength, R.contentTypeSyntax, R.duplicateParam, R.bodyOnGet, R.encoding, R.iisEncoding, R.utf8, R.doubleEncoding, R.extension, R.header, R.host, R.version, R.connection, R.multipartSubtype, R.missingLength, R.doubleUnreserved, R.multipartName, R.methodOverride],
   inspect(req: InspectRequest, ex: Extracted, out: Emitter, at: (location: string) => void): void {
     const method = req.method.toUpperCase();
     if (!METHODS.has(method) || method !== req.method || method === 'CONNECT') {
@@ -111,6 +112,7 @@ export const protocolDetector: RequestDetector = {
       }
     }
     framing(req, ex, method, out, at);
+    methodOverride(ex, method, out, at);
     const ct = ex.contentType;
     const head = ct.split(';')[0] ?? '';
     if (ct !== '') {
@@ -407,3 +409,37 @@ function sessionName(name: string): boolean {
   return false;
 }
 
+
+const OVERRIDE_HEADERS = ['x-http-method-override', 'x-http-method', 'x-method-override'];
+
+/**
+ * `_method=PUT` (Rails, Laravel forms) and X-HTTP-Method-Override turn a POST into another method. On a GET (a
+ * link or an image can send it: CSRF) or towards TRACE or CONNECT, it only serves to get past method rules (a
+ * value that names no method overrides nothing).
+ */
+function methodOverride(ex: Extracted, method: string, out: Emitter, at: (location: string) => void): void {
+  let value: string | undefined;
+  let where = '';
+  for (const h of OVERRIDE_HEADERS) {
+    const v = ex.headers.get(h);
+    if (v !== undefined) {
+      value = v;
+      where = `header:${h}`;
+    }
+  }
+  if (value === undefined) {
+    for (const item of ex.items) {
+      if ((item.kind === 'query' || item.kind === 'body') && (item.location === 'query:_method' || item.location === 'body:_method')) {
+        value = item.value;
+        where = item.location;
+        break;
+      }
+    }
+  }
+  if (value === undefined) return;
+  const m = value.trim().toUpperCase();
+  if (((method === 'GET' || method === 'HEAD') && METHODS.has(m)) || m === 'TRACE' || m === 'TRACK' || m === 'CONNECT') {
+    at(where);
+    out.emit(R.methodOverride, value.slice(0, 40));
+  }
+}
