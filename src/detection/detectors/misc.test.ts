@@ -192,3 +192,14 @@ describe('xss: a parenthesised object indexed by a string', () => {
     expect(rules(query('(document/*x*/)["cookie"]'))).toContain('xss.dom-sink');
   });
 });
+
+describe('rfi: UNC paths', () => {
+  it('to an address literal or to code', () => {
+    expect(rules(query('\\\\203.0.113.9\\s\\a'))).toContain('rfi.unc-path');
+    expect(rules(query('\\\\evil.example\\share\\x.php'))).toContain('rfi.unc-path');
+  });
+
+  it('intranet shares and document links pass', () => {
+    for (const v of ['\\\\fileserver\\docs\\plan.docx', '\\\\corp.example.com\\dfs\\q4.xlsx', 'C:\\Users\\bob']) expect(inspector.inspect(query(v)).blocked, v).toBe(false);
+  });
+});

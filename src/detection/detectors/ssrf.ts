@@ -1,5 +1,6 @@
 import { M } from '../normalize/charmask.js';
 import type { View } from '../normalize/views.js';
+import { re } from '../patterns.js';
 import { excerpt, rule, type Emitter, type Item, type ValueDetector } from '../rule.js';
 
 /**
@@ -18,8 +19,11 @@ const R = {
   includeParam: rule('rfi', 'rfi.include-parameter', 2, 5, 'remote URL in a parameter that names a path, directory or include'),
   offDomain: rule('rfi', 'rfi.off-domain-url', 3, 5, 'URL to another domain in a parameter'),
   ftpUrl: rule('rfi', 'rfi.ftp-url', 2, 5, 'FTP URL in a parameter (remote include over FTP; browsers no longer use FTP)'),
+  unc: rule('rfi', 'rfi.unc-path', 2, 5, 'UNC path to an IP literal or to code (SMB include, NTLM hash leak)'),
   oast: rule('ssrf', 'ssrf.oast-host', 1, 5, 'host of an out-of-band interaction service (Burp Collaborator, interactsh, dnslog)'),
 };
+const UNC_CODE = re('\\.(?:php\\d?|phtml|jsp|aspx?|exe|dll|hta|scr|bat|cmd|ps1|vbs|js|jar|lnk|url|scf)\\s{0,4}$', 'i');
+const UNC_SUFFIX = re('@(?:ssl)?(?:@\\d{1,5})?$', 'i');
 /** Out-of-band interaction services: a scanner or attacker waiting for a DNS/HTTP callback. */
 const OAST_SUFFIXES = ['burpcollaborator.net', 'oastify.com', 'interact.sh', 'oast.pro', 'oast.live', 'oast.site', 'oast.online', 'oast.fun', 'oast.me', 'dnslog.cn', 'ceye.io', 'bxss.me', 'xss.ht'];
 /** Public names that resolve to 127.0.0.1 (loopback behind a public-looking domain). */
@@ -37,6 +41,7 @@ export const ssrfDetector: ValueDetector = {
     const o = oastAt(s);
     if (o !== -1) out.emit(R.oast, excerpt(view.text, Math.max(0, o - 30)));
     if (item.kind === 'header' && (item.header === 'referer' || item.header === 'origin')) return;
+    if ((view.mask & M.BACKSLASH) !== 0) unc(view.text, s, out);
     let at = s.indexOf(':');
     let urls = 0;
     while (at !== -1 && urls < 8) {
@@ -301,4 +306,22 @@ function isPathAfterHost(rest: string): boolean {
   if (!rest.startsWith('/')) return false;
   const bits = rest.slice(1);
   return !(bits.length > 0 && bits.length <= 3 && [...bits].every((c) => c >= '0' && c <= '9'));
+}
+
+/**
+ * `\\\\evil.example\\share\\x.php`, `//203.0.113.5/s/a`: a Windows UNC path (PHP include, file APIs, Office links)
+ * to a fully qualified or public host makes the server open an SMB session out, sending its NTLM hash. Intranet
+ * shares are single-label names (`\\\\fileserver\\docs`) or private addresses (SSRF rules).
+ */
+function unc(text: string, s: string, out: Emitter): void {
+  const t = s.trimStart();
+  if (!t.startsWith('\\\\')) return;
+  let end = 2;
+  while (end < t.length && end < 260 && t[end] !== '\\' && t[end] !== '/') end++;
+  const host = t.slice(2, end).replace(/* a @SSL or @port suffix of WebDAV UNC */ UNC_SUFFIX, '');
+  if (end >= t.length || host === '' || !host.includes('.')) return;
+  const kind = classifyHost(host);
+  if (kind === 'internal' || kind === 'metadata') out.emit(R.internal, excerpt(text, 0));
+  // A corporate DFS name (\\\\corp.example.com\\docs) is ordinary; an address literal or code to run is not.
+  else if (kind === 'ip' || kind === 'obfuscated' || UNC_CODE.test(t)) out.emit(R.unc, excerpt(text, 0));
 }
