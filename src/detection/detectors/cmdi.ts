@@ -26,7 +26,10 @@ const R = {
   shellC: rule('cmdi', 'cmdi.shell-c', 1, 5, 'a shell started with a command string (sh -c)'),
   binPath: rule('cmdi', 'cmdi.bin-path', 2, 5, 'program path under a bin directory in command position'),
   batchIf: rule('cmdi', 'cmdi.batch-if', 2, 5, 'cmd.exe IF comparison followed by a command'),
+  runtimeCall: rule('cmdi', 'cmdi.runtime-call', 1, 5, 'a Python or Ruby call that runs an OS command (os.system, subprocess, IO.popen, Process.spawn)'),
 };
+/** Language runtime calls whose only job is running a command line. */
+const RUNTIME_CALL = re('\\b(?:os\\s{0,4}\\.\\s{0,4}(?:system|popen[234]?|exec[lv]p?e?|spawn[lv]p?e?|posix_spawnp?)|subprocess\\s{0,4}\\.\\s{0,4}(?:call|run|popen|check_output|check_call|getoutput|getstatusoutput)|commands\\s{0,4}\\.\\s{0,4}getoutput|pty\\s{0,4}\\.\\s{0,4}spawn|process\\s{0,4}\\.\\s{0,4}spawn|io\\s{0,4}\\.\\s{0,4}popen|kernel\\s{0,4}\\.\\s{0,4}(?:exec|system|spawn)|open3\\s{0,4}\\.\\s{0,4}(?:popen[23e]?|capture[23e]?|pipeline))\\s{0,4}\\(|(?:^|[\\s;=(])%x[({\\[]', 'i');
 
 /** Commands with no everyday-English meaning: enough on their own in command position. */
 const STRONG = new Set(
@@ -84,6 +87,10 @@ export const cmdiDetector: ValueDetector = {
     if ((view.mask & M.DOLLAR) !== 0 && (l.includes('${ifs') || l.includes('$ifs'))) out.emit(R.ifs, excerpt(s, l.indexOf('ifs') - 2));
     const d = l.includes('/dev/') || l.includes('nc') || l.includes('mkfifo') || l.includes('bash') || l.includes('<&') ? DEV_TCP.exec(s) : null;
     if (d !== null) out.emit(R.devTcp, excerpt(s, d.index));
+    if ((view.mask & M.PAREN) !== 0 && (view.mask & M.DOT) !== 0 || l.includes('%x')) {
+      const rc = RUNTIME_CALL.exec(s);
+      if (rc !== null) out.emit(R.runtimeCall, excerpt(s, rc.index));
+    }
     const w = mayBeWindows(l) ? WINDOWS.exec(s) : null;
     if (w !== null) out.emit(R.windows, excerpt(s, w.index));
     // Without a separator or substitution the only shell shape left is a command line at the start of the
