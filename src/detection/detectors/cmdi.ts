@@ -98,6 +98,10 @@ export const cmdiDetector: ValueDetector = {
     if ((view.mask & M.PAREN) !== 0 && (view.mask & M.BRACE) !== 0) {
       const sh = SHELLSHOCK.exec(s);
       if (sh !== null) out.emit(R.shellshock, excerpt(s, sh.index));
+      else {
+        const f = forkBomb(l);
+        if (f !== -1) out.emit(R.shellshock, excerpt(s, f));
+      }
     }
     if ((view.mask & (M.DOLLAR | M.LT | M.GT)) !== 0) {
       const e = EXPANSION.exec(s);
@@ -135,6 +139,11 @@ export const cmdiDetector: ValueDetector = {
       const sh = (view.mask & (M.AMP | M.SEMI)) === (M.AMP | M.SEMI) ? maskEntities(s) : s;
       for (const c of commandWords(sh)) command(sh, c, item, out);
     }
+    if ((view.mask & M.BRACE) !== 0 && (view.mask & M.COMMA) !== 0) {
+      const b = braceCommand(l);
+      if (b !== -1) out.emit(R.obfuscated, excerpt(s, b));
+    }
+    if ((view.mask & M.NEWLINE) !== 0 && (l.includes('\n.shell') || l.includes('\n.system'))) out.emit(R.chained, excerpt(s, l.indexOf('\n.')));
     if ((view.mask & (M.LT | M.GT)) !== 0) {
       const r = REDIRECT.exec(s);
       if (r !== null) out.emit(R.redirect, excerpt(s, r.index));
@@ -246,4 +255,57 @@ function maskEntities(s: string): string {
     }
   }
   return last === 0 ? s : out + s.slice(last);
+}
+
+/**
+ * Shell brace expansion that spells a command: `c{a,oun}t` (cat, count), `{,ifconfig}`, `{id,}`. Only a shell
+ * expands braces, so an English command word counts too when another alternative is a path or an option.
+ */
+function braceCommand(l: string): number {
+  for (let open = l.indexOf('{'); open !== -1; open = l.indexOf('{', open + 1)) {
+    const close = l.indexOf('}', open + 1);
+    if (close === -1 || close - open > 60) continue;
+    const inner = l.slice(open + 1, close);
+    if (!inner.includes(',') || inner.includes(' ') || inner.includes('{')) continue;
+    let a = open;
+    while (a > 0 && isWordChar(l.charCodeAt(a - 1))) a--;
+    let b = close + 1;
+    while (b < l.length && isWordChar(l.charCodeAt(b))) b++;
+    const prefix = l.slice(a, open);
+    const suffix = l.slice(close + 1, b);
+    const alts = inner.split(',');
+    // `{id,}`: an empty alternative is there only to split the word.
+    const pathy = alts.some((x) => x === '' || x.startsWith('/') || x.startsWith('-'));
+    for (const alt of alts) {
+      const w = prefix + alt + suffix;
+      const word = w.slice(w.lastIndexOf('/') + 1);
+      if (STRONG.has(word) && (!AMBIGUOUS.has(word) || pathy || prefix !== '' || suffix !== '')) return a;
+    }
+  }
+  return -1;
+}
+
+function isWordChar(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 95 || c === 45 || c === 46;
+}
+
+/** `f(){ f | f & }; f`: a shell function whose body pipes into itself (a fork bomb under any name). */
+function forkBomb(l: string): number {
+  for (let p = l.indexOf('('); p !== -1 && p < 400; p = l.indexOf('(', p + 1)) {
+    let q = p + 1;
+    while (l[q] === ' ') q++;
+    if (l[q] !== ')') continue;
+    q++;
+    while (l[q] === ' ') q++;
+    if (l[q] !== '{') continue;
+    let a = p;
+    while (a > 0 && l[a - 1] === ' ') a--;
+    const e = a;
+    while (a > 0 && isWordChar(l.charCodeAt(a - 1))) a--;
+    const name = l.slice(a, e);
+    const close = l.indexOf('}', q);
+    const body = l.slice(q + 1, close === -1 ? Math.min(l.length, q + 200) : close);
+    if (name !== '' && body.includes('|') && body.split('|').filter((x) => x.replaceAll('()', '').replaceAll('&', '').replaceAll(';', '').trim() === name).length >= 2) return a;
+  }
+  return -1;
 }

@@ -203,3 +203,9 @@ describe('rfi: UNC paths', () => {
     for (const v of ['\\\\fileserver\\docs\\plan.docx', '\\\\corp.example.com\\dfs\\q4.xlsx', 'C:\\Users\\bob']) expect(inspector.inspect(query(v)).blocked, v).toBe(false);
   });
 });
+
+describe('mail: POP3 and IMAP commands after a line break', () => {
+  it.each(['x\nRETR 1', 'x\r\nAPOP mrose c4c9334bac560ecc979e58001b3e22fb', 'x\na001 authenticate PLAIN'])('%s', (v) => {
+    expect(rules(query(v))).toContain('mail.protocol-injection');
+  });
+});

@@ -162,7 +162,7 @@ const HTTP_LINE = re('(?:get|post|put|delete|head|options|patch|trace|connect|pr
 /** A value that is a whole request line: request-line injection into a client the application drives. */
 const REQUEST_LINE = re('^\\s{0,8}(?:get|post|put|delete|head|options|patch|trace|connect|propfind)\\s{1,8}[^\\s]{1,2000}\\s{1,8}http/\\d(?:\\.\\d)?\\s{0,8}$', 'i');
 const BLANK_THEN_BODY = re('\\r?\\n\\r?\\n[\\t ]{0,4}(?:<|http/\\d)', 'i');
-const MAIL_COMMAND = re('[\\r\\n][\\t ]{0,4}(?:mail\\s{1,4}from\\s{0,4}:|rcpt\\s{1,4}to\\s{0,4}:|(?:helo|ehlo|vrfy|expn)\\s|(?:data|quit|rset)\\s{0,4}(?:[\\r\\n]|$)|[a-z]\\d{1,6}\\s(?:append|login|select|fetch|store|copy|uid|examine|create|delete|rename|list|lsub|status|logout|capability)\\b)', 'i');
+const MAIL_COMMAND = re('[\\r\\n][\\t ]{0,4}(?:mail\\s{1,4}from\\s{0,4}:|rcpt\\s{1,4}to\\s{0,4}:|(?:helo|ehlo|vrfy|expn)\\s|(?:data|quit|rset)\\s{0,4}(?:[\\r\\n]|$)|[a-z]\\d{1,6}\\s(?:append|login|select|fetch|store|copy|uid|examine|create|delete|rename|list|lsub|status|logout|capability|authenticate|search|expunge|subscribe)\\b|(?:retr|dele|top|apop|uidl)\\s{1,4}\\d|apop\\s{1,4}\\S{1,64}\\s{1,4}[0-9a-f]{32})', 'i');
 const MAIL_HEADERS = new Set(['to', 'cc', 'bcc', 'from', 'subject', 'reply-to', 'sender', 'return-path', 'x-mailer', 'mime-version']);
 const HTTP_HEADERS = new Set(['set-cookie', 'location', 'content-type', 'content-length', 'transfer-encoding', 'host', 'refresh', 'x-forwarded-for', 'cookie', 'content-disposition', 'access-control-allow-origin', 'x-xss-protection', 'link', 'authorization', 'connection', 'cache-control', 'x-forwarded-host', 'expect', 'upgrade', 'referer', 'user-agent']);
 

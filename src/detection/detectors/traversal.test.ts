@@ -20,3 +20,13 @@ describe('traversal: dotfiles are whole names', () => {
     expect(inspector.inspect({ method: 'GET', path: '/js/jquery.history.min.js', query: '', headers: { host: 'h' } }).blocked).toBe(false);
   });
 });
+
+describe('traversal: shell bracket classes in a path', () => {
+  it.each(['cat /[?]tc/pa[?]swd', 'x;more /etc/[!abc]asswd', 'less /etc/[m-z]hadow'])('%s', (v) => {
+    expect(inspector.inspect(query(v)).findings.map((f) => f.ruleId)).toContain('traversal.sensitive-file');
+  });
+
+  it('bracketed path parts that name nothing sensitive pass', () => {
+    expect(inspector.inspect(query('see [1] /docs/[v2]/readme')).blocked).toBe(false);
+  });
+});

@@ -1,5 +1,6 @@
 import { M } from '../normalize/charmask.js';
 import type { View } from '../normalize/views.js';
+import { globMatch } from '../lexers/shell.js';
 import { re } from '../patterns.js';
 import { excerpt, rule, type Emitter, type Item, type ValueDetector } from '../rule.js';
 
@@ -51,6 +52,11 @@ export const traversalDetector: ValueDetector = {
       if ((view.mask & M.BRACKET) !== 0 && (view.mask & M.SLASH) !== 0) text = unbracket(text);
       const m = SENSITIVE.exec(text);
       if (m !== null) out.emit(R.sensitive, excerpt(text, m.index));
+      else if ((view.mask & M.BRACKET) !== 0 && (view.mask & M.SLASH) !== 0) {
+        // `/etc/[!abc]asswd`, `/[?]tc/pa[?]swd`: a bracket class is one character to the shell.
+        const g = globbedSensitive(s);
+        if (g !== -1) out.emit(R.sensitive, excerpt(s, g));
+      }
     }
     if ((view.mask & M.COLON) !== 0) {
       const w = WRAPPER.exec(s);
@@ -110,4 +116,32 @@ export function dotDotSegments(s: string): number {
     i = s.indexOf('..', j);
   }
   return n;
+}
+
+const SENSITIVE_FILES = ['/etc/passwd', '/etc/shadow', '/etc/hosts', '/etc/group', '/etc/sudoers', '/etc/issue', '/proc/self/environ', '/proc/self/cmdline', '/root/.ssh/id_rsa', '/root/.bash_history'];
+
+/** Index of a path token that, with its [...] classes read as one character each, names a sensitive file. */
+function globbedSensitive(s: string): number {
+  for (let i = s.indexOf('/'); i !== -1; i = s.indexOf('/', i + 1)) {
+    if (i > 0 && s[i - 1] !== ' ' && s[i - 1] !== '=' && s[i - 1] !== ';' && s[i - 1] !== '|' && s[i - 1] !== '&' && s[i - 1] !== '"' && s[i - 1] !== "'") continue;
+    let end = i;
+    while (end < s.length && end - i < 80 && s[end] !== ' ' && s[end] !== ';' && s[end] !== '&' && s[end] !== '|' && s[end] !== '"' && s[end] !== "'") end++;
+    const token = s.slice(i, end);
+    if (!token.includes('[')) continue;
+    let pattern = '';
+    for (let k = 0; k < token.length; k++) {
+      if (token[k] === '[') {
+        const close = token.indexOf(']', k + 1);
+        if (close !== -1 && close - k <= 12) {
+          pattern += '?';
+          k = close;
+          continue;
+        }
+      }
+      pattern += token[k];
+    }
+    const p = pattern.toLowerCase();
+    if (SENSITIVE_FILES.some((f) => globMatch(p, f))) return i;
+  }
+  return -1;
 }

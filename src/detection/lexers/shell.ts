@@ -32,6 +32,12 @@ function readWord(s: string, i: number): [string, number, boolean] {
   let j = i;
   while (j < s.length && out.length < 64) {
     const c = s[j];
+    // `pi<()ng`: an empty process substitution is nothing inside a word.
+    if ((c === '<' || c === '>') && s[j + 1] === '(' && s[j + 2] === ')') {
+      obf = true;
+      j += 3;
+      continue;
+    }
     if (isWordEnd(c)) break;
     if (c === "'" || c === '"') {
       obf = true;
