@@ -209,3 +209,11 @@ describe('mail: POP3 and IMAP commands after a line break', () => {
     expect(rules(query(v))).toContain('mail.protocol-injection');
   });
 });
+
+describe('xss: spacing and empty namespace prefixes', () => {
+  it('document /* */ . cookie and <:vmlframe', () => {
+    expect(rules(query('document /*x*/ .      cookie'))).toContain('xss.dom-sink');
+    expect(rules(query('<:vmlframe src=x>'))).toContain('xss.spaced-tag');
+    expect(inspector.inspect(query('Time <: 5 and a <:-) smile')).blocked).toBe(false);
+  });
+});

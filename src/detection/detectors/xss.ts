@@ -30,7 +30,7 @@ const URL_ATTRS = new Set(['href', 'src', 'action', 'formaction', 'data', 'xlink
 const SCRIPT_SCHEMES = new Set(['javascript', 'vbscript', 'livescript', 'mocha', 'jscript']);
 const EVENT = re('(?:^|[\\s"\'`/;,+])on(?:[a-z]{3,30})\\s{0,16}=', 'i');
 const BREAKOUT = re('["\'`]\\s{0,16}[/\\s>]{0,4}(?:on[a-z]{3,30}|style|src|href|formaction|autofocus)\\s{0,16}=', 'i');
-const SINK = re('(?:\\b(?:alert|prompt|confirm|eval|settimeout|setinterval|execscript|fromcharcode|atob)\\s{0,8}[(`]|document\\s{0,4}\\.\\s{0,4}(?:cookie|write|domain|location|createelement|body\\s{0,4}\\.\\s{0,4}appendchild)|\\.\\s{0,4}(?:appendchild|insertadjacenthtml)\\s{0,4}\\(|\\b(?:self|window|top|parent|globalthis|frames)\\s{0,4}\\.\\s{0,4}(?:alert|prompt|confirm|eval|document|location)\\b|\\.\\s{0,4}(?:call|apply|bind)\\s{0,4}`|window\\s{0,4}\\.\\s{0,4}(?:location|open|name)|\\.innerhtml\\b|\\.outerhtml\\b|\\blocation\\s{0,4}\\.\\s{0,4}(?:href|hash|replace))', 'i');
+const SINK = re('(?:\\b(?:alert|prompt|confirm|eval|settimeout|setinterval|execscript|fromcharcode|atob)\\s{0,8}[(`]|document\\s{0,16}\\.\\s{0,16}(?:cookie|write|domain|location|createelement|body\\s{0,4}\\.\\s{0,4}appendchild)|\\.\\s{0,4}(?:appendchild|insertadjacenthtml)\\s{0,4}\\(|\\b(?:self|window|top|parent|globalthis|frames)\\s{0,4}\\.\\s{0,4}(?:alert|prompt|confirm|eval|document|location)\\b|\\.\\s{0,4}(?:call|apply|bind)\\s{0,4}`|window\\s{0,4}\\.\\s{0,4}(?:location|open|name)|\\.innerhtml\\b|\\.outerhtml\\b|\\blocation\\s{0,4}\\.\\s{0,4}(?:href|hash|replace))', 'i');
 const CSS_EXPR = re('expression\\s{0,16}\\(|url\\s{0,16}\\(\\s{0,16}["\']?\\s{0,16}(?:javascript|vbscript)\\s{0,4}:|-moz-binding|behavior\\s{0,16}:', 'i');
 /** A style element that imports a style sheet from elsewhere (CSS injection reads the page through selectors). */
 const STYLE_IMPORT = re('<style\\b[^>]{0,200}>[^<]{0,200}@import\\b', 'i');
@@ -140,7 +140,7 @@ function spacedTag(l: string): number {
         if (SPACED_NAMES.has(name)) break;
         spaced = spaced || name.length > 0 || i === at + 1;
       }
-      else if (c === 58 && name.length > 0 && name.length <= 8) {
+      else if (c === 58 && name.length <= 8) {
         // namespace prefix: drop it
         name = '';
         spaced = true;
