@@ -217,3 +217,13 @@ describe('xss: spacing and empty namespace prefixes', () => {
     expect(inspector.inspect(query('Time <: 5 and a <:-) smile')).blocked).toBe(false);
   });
 });
+
+describe('ssrf and crlf in headers', () => {
+  it('mod_proxy unix socket then URL', () => {
+    expect(rules(query('unix:/run/x.sock|http://internal.example/'))).toContain('ssrf.scheme');
+  });
+
+  it('an encoded line break then a header in a header value', () => {
+    expect(rules({ method: 'GET', path: '/', query: '', headers: { host: 'h', 'x-note': 'a%0dInjected: 1' } })).toContain('crlf.header-injection');
+  });
+});

@@ -195,7 +195,7 @@ export const crlfDetector: ValueDetector = {
     if (h !== null) {
       const name = (h[1] ?? '').toLowerCase();
       if (MAIL_HEADERS.has(name)) out.emit(CRLF.mail, excerpt(s, h.index));
-      else if (HTTP_HEADERS.has(name) || name.includes('-') || item.kind === 'key') out.emit(CRLF.header, excerpt(s, h.index));
+      else if (HTTP_HEADERS.has(name) || name.includes('-') || item.kind === 'key' || item.kind === 'header' || item.kind === 'cookie') out.emit(CRLF.header, excerpt(s, h.index));
     }
     // Headers, cookies and URL parts never carry a message body; form text areas do, so only those places.
     if (item.kind !== 'body' && item.kind !== 'xml' && item.kind !== 'filename') {

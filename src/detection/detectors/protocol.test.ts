@@ -118,3 +118,10 @@ describe('protocol: method override', () => {
     expect(rules('POST', '', { 'x-http-method-override': 'PATCH' })).not.toContain('protocol.method-override');
   });
 });
+
+describe('protocol: legacy cookies', () => {
+  it('$Version in a Cookie header', () => {
+    expect(inspector.inspect({ method: 'GET', path: '/', query: '', headers: { host: 'h', cookie: '$Version=1; session="a; admin=1"' } }).findings.map((f) => f.ruleId)).toContain('protocol.legacy-cookie');
+    expect(inspector.inspect({ method: 'GET', path: '/', query: '', headers: { host: 'h', cookie: 'session=abc; theme=dark' } }).blocked).toBe(false);
+  });
+});

@@ -34,6 +34,7 @@ const R = {
   manyRanges: rule('protocol', 'protocol.many-ranges', 2, 5, 'more than five byte ranges outside PDF byte-serving'),
   acceptCharset: rule('protocol', 'protocol.accept-charset', 1, 5, 'Accept asks for a charset other than UTF-8 / Latin-1 / ASCII (EBCDIC evasion)'),
   multipartSubtype: rule('protocol', 'protocol.multipart-subtype', 1, 5, 'multipart body of a subtype other than form-data, mixed, related or alternative'),
+  legacyCookie: rule('protocol', 'protocol.legacy-cookie', 1, 5, 'RFC 2109 cookie attributes ($Version, $Path): servers split such cookies differently'),
   methodOverride: rule('protocol', 'protocol.method-override', 2, 5, 'method override on a GET, or to TRACE or CONNECT'),
   multipartName: rule('protocol', 'protocol.multipart-name', 1, 5, 'multipart field name with ; = quote or backslash (parsers read it differently)'),
   doubleUnreserved: rule('protocol', 'protocol.double-encoded-unreserved', 2, 5, 'letters or digits percent-encoded twice (no encoder produces them)'),
@@ -79,7 +80,7 @@ export const nulDetector: ValueDetector = {
 
 export const protocolDetector: RequestDetector = {
   name: 'protocol',
-  rules: [R.manyRanges, R.acceptCharset, R.method, R.charset, R.multipartCharset, R.range, R.contentTypeConfusion, R.headerNewline, R.target, R.contentLength, R.contentTypeSyntax, R.duplicateParam, R.bodyOnGet, R.encoding, R.iisEncoding, R.utf8, R.doubleEncoding, R.extension, R.header, R.host, R.version, R.connection, R.multipartSubtype, R.missingLength, R.doubleUnreserved, R.multipartName, R.methodOverride],
+  rules: [R.manyRanges, R.acceptCharset, R.method, R.charset, R.multipartCharset, R.range, R.contentTypeConfusion, R.headerNewline, R.target, R.contentLength, R.contentTypeSyntax, R.duplicateParam, R.bodyOnGet, R.encoding, R.iisEncoding, R.utf8, R.doubleEncoding, R.extension, R.header, R.host, R.version, R.connection, R.multipartSubtype, R.missingLength, R.doubleUnreserved, R.multipartName, R.methodOverride, R.legacyCookie],
   inspect(req: InspectRequest, ex: Extracted, out: Emitter, at: (location: string) => void): void {
     const method = req.method.toUpperCase();
     if (!METHODS.has(method) || method !== req.method || method === 'CONNECT') {
@@ -113,6 +114,12 @@ export const protocolDetector: RequestDetector = {
     }
     framing(req, ex, method, out, at);
     methodOverride(ex, method, out, at);
+    // Browsers have never sent `$Version`; Java servers that still parse RFC 2109 read quoted values across ';'.
+    const cookie = ex.headers.get('cookie');
+    if (cookie !== undefined && cookie.toLowerCase().includes('$version')) {
+      at('header:cookie');
+      out.emit(R.legacyCookie, cookie.slice(0, 60));
+    }
     const ct = ex.contentType;
     const head = ct.split(';')[0] ?? '';
     if (ct !== '') {

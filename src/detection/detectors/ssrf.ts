@@ -42,6 +42,12 @@ export const ssrfDetector: ValueDetector = {
     if (o !== -1) out.emit(R.oast, excerpt(view.text, Math.max(0, o - 30)));
     if (item.kind === 'header' && (item.header === 'referer' || item.header === 'origin')) return;
     if ((view.mask & M.BACKSLASH) !== 0) unc(view.text, s, out);
+    // `unix:/path|http://x`: Apache mod_proxy reads a UNIX socket and then proxies to the URL (CVE-2021-40438).
+    if ((view.mask & M.PIPE) !== 0 && s.includes('unix:')) {
+      const u = s.indexOf('unix:');
+      const pipe = s.indexOf('|', u);
+      if (pipe !== -1 && s.indexOf('://', pipe) !== -1) out.emit(R.scheme, excerpt(view.text, u));
+    }
     let at = s.indexOf(':');
     let urls = 0;
     while (at !== -1 && urls < 8) {
