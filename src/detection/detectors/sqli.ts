@@ -155,6 +155,11 @@ function breakout(s: string, at: number, t: SqlToken[], out: Emitter): boolean {
     out.emit(R.breakoutClause, frag);
     return true;
   }
+  // `` ` REGEXP ``: the identifier closes and a pattern comparison is left open for the rest of the query.
+  if (a.t === 'word' && t[i + 1] === undefined && (a.v === 'like' || a.v === 'rlike' || a.v === 'regexp' || a.v === 'glob') && s.indexOf(s[at - 1] ?? "'", at) === -1) {
+    out.emit(R.breakoutOperator, frag);
+    return true;
+  }
   // `` ` AS `alias` FROM ``: the identifier closes, gets an alias and the select list ends.
   if (a.t === 'word' && a.v === 'as' && (t[i + 1]?.t === 'word' || t[i + 1]?.t === 'ident' || t[i + 1]?.t === 'str') && t[i + 2]?.v === 'from') {
     out.emit(R.breakoutClause, frag);
