@@ -113,7 +113,7 @@ export const protocolDetector: RequestDetector = {
       }
     }
     framing(req, ex, method, out, at);
-    methodOverride(ex, method, out, at);
+    methodOverride(ex, req.query, method, out, at);
     // Browsers have never sent `$Version`; Java servers that still parse RFC 2109 read quoted values across ';'.
     const cookie = ex.headers.get('cookie');
     if (cookie !== undefined && cookie.toLowerCase().includes('$version')) {
@@ -378,7 +378,10 @@ export const sessionDetector: RequestDetector = {
   name: 'session-fixation',
   rules: Object.values(SESSION),
   inspect(req: InspectRequest, ex: Extracted, out: Emitter, at: (location: string) => void): void {
-    // Parameter names of the query or of a form body that carry a session id.
+    // Parameter names of the query or of a form body that carry a session id (every name checked has "s").
+    const q = req.query.toLowerCase();
+    const form = ex.contentType.startsWith('application/x-www-form-urlencoded') || ex.contentType.startsWith('multipart/');
+    if (!q.includes('sess') && !q.includes('sid') && !form) return;
     let exact: string | undefined;
     let named: { name: string; location: string } | undefined;
     for (const item of ex.items) {
@@ -424,7 +427,7 @@ const OVERRIDE_HEADERS = ['x-http-method-override', 'x-http-method', 'x-method-o
  * link or an image can send it: CSRF) or towards TRACE or CONNECT, it only serves to get past method rules (a
  * value that names no method overrides nothing).
  */
-function methodOverride(ex: Extracted, method: string, out: Emitter, at: (location: string) => void): void {
+function methodOverride(ex: Extracted, query: string, method: string, out: Emitter, at: (location: string) => void): void {
   let value: string | undefined;
   let where = '';
   for (const h of OVERRIDE_HEADERS) {
@@ -434,7 +437,7 @@ function methodOverride(ex: Extracted, method: string, out: Emitter, at: (locati
       where = `header:${h}`;
     }
   }
-  if (value === undefined) {
+  if (value === undefined && (query.includes('_method') || ex.bodyText.includes('_method'))) {
     for (const item of ex.items) {
       if ((item.kind === 'query' || item.kind === 'body') && (item.location === 'query:_method' || item.location === 'body:_method')) {
         value = item.value;

@@ -81,8 +81,6 @@ const SQL_PUNCT = M.QUOTE | M.DQUOTE | M.BACKTICK | M.SEMI | M.PAREN | M.EQ | M.
 const SQL_WORDS = re('\\b(?:select|union|insert|update|delete|drop|alter|create|truncate|exec|execute|declare|waitfor|shutdown|procedure|from|information_schema|openrowset|opendatasource|(?:xp|sp|utl|dbms|pg)_\\w{1,40}|msdb|tempdb|northwind|sysobjects|syscolumns|xor|rlike|regexp|null|like|having|order|group|limit|into)\\b');
 /** Catalog tables and OLE DB providers that are one word: the SQL_WORDS gate misses them. */
 const CATALOG_GATE = re('\\b(?:msys|sqlite_)[a-z]|\\bmysql\\.(?:user|db|host|proc|func|tables_priv|columns_priv)\\b|msdasql|sqloledb');
-/** `1 or true`, `5 and 5`: a number then a boolean operator, the numeric-context shape without punctuation. */
-const NUMERIC_LOGIC = re('^\\s{0,8}-?\\d{1,20}\\s{1,8}(?:or|and|xor)\\s');
 const SET_VAR = re('\\bset\\s+@');
 const SYSVARS = /* @@-variables are SQL-only syntax */ '@@';
 
@@ -98,7 +96,7 @@ export const sqliDetector: ValueDetector = {
     // matter; skip the lexer unless one of their keywords is there.
     if ((view.mask & SQL_PUNCT) === 0) {
       const l = view.lower;
-      if (!SQL_WORDS.test(l) && !CATALOG_GATE.test(l) && !l.includes('--') && !l.includes('@@') && !l.includes('/*') && !endsWithLogic(l) && !NUMERIC_LOGIC.test(l) && !((view.mask & M.AT) !== 0 && SET_VAR.test(l))) return;
+      if (!SQL_WORDS.test(l) && !(mayNameCatalog(l) && CATALOG_GATE.test(l)) && !l.includes('--') && !l.includes('@@') && !l.includes('/*') && !spacedFragment(l, view.mask) && !((view.mask & M.AT) !== 0 && SET_VAR.test(l))) return;
     }
     let found = false;
     for (const q of ["'", '"', '`']) {
@@ -120,7 +118,8 @@ export const sqliDetector: ValueDetector = {
     if (all.length > 0 && all.length <= 8) bare(s, all, out);
     if (all.length > 0) fragment(s, all, out);
     if ((view.mask & M.PAREN) !== 0) noisyCall(view.lower, out);
-    if (s.length <= 40 && (view.mask & (M.QUOTE | M.DQUOTE | M.BACKTICK)) !== 0) quoteProbe(s, out);
+    const q0 = s.charCodeAt(0);
+    if (s.length <= 40 && (q0 === 39 || q0 === 34 || q0 === 96 || q0 === 32)) quoteProbe(s, out);
   },
 };
 
@@ -782,6 +781,7 @@ function isBlankOrOpen(c: number): boolean {
  * with a JSON operator (?, ?|, ?&, @>, <@, ->, ->>, #>) or a JSON path: syntax only JSON-aware SQL reads.
  */
 function jsonCondition(s: string, t: SqlToken[], out: Emitter): void {
+  if (!s.includes('{') && !s.includes('[')) return;
   for (let i = 0; i < t.length && i < 64; i++) {
     const a = t[i];
     if (a?.t !== 'str' || !(a.v.startsWith('{') || a.v.startsWith('[')) || a.v.length < 2) continue;
@@ -795,4 +795,29 @@ function jsonCondition(s: string, t: SqlToken[], out: Emitter): void {
       return;
     }
   }
+}
+
+/** Substrings every CATALOG_GATE match contains (a memchr-speed pre-check). */
+function mayNameCatalog(l: string): boolean {
+  return l.includes('sql') || l.includes('msys');
+}
+
+/** `x OR `, `1 or true`: the fragment shapes a word-only value can take need a blank. */
+function spacedFragment(l: string, mask: number): boolean {
+  if ((mask & M.SPACE) === 0) return false;
+  if (endsWithLogic(l)) return true;
+  return numericLogic(l);
+}
+
+/** `1 or true`, `-5 and 5`: a number, blanks, then OR / AND / XOR and a blank, at the start (scanned by hand). */
+function numericLogic(l: string): boolean {
+  let i = 0;
+  while (i < 8 && l.charCodeAt(i) === 32) i++;
+  if (l.charCodeAt(i) === 45) i++;
+  const d = i;
+  while (i < l.length && l.charCodeAt(i) >= 48 && l.charCodeAt(i) <= 57) i++;
+  if (i === d || l.charCodeAt(i) !== 32) return false;
+  while (l.charCodeAt(i) === 32) i++;
+  const w = l.startsWith('or ', i) ? 3 : l.startsWith('and ', i) || l.startsWith('xor ', i) ? 4 : 0;
+  return w > 0;
 }

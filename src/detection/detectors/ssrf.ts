@@ -38,7 +38,9 @@ export const ssrfDetector: ValueDetector = {
   trigger: M.COLON | M.DOT | M.SLASH,
   inspect(view: View, item: Item, out: Emitter): void {
     const s = view.lower;
-    const o = oastAt(s);
+    // Only a '/': the one shape left is a scheme-less internal target (`localhost/admin`).
+    if ((view.mask & (M.DOT | M.COLON)) === 0 && !s.includes('local') && !s.includes('loopback')) return;
+    const o = (view.mask & M.DOT) !== 0 ? oastAt(s) : -1;
     if (o !== -1) out.emit(R.oast, excerpt(view.text, Math.max(0, o - 30)));
     if (item.kind === 'header' && (item.header === 'referer' || item.header === 'origin')) return;
     if ((view.mask & M.BACKSLASH) !== 0) unc(view.text, s, out);
@@ -63,7 +65,8 @@ export const ssrfDetector: ValueDetector = {
     if (urls === 0 && item.kind !== 'path') {
       const v = s.trim();
       const c = v.charCodeAt(0);
-      const addressish = (c >= 48 && c <= 57) || c === 91 || v.includes('localhost') || v.includes('metadata') || v.includes('.internal') || v.includes('.local') || v.includes('loopback') || LOOPBACK_DOMAINS.some((d) => v.includes(d));
+      // ('local' covers localhost, .local, .localdomain, localtest.me and localhost.direct.)
+      const addressish = (c >= 48 && c <= 57) || c === 91 || v.includes('local') || v.includes('metadata') || v.includes('.internal') || v.includes('loopback') || v.includes('lvh.me') || v.includes('vcap.me') || v.includes('lacolhost');
       if (addressish && v.length <= 64 && (view.mask & M.SPACE) === 0) {
         const host = hostOf(authority(v, 0));
         // A bare number like 152.99 is a price, not an address: only dotted quads and explicit forms count.
@@ -266,7 +269,8 @@ function classifyV6(h: string): HostKind {
 
 /** Where an out-of-band service host appears (a label boundary before it), or -1. */
 function oastAt(s: string): number {
-  if (!s.includes('oast') && !s.includes('interact.sh') && !s.includes('dnslog') && !s.includes('ceye.io') && !s.includes('bxss.me') && !s.includes('xss.ht') && !s.includes('burpcollaborator')) return -1;
+  // Every suffix has one of these letter pairs before its dot: one scan for 'oast', 'act.', 'log.', 'eye.', 'ss.'.
+  if (s.length < 8 || (!s.includes('oast') && !s.includes('ct.sh') && !s.includes('og.cn') && !s.includes('ye.io') && !s.includes('ss.') && !s.includes('burpc'))) return -1;
   for (const d of OAST_SUFFIXES) {
     const at = s.indexOf(d);
     if (at === -1) continue;
@@ -285,6 +289,10 @@ function oastAt(s: string): number {
  * `app.192.168.1.5.xip.io`): wildcard DNS answers with that address, so the name is the address.
  */
 function embeddedAddress(h: string): HostKind {
+  // An IPv4 address needs four digits; most names have fewer.
+  let digits = 0;
+  for (let i = 0; i < h.length && digits < 4; i++) if (h.charCodeAt(i) >= 48 && h.charCodeAt(i) <= 57) digits++;
+  if (digits < 4) return 'name';
   const labels = h.split('.');
   if (labels.length > 4) {
     for (let i = 0; i + 4 <= labels.length && i < 8; i++) {
