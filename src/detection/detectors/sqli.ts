@@ -738,8 +738,12 @@ function quoteProbe(s: string, out: Emitter): void {
 function endsWithLogic(l: string): boolean {
   let e = l.length;
   while (e > 0 && (l.charCodeAt(e - 1) <= 32 || l.charCodeAt(e - 1) === 40)) e--;
-  const w = e >= 3 && (l.endsWith('and', e) || l.endsWith('xor', e)) ? 3 : e >= 2 && l.endsWith('or', e) ? 2 : 0;
-  return w > 0 && (e === w || !isIdentChar(l.charCodeAt(e - w - 1)));
+  const c1 = l.charCodeAt(e - 1);
+  const c2 = l.charCodeAt(e - 2);
+  let w = 0;
+  if (c1 === 114 && c2 === 111) w = l.charCodeAt(e - 3) === 120 ? 3 : 2; // or, xor
+  else if (c1 === 100 && c2 === 110 && l.charCodeAt(e - 3) === 97) w = 3; // and
+  return w > 0 && e >= w && (e === w || !isIdentChar(l.charCodeAt(e - w - 1)));
 }
 
 /**
