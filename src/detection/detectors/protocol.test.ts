@@ -63,7 +63,7 @@ describe('session fixation: framework session names', () => {
   const rules = (query: string, referer?: string, body?: string) =>
     inspector.inspect({ method: body === undefined ? 'GET' : 'POST', path: '/login', query, headers: { host: 'app.example.com', ...(referer === undefined ? {} : { referer }), ...(body === undefined ? {} : { 'content-type': 'application/x-www-form-urlencoded' }) }, body }).findings.map((f) => f.ruleId);
 
-  it.each(['_flask_session=abc', 'koa:sess=abc', 'laravel_session=x', 'connect.sid=s%3Aabc'])('%s from another site', (q) => {
+  it.each(['_flask_session=abc', 'koa:sess=abc', 'laravel_session=x', 'connect.sid=s%3Aabc', 'cfid=1&cftoken=2', 'weblogicsession=x'])('%s from another site', (q) => {
     expect(rules(q, 'https://attacker.example/')).toContain('session.id-from-other-site');
   });
 

@@ -381,7 +381,7 @@ export const sessionDetector: RequestDetector = {
     // Parameter names of the query or of a form body that carry a session id (every name checked has "s").
     const q = req.query.toLowerCase();
     const form = ex.contentType.startsWith('application/x-www-form-urlencoded') || ex.contentType.startsWith('multipart/');
-    if (!q.includes('sess') && !q.includes('sid') && !form) return;
+    if (!q.includes('sess') && !q.includes('sid') && !q.includes('cf') && !form) return;
     let exact: string | undefined;
     let named: { name: string; location: string } | undefined;
     for (const item of ex.items) {
@@ -414,7 +414,7 @@ export const sessionDetector: RequestDetector = {
 function sessionName(name: string): boolean {
   if (name.length > 40) return false;
   for (const w of name.split(/* separators of framework cookie names */ SESSION_NAME_SPLIT)) {
-    if (w === 'session' || w === 'sess' || w === 'sessid' || w === 'sessionid' || w === 'sid' || w === 'cfsid' || w === 'jsessionid') return true;
+    if (w === 'session' || w === 'sess' || w === 'sessid' || w === 'sessionid' || w === 'sid' || w === 'cfsid' || w === 'jsessionid' || w === 'phpsession' || w === 'weblogicsession' || w === 'jservsession' || w === 'jwsession') return true;
   }
   return false;
 }
