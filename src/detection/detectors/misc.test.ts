@@ -227,3 +227,10 @@ describe('ssrf and crlf in headers', () => {
     expect(rules({ method: 'GET', path: '/', query: '', headers: { host: 'h', 'x-note': 'a%0dInjected: 1' } })).toContain('crlf.header-injection');
   });
 });
+
+describe('xss: IE behavior needs a url()', () => {
+  it('"behavior:" in prose passes; behavior: url() in a style does not', () => {
+    expect(inspector.inspect(query('To restore the v1 warning behavior: set the flag')).blocked).toBe(false);
+    expect(rules(query('<div style="behavior: url(x.htc)">'))).toContain('xss.css-expression');
+  });
+});

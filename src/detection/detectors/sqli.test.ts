@@ -75,6 +75,8 @@ describe('sqli fragments (paranoia 2)', () => {
     '{"a": 1, "b": [2, 3]}',
     "He said 'bye';",
     "I 'like'",
+    "Invalid option '--halp' - perhaps you meant '--help'?",
+    'borrowed, and at times stolen from [Russ',
     "Rock 'n' like",
     '1 or 2+2 people',
     '2 or 3 bedrooms',

@@ -427,7 +427,7 @@ function fromClause(t: SqlToken[], i: number): boolean {
     j++;
     while (t[j]?.t === '.' && (t[j + 1]?.t === 'word' || t[j + 1]?.t === 'ident')) j += 2;
     const b = t[j];
-    return b === undefined ? a.t === 'ident' : b.t === ';' || b.t === 'comment' || (b.t === 'word' && FROM_FOLLOW.has(b.v));
+    return b === undefined ? a.t === 'ident' && a.open !== true : b.t === ';' || b.t === 'comment' || (b.t === 'word' && FROM_FOLLOW.has(b.v));
   }
   // FROM table WHERE col = ..., FROM table GROUP BY / ORDER BY: a plain table name needs a clause that parses.
   const b = t[i + 1];
@@ -761,13 +761,18 @@ function quotedPhrase(s: string, pos: number): boolean {
     if (close !== -1 && close - pos <= 2048 && (close + 1 === s.length || after === 62 || after === 47 || after === 32 || after === 9 || after === 10)) return !s.slice(pos, close).includes('<');
   }
   if (pos >= 2 && !isBlankOrOpen(s.charCodeAt(pos - 2))) return false;
-  if (!isLetter(s.charCodeAt(pos))) return false;
+  // `'--help'`, `'-v'`: a quoted command-line option in prose.
+  let from = pos;
+  while (from < pos + 2 && s.charCodeAt(from) === 45) from++;
+  if (!isLetter(s.charCodeAt(from))) return false;
   const end = s.indexOf(s[pos - 1] ?? '', pos);
   if (end === -1 || end - pos > 64) return false;
-  for (let i = pos; i < end; i++) {
+  for (let i = from; i < end; i++) {
     const c = s.charCodeAt(i);
     if (!isLetter(c) && c !== 32 && c !== 45 && !(c >= 48 && c <= 57) && c !== q) return false;
   }
+  // An option is one word: `'-- drop table x'` is a comment, not an option.
+  if (from > pos && s.slice(from, end).includes(' ')) return false;
   const after = s.charCodeAt(end + 1);
   return end + 1 === s.length || after === 32 || after === 10 || after === 46 || after === 44 || after === 33 || after === 63 || after === 58 || after === 41;
 }

@@ -11,7 +11,7 @@ export interface SqlToken {
   /** Lower-cased text for words, the operator for ops, the content for strings. */
   readonly v: string;
   readonly start: number;
-  /** True for a string that reached the end of input unterminated. */
+  /** True for a string (or quoted identifier) that reached the end of input unterminated. */
   readonly open?: boolean;
 }
 
@@ -77,7 +77,7 @@ export function sqlTokens(s: string, from = 0, maxTokens = 256, lowered = s.toLo
       // `ident` (MySQL) and [ident] (MSSQL).
       const close = c === 96 ? '`' : ']';
       const end = s.indexOf(close, i + 1);
-      out.push({ t: 'ident', v: lower.slice(i + 1, end === -1 ? n : end), start });
+      out.push(end === -1 ? { t: 'ident', v: lower.slice(i + 1, n), start, open: true } : { t: 'ident', v: lower.slice(i + 1, end), start });
       i = end === -1 ? n : end + 1;
       continue;
     }
