@@ -200,6 +200,8 @@ function unversioned(w: string): string {
 
 function command(s: string, c: CommandWord, item: Item, out: Emitter): void {
   if (c.word.length === 0 || c.word.length > 32) return;
+  // A lone `*` (a C comment opener, `/*`) matches every name and names none.
+  if (c.glob && (c.word === '*' || c.word === '**')) return;
   const frag = excerpt(s, c.start);
   if (c.glob && c.pathQualified && isCommand(c)) {
     out.emit(R.glob, frag);

@@ -142,11 +142,19 @@ function breakout(s: string, at: number, t: SqlToken[], out: Emitter): boolean {
     }
     return false;
   }
-  if (a.t === 'op' && (COMPARE.has(a.v) || ARITH.has(a.v)) && a.v !== '-' && operand(t, i + 1) > 0) {
+  // A plain word after the operator must go on as an expression: `'/content/0/type` is a path in a message.
+  const next = t[i + 1];
+  // `'/'`, `'*'`: an operator quoted on its own (the next quote opens the rest) is text, not arithmetic.
+  // (`'&'` alone is the login-bypass probe: `''&''` is 0.)
+  const quotedOp = s.trim().length > 3 && next?.t === 'str' && next.open === true && (a.v === '/' || a.v === '*' || a.v === '%' || a.v === '&' || a.v === '^' || a.v === '|');
+  const wordGoesOn = !quotedOp && (next?.t !== 'word' || t[i + 2] === undefined || t[i + 2]?.t === '(' || t[i + 2]?.t === 'comment' || isComparison(t[i + 2]) || (t[i + 2]?.t === 'op' && t[i + 2]?.v !== '/'));
+  if (a.t === 'op' && (COMPARE.has(a.v) || ARITH.has(a.v)) && a.v !== '-' && operand(t, i + 1) > 0 && wordGoesOn) {
     out.emit(R.breakoutOperator, frag);
     return true;
   }
-  if (a.t === 'op' && a.v === '-' && operand(t, i + 1) > 0 && t[i + 2] !== undefined) {
+  // `'-1 or 1=1`, `' - sleep(5)`: a minus before a number, a group or a call (`"-c, --count` is a CLI option).
+  const minusOperand = t[i + 1]?.t === 'num' || t[i + 1]?.t === '(' || t[i + 1]?.t === 'var' || (t[i + 1]?.t === 'word' && t[i + 2]?.t === '(');
+  if (a.t === 'op' && a.v === '-' && minusOperand && t[i + 2] !== undefined) {
     out.emit(R.breakoutOperator, frag);
     return true;
   }
@@ -165,7 +173,12 @@ function breakout(s: string, at: number, t: SqlToken[], out: Emitter): boolean {
     return true;
   }
   // A quoted phrase that closes again ('union jack') is prose; an attack leaves the statement open.
-  if (i === 0 && a.t === 'word' && (a.v === 'union' || LEADING.has(a.v) || a.v === 'select') && s.indexOf(s[at - 1] ?? "'", at) === -1) {
+  // "metrics' values", "workers' union": after a possessive (a letter before the quote) the statement must read
+  // as one; a quote that opens the value or follows a blank (`' union`, `"ALTER`) is a breakout attempt as is.
+  const opening = at === 1 || s.charCodeAt(at - 2) <= 32;
+  const grammar = a.v === 'union' ? t[i + 1]?.v === 'select' || t[i + 1]?.v === 'all' || t[i + 1]?.t === '(' : a.v === 'select' ? t[i + 1] !== undefined && t[i + 1]?.t !== 'comment' : LEADING.has(a.v) && stackedStatement(t, i);
+  const statementFollows = a.t === 'word' && (opening ? a.v === 'union' || LEADING.has(a.v) || a.v === 'select' : grammar);
+  if (i === 0 && statementFollows && s.indexOf(s[at - 1] ?? "'", at) === -1) {
     out.emit(R.breakoutKeyword, frag);
     return true;
   }
@@ -375,13 +388,15 @@ function anywhere(s: string, t: SqlToken[], out: Emitter): void {
         while (t[j]?.t === 'op' && t[j]?.v === '=' && j < k + n + 4) j++;
         const rhs = t[j];
         const after = t[j + Math.max(1, operand(t, j))];
-        const dangling = rhs === undefined || rhs.t === '(' || (rhs.t === 'str' && rhs.open === true) || (operand(t, j) > 0 && after !== undefined && (after.t === ')' || after.t === 'comment' || (after.t === 'str' && after.open === true)));
+        // "... and the like": an English word compared with nothing is an idiom, not a condition left open.
+        const idiom = rhs === undefined && cmp.v === 'like' && t[k]?.t === 'word';
+        const dangling = (rhs === undefined && !idiom) || rhs?.t === '(' || (rhs?.t === 'str' && rhs.open === true) || (operand(t, j) > 0 && after !== undefined && (after.t === ')' || after.t === 'comment' || (after.t === 'str' && after.open === true)));
         if (dangling) out.emit(R.booleanExpression, excerpt(s, a.start));
       }
     }
     if (a.t !== 'word') continue;
     if (next?.t === '(') {
-      if (TIME_FUNCS.has(v) && timeArgs(t, i + 2)) out.emit(R.timeFunction, excerpt(s, a.start));
+      if (TIME_FUNCS.has(v) && timeArgs(t, i + 2, v)) out.emit(R.timeFunction, excerpt(s, a.start));
       else if (FILE_WORDS.has(v)) out.emit(R.dangerousFunction, excerpt(s, a.start));
       if (DANGEROUS_FUNCS.has(v)) funcs++;
     }
@@ -464,9 +479,20 @@ function bare(s: string, t: SqlToken[], out: Emitter): void {
   if (keyword) out.emit(R.bareOperator, excerpt(s, 0));
 }
 
-function timeArgs(t: SqlToken[], i: number): boolean {
+/**
+ * The arguments of a delay function as SQL writes them: BENCHMARK(count, expr); SLEEP(n) / PG_SLEEP(n) with the
+ * number alone or in an expression; a sub-query or a nested call. "Sleep (8 hours)" and "benchmark (requires
+ * node 6)" are prose.
+ */
+function timeArgs(t: SqlToken[], i: number, fn: string): boolean {
   const a = t[i];
-  return a !== undefined && (a.t === 'num' || a.t === '(' || a.t === 'word' || a.t === 'str' || a.t === 'var' || a.t === ')');
+  const b = t[i + 1];
+  if (a === undefined) return false;
+  if (fn === 'benchmark') return (a.t === 'num' || a.t === 'var' || a.t === '(') && t.slice(i + 1, i + 5).some((x) => x.t === ',');
+  // (`10.to_i`: a method on the number.)
+  if (a.t === 'num' || a.t === 'var' || a.t === 'str') return b === undefined || b.t === ')' || b.t === ',' || b.t === 'op' || b.t === 'comment' || a.v.endsWith('.');
+  if (a.t === '(' || a.t === ')') return true;
+  return a.t === 'word' && (b?.t === '(' || b?.t === ')' || b?.t === 'op');
 }
 
 function tautology(t: SqlToken[], i: number): boolean {
