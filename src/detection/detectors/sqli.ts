@@ -106,8 +106,10 @@ export const sqliDetector: ValueDetector = {
       const std = (s.includes('\\') ? stringBreakout(s, q, false) : at);
       for (const pos of std !== at && std >= 0 ? [at, std] : [at]) {
         if (pos < 0) continue;
+        // A quoted phrase of prose ("Select" del menú) is no breakout: nothing after it is code either.
+        if (quotedPhrase(s, pos)) continue;
         const after = sqlTokens(s, pos, 256, view.lower);
-        if (!quotedPhrase(s, pos) && breakout(s, pos, after, out)) found = true;
+        if (breakout(s, pos, after, out)) found = true;
         // What follows the breakout is code, not string content: look for whole SQL phrases there too.
         anywhere(s, after, out);
       }
@@ -357,6 +359,8 @@ function anywhere(s: string, t: SqlToken[], out: Emitter): void {
     if (a.t === 'op' && a.v === '::' && next?.t === 'word' && PG_TYPES.has(next.v)) out.emit(R.pgOperator, excerpt(s, a.start));
     if (a.t === 'str' && next?.t === 'op' && (next.v === '=' || next.v === '<=>') && t[i + 2]?.t === 'str' && t[i + 2]?.v === a.v && a.open !== true) out.emit(R.stringTautology, excerpt(s, a.start));
     if ((a.t === 'word' || a.t === 'ident') && CATALOG_WORDS.has(a.v)) out.emit(R.catalog, excerpt(s, a.start));
+    // `'msdasql'`, `'xp_cmdshell'`: a procedure or provider name quoted as a string argument.
+    if (a.t === 'str' && a.v.length <= 24 && KEYWORDS.has(a.v.toLowerCase())) out.emit(R.keyword, excerpt(s, a.start));
     if (a.t !== 'word') continue;
     const v = a.v;
     if (next?.t === '(' && INTROSPECTION.has(v) && (t[i + 2] === undefined || t[i + 2]?.t === ')')) out.emit(R.catalogFunction, excerpt(s, a.start));
