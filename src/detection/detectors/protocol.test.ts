@@ -22,7 +22,7 @@ describe('protocol: framing and media types', () => {
   it('an unknown multipart subtype is a body the gateway would not parse as the framework does', () => {
     const body = '--b\r\nContent-Disposition: form-data; name="a"\r\n\r\n1\r\n--b--\r\n';
     expect(rules({ method: 'POST', path: '/f', query: '', headers: { host: 'h', 'content-type': 'multipart/x-custom; boundary=b' }, body })).toContain('protocol.multipart-subtype');
-    for (const ct of ['multipart/form-data; boundary=b', 'multipart/mixed; boundary=b', 'multipart/related; boundary=b']) {
+    for (const ct of ['multipart/form-data; boundary=b', 'multipart/mixed; boundary=b', 'multipart/related; boundary=b', 'multipart/signed; boundary=b']) {
       expect(rules({ method: 'POST', path: '/f', query: '', headers: { host: 'h', 'content-type': ct }, body }), ct).not.toContain('protocol.multipart-subtype');
     }
   });

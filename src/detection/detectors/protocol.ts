@@ -33,14 +33,15 @@ const R = {
   connection: rule('protocol', 'protocol.connection-options', 1, 5, 'Connection header repeating or contradicting its options'),
   manyRanges: rule('protocol', 'protocol.many-ranges', 2, 5, 'more than five byte ranges outside PDF byte-serving'),
   acceptCharset: rule('protocol', 'protocol.accept-charset', 1, 5, 'Accept asks for a charset other than UTF-8 / Latin-1 / ASCII (EBCDIC evasion)'),
-  multipartSubtype: rule('protocol', 'protocol.multipart-subtype', 1, 5, 'multipart body of a subtype other than form-data, mixed, related or alternative'),
+  multipartSubtype: rule('protocol', 'protocol.multipart-subtype', 1, 5, 'multipart body of an unregistered subtype (parsed as form data by some frameworks only)'),
   legacyCookie: rule('protocol', 'protocol.legacy-cookie', 1, 5, 'RFC 2109 cookie attributes ($Version, $Path): servers split such cookies differently'),
   methodOverride: rule('protocol', 'protocol.method-override', 2, 5, 'method override on a GET, or to TRACE or CONNECT'),
   multipartName: rule('protocol', 'protocol.multipart-name', 1, 5, 'multipart field name with ; = quote or backslash (parsers read it differently)'),
   doubleUnreserved: rule('protocol', 'protocol.double-encoded-unreserved', 2, 5, 'letters or digits percent-encoded twice (no encoder produces them)'),
   missingLength: rule('protocol', 'protocol.missing-length', 2, 5, 'HTTP/1.0 POST or PUT without Content-Length (RFC 1945 §8.3)'),
 };
-const MULTIPART_TYPES = new Set(['multipart/form-data', 'multipart/mixed', 'multipart/related', 'multipart/alternative']);
+/** The IANA-registered multipart subtypes (RFC 2046 and later): a made-up one (multipart/foo) is an evasion. */
+const MULTIPART_TYPES = new Set(['alternative', 'appledouble', 'byteranges', 'digest', 'encrypted', 'example', 'form-data', 'header-set', 'mixed', 'multilingual', 'parallel', 'related', 'report', 'signed', 'voice-message', 'x-mixed-replace'].map((t) => 'multipart/' + t));
 /** Charsets a client may ask for in Accept: a response in UTF-16/32 or EBCDIC is one that response inspection cannot read. */
 const ACCEPT_CHARSETS = new Set(['utf-8', 'utf8', 'iso-8859-1', 'iso-8859-15', 'us-ascii', 'windows-1252', 'latin1', 'ascii']);
 const SCANNER = {
