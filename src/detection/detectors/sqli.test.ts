@@ -59,6 +59,8 @@ describe('sqli fragments (paranoia 2)', () => {
     ['sqli.quote-expression', '"41-1'],
     ['sqli.quote-expression', "'3'>'2"],
     ['sqli.quote-probe', "`'"],
+    ['sqli.quote-probe', "'-'"],
+    ['sqli.quote-probe', '" "'],
     ['sqli.catalog', 'MSysObjects'],
     ['sqli.catalog', 'mysql.user'],
     ['sqli.system-procedure', "openrowset('SQLOLEDB'"],
@@ -150,7 +152,8 @@ describe('sqli fragments (paranoia 2)', () => {
     "'12'",
     '"1,000"',
     "'80s music",
-    '"-"',
+    "'a'",
+    '"1"',
   ])('passes: %s', (v) => {
     const r = pl2.inspect(body(v));
     expect(r.blocked, JSON.stringify(r.findings)).toBe(false);

@@ -44,7 +44,7 @@ const R = {
   inList: rule('sqli', 'sqli.in-list', 2, 5, 'the value starts with an IN (...) list of literals'),
   breakoutList: rule('sqli', 'sqli.breakout-list', 2, 5, 'closes the string and continues a list of values'),
   execProcedure: rule('sqli', 'sqli.exec-procedure', 2, 5, 'the value is EXEC / EXECUTE and a procedure name'),
-  quoteProbe: rule('sqli', 'sqli.quote-probe', 2, 5, 'the value is only quote characters of different kinds (a syntax-error probe)'),
+  quoteProbe: rule('sqli', 'sqli.quote-probe', 2, 5, 'the value is only quotes of different kinds, or one operator between quotes (a probe)'),
   jsonOperator: rule('sqli', 'sqli.json-operator', 2, 5, 'condition on a JSON literal with a JSON operator or path (JSON-based SQL injection)'),
   quoteExpression: rule('sqli', 'sqli.quote-expression', 2, 5, 'an unbalanced leading quote followed only by digits and operators (a string breakout probe)'),
 };
@@ -753,6 +753,12 @@ function quoteProbe(s: string, out: Emitter): void {
   if (s.length > 8) return;
   const v = s.trim();
   if (v.length < 2) return;
+  // `'-'`, `' '`, `"&"`: one operator or blank between quotes; in a string context `''-''` is arithmetic on two
+  // empty strings (the login-bypass fuzz entries).
+  if (v.length === 3 && (v[0] === "'" || v[0] === '"') && v[2] === v[0] && !isIdentChar((v[1] ?? 'a').toLowerCase().charCodeAt(0)) && v[1] !== v[0]) {
+    out.emit(R.quoteProbe, v);
+    return;
+  }
   let kinds = 0;
   for (let i = 0; i < v.length; i++) {
     const c = v.charCodeAt(i);
