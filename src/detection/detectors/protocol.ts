@@ -4,7 +4,7 @@ import type { Extracted } from '../extract/request.js';
 import { boundaryOf, parseMultipart } from '../extract/multipart.js';
 import { percentDecodeOnce } from '../normalize/percent.js';
 import { re } from '../patterns.js';
-import { excerpt, rule, type Emitter, type Item, type RequestDetector, type ValueDetector } from '../rule.js';
+import { excerpt, rule, type Emitter, type Item, type RequestDetector, type Rule, type ValueDetector } from '../rule.js';
 import type { InspectRequest } from '../types.js';
 
 /** Protocol anomalies that attacks need: NUL bytes, unknown methods, UTF-7 charsets, multipart tricks, range abuse. */
@@ -79,6 +79,32 @@ export const nulDetector: ValueDetector = {
   },
 };
 
+/** Content-Type findings depend on the header alone, and clients send the same few values: remembered, bounded. */
+const CONTENT_TYPE_MEMO = new Map<string, ReadonlyArray<readonly [Rule, string]>>();
+const CONTENT_TYPE_MEMO_MAX = 256;
+
+function contentTypeFindings(ct: string): ReadonlyArray<readonly [Rule, string]> {
+  const known = CONTENT_TYPE_MEMO.get(ct);
+  if (known !== undefined) return known;
+  const found: Array<readonly [Rule, string]> = [];
+  const head = ct.split(';')[0] ?? '';
+  // Boundaries are often sent unquoted with characters RFC 2046 only allows quoted: do not hold that against them.
+  const b = ct.indexOf('boundary=');
+  if (!validMediaType(b === -1 ? ct : ct.slice(0, b) + 'boundary=x')) found.push([R.contentTypeSyntax, ct.slice(0, 80)]);
+  // A multipart subtype the gateway does not parse as form data while a framework may: an uninspected body.
+  if (ct.startsWith('multipart/') && !MULTIPART_TYPES.has(head.trim())) found.push([R.multipartSubtype, head.slice(0, 60)]);
+  if (ct.indexOf('charset=') !== ct.lastIndexOf('charset=')) found.push([R.duplicateParam, ct.slice(0, 80)]);
+  const cs = /* charset parameter */ param(ct, 'charset');
+  if (cs !== undefined && !GOOD_CHARSETS.has(cs.replaceAll('"', '').replaceAll("'", '').trim())) found.push([R.charset, ct.slice(0, 80)]);
+  const types = head.split(',').length > 1 || head.split('/').length > 2;
+  if (types || (ct.includes('boundary=') && !ct.startsWith('multipart/'))) found.push([R.contentTypeConfusion, ct.slice(0, 80)]);
+  if (ct.length <= 256) {
+    if (CONTENT_TYPE_MEMO.size >= CONTENT_TYPE_MEMO_MAX) CONTENT_TYPE_MEMO.delete(CONTENT_TYPE_MEMO.keys().next().value as string);
+    CONTENT_TYPE_MEMO.set(ct, found);
+  }
+  return found;
+}
+
 export const protocolDetector: RequestDetector = {
   name: 'protocol',
   rules: [R.manyRanges, R.acceptCharset, R.method, R.charset, R.multipartCharset, R.range, R.contentTypeConfusion, R.headerNewline, R.target, R.contentLength, R.contentTypeSyntax, R.duplicateParam, R.bodyOnGet, R.encoding, R.iisEncoding, R.utf8, R.doubleEncoding, R.extension, R.header, R.host, R.version, R.connection, R.multipartSubtype, R.missingLength, R.doubleUnreserved, R.multipartName, R.methodOverride, R.legacyCookie],
@@ -122,19 +148,9 @@ export const protocolDetector: RequestDetector = {
       out.emit(R.legacyCookie, cookie.slice(0, 60));
     }
     const ct = ex.contentType;
-    const head = ct.split(';')[0] ?? '';
     if (ct !== '') {
       at('header:content-type');
-      // Boundaries are often sent unquoted with characters RFC 2046 only allows quoted: do not hold that against them.
-      const b = ct.indexOf('boundary=');
-      if (!validMediaType(b === -1 ? ct : ct.slice(0, b) + 'boundary=x')) out.emit(R.contentTypeSyntax, ct.slice(0, 80));
-      // A multipart subtype the gateway does not parse as form data while a framework may: an uninspected body.
-      if (ct.startsWith('multipart/') && !MULTIPART_TYPES.has(head.trim())) out.emit(R.multipartSubtype, head.slice(0, 60));
-      if (ct.indexOf('charset=') !== ct.lastIndexOf('charset=')) out.emit(R.duplicateParam, ct.slice(0, 80));
-      const cs = /* charset parameter */ param(ct, 'charset');
-      if (cs !== undefined && !GOOD_CHARSETS.has(cs.replaceAll('"', '').replaceAll("'", '').trim())) out.emit(R.charset, ct.slice(0, 80));
-      const types = head.split(',').length > 1 || head.split('/').length > 2;
-      if (types || (ct.includes('boundary=') && !ct.startsWith('multipart/'))) out.emit(R.contentTypeConfusion, ct.slice(0, 80));
+      for (const [rule, fragment] of contentTypeFindings(ct)) out.emit(rule, fragment);
       if (ct.startsWith('multipart/') && ex.bodyText !== '') multipart(ex, req, out, at);
     }
     for (const h of ['range', 'request-range']) {
