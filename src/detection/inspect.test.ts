@@ -207,6 +207,12 @@ describe('cheap reads that keep their evidence', () => {
     expect(inspect(get('/?url=' + encodeURIComponent('http://0x7f000001/'))).blocked).toBe(true);
     expect(inspect(get('/?url=' + encodeURIComponent('http://[::ffff:127.0.0.1]/'))).blocked).toBe(true);
   });
+  it('a full stop is not a dot: prose ending sentences skips the dot-gated detectors, tokens with dots do not', async () => {
+    const { charMask, M } = await import('./normalize/charmask.js');
+    expect(charMask('Prefers written documentation. Thanks.') & M.DOT).toBe(0);
+    for (const v of ['a.b', '../x', 'v1.0', 'file.php.', 'e.g. this', '...', '.env']) expect(charMask(v) & M.DOT, v).not.toBe(0);
+    expect(inspect(get('/?q=' + encodeURIComponent('See ../../etc/passwd.'))).blocked).toBe(true);
+  });
   it('a request path is a command line only through shell punctuation', () => {
     expect(inspect(get('/usr/share/docs')).blocked).toBe(false);
     expect(inspect(get('/cgi-bin/status;cat%20/etc/passwd')).blocked).toBe(true);

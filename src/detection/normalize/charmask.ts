@@ -75,11 +75,24 @@ set('!', M.EXCL);
 for (let i = 0; i < 32; i++) if (i !== 9 && i !== 10 && i !== 13) TABLE[i] = (TABLE[i] ?? 0) | M.CONTROL;
 TABLE[127] = (TABLE[127] ?? 0) | M.CONTROL;
 
+/**
+ * The mask of `s`. A full stop (a '.' after a letter or digit and before a blank or the end: "See you soon.")
+ * does not set DOT: every detector that needs a dot needs one inside a token (a.b, ../, 1.0, .php).
+ */
 export function charMask(s: string): number {
   let m = 0;
-  for (let i = 0; i < s.length; i++) {
+  const n = s.length;
+  for (let i = 0; i < n; i++) {
     const c = s.charCodeAt(i);
+    if (c === 46 && i > 0 && isAlnum(s.charCodeAt(i - 1))) {
+      const next = i + 1 < n ? s.charCodeAt(i + 1) : 32;
+      if (next === 32 || next === 9 || next === 10 || next === 13) continue;
+    }
     m |= c < 128 ? (TABLE[c] ?? 0) : M.NONASCII;
   }
   return m;
+}
+
+function isAlnum(c: number): boolean {
+  return (c >= 48 && c <= 57) || ((c | 0x20) >= 97 && (c | 0x20) <= 122);
 }
