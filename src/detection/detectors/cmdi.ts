@@ -85,13 +85,15 @@ export const cmdiDetector: ValueDetector = {
     const l = view.lower;
     if (s.length < 2) return;
     if ((view.mask & M.DOLLAR) !== 0 && (l.includes('${ifs') || l.includes('$ifs'))) out.emit(R.ifs, excerpt(s, l.indexOf('ifs') - 2));
-    const d = l.includes('/dev/') || l.includes('nc') || l.includes('mkfifo') || l.includes('bash') || l.includes('<&') ? DEV_TCP.exec(s) : null;
+    // Every DEV_TCP alternative but mkfifo carries '/', '-' or '<' ("nc -e", "bash -i", "0<&", "/dev/tcp").
+    const d = l.includes('mkfifo') || ((view.mask & (M.SLASH | M.DASH | M.LT)) !== 0 && (l.includes('/dev/') || l.includes('nc') || l.includes('bash') || l.includes('<&'))) ? DEV_TCP.exec(s) : null;
     if (d !== null) out.emit(R.devTcp, excerpt(s, d.index));
     if ((view.mask & M.PAREN) !== 0 && (view.mask & M.DOT) !== 0 || l.includes('%x')) {
       const rc = RUNTIME_CALL.exec(s);
       if (rc !== null) out.emit(R.runtimeCall, excerpt(s, rc.index));
     }
-    const w = mayBeWindows(l) ? WINDOWS.exec(s) : null;
+    // Every WINDOWS alternative but a leading IF carries %, /, -, $ or ( (cmd /c, %comspec%, iex(, start-process).
+    const w = ((view.mask & (M.PERCENT | M.SLASH | M.DASH | M.DOLLAR | M.PAREN)) !== 0 ? mayBeWindows(l) : startsWithWord(l, 'if')) ? WINDOWS.exec(s) : null;
     if (w !== null) out.emit(R.windows, excerpt(s, w.index));
     // Without a separator or substitution the only shell shape left is a command line at the start of the
     // value: look at its first word before tokenising anything.
