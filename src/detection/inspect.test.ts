@@ -222,6 +222,11 @@ describe('cheap reads that keep their evidence', () => {
     expect(inspect(get('/?q=' + encodeURIComponent('The process ran. Runtime was short.'))).blocked).toBe(false);
     expect(inspect(get('/?q=' + encodeURIComponent('java.lang.Runtime.getRuntime().exec("id")'))).blocked).toBe(true);
     expect(inspect(get('/?q=' + encodeURIComponent('x=org.apache.commons.collections.functors.InvokerTransformer'))).blocked).toBe(true);
+    // camel-cased or glued to code punctuation: still read
+    expect(inspect(get('/?q=' + encodeURIComponent('new ProcessBuilder'))).findings.some((f) => f.category === 'java')).toBe(true);
+    expect(inspect(get('/?q=' + encodeURIComponent('x = processbuilder;'))).findings.some((f) => f.category === 'java')).toBe(true);
+    // lower-case prose is not read word by word
+    expect(inspect(get('/?q=' + encodeURIComponent('the runtime of the process was short'))).findings).toEqual([]);
   });
 });
 

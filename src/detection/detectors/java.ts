@@ -118,14 +118,14 @@ export const javaDetector: ValueDetector = {
       const o = OGNL.exec(l);
       if (o !== null) out.emit(R.ognl, excerpt(s, o.index));
     }
-    dangerousIdentifiers(s, l, qualified, out);
+    dangerousIdentifiers(s, l, view.mask, qualified, out);
   },
 };
 
 /** Every QUALIFIED match starts with one of these. */
 const JAVA_ROOTS = ['java', 'sun.', 'jdk.', 'org.', 'com.', 'ognl.', 'bsh.', 'javassist.', 'freemarker.', 'groovy.', 'weblogic.'];
 
-function dangerousIdentifiers(s: string, l: string, dotted: boolean, out: Emitter): void {
+function dangerousIdentifiers(s: string, l: string, mask: number, dotted: boolean, out: Emitter): void {
   let qualified = false;
   if (dotted && JAVA_ROOTS.some((r) => l.includes(r))) {
     QUALIFIED.lastIndex = 0;
@@ -142,7 +142,10 @@ function dangerousIdentifiers(s: string, l: string, dotted: boolean, out: Emitte
       else if (parts.length >= 3) out.emit(R.classReference, excerpt(s, m.index));
     }
   }
-  // Identifiers glued to other words (ProcessBuilder.evil, Runtime.getRuntime()) without a package prefix.
+  // Identifiers glued to other words (ProcessBuilder.evil, Runtime.getRuntime()) without a package prefix. Class
+  // names written on their own are code-shaped: next to punctuation, or camel-cased (getRuntime, InvokerTransformer);
+  // lower-case prose is not read word by word.
+  if ((mask & CODE_PUNCT) === 0 && !hasCamelHump(s)) return;
   if (!STEMS.test(l)) return;
   let i = 0;
   while (i < l.length) {
@@ -178,6 +181,20 @@ function hasQualifiedDot(l: string): boolean {
     if (i === 0 || !isIdent(l.charCodeAt(i - 1))) continue;
     const n = l.charCodeAt(i + 1);
     if ((n >= 97 && n <= 122) || n === 95 || n === 36) return true;
+  }
+  return false;
+}
+
+const CODE_PUNCT = M.DOT | M.PAREN | M.BRACKET | M.BRACE | M.DOLLAR | M.HASH | M.AT | M.SLASH | M.BACKSLASH | M.COLON | M.QUOTE | M.DQUOTE | M.BACKTICK | M.LT | M.GT | M.SEMI | M.EQ | M.PERCENT | M.PLUS | M.PIPE | M.AMP | M.NONASCII | M.CONTROL | M.NEWLINE | M.STAR | M.COMMA | M.DASH;
+
+/** A lower-case letter followed by a capital (getRuntime), as identifiers are written and prose is not. */
+function hasCamelHump(s: string): boolean {
+  for (let i = 1; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 65 && c <= 90) {
+      const p = s.charCodeAt(i - 1);
+      if (p >= 97 && p <= 122) return true;
+    }
   }
   return false;
 }

@@ -454,7 +454,8 @@ function methodOverride(ex: Extracted, query: string, method: string, out: Emitt
       where = `header:${h}`;
     }
   }
-  if (value === undefined && (query.includes('_method') || ex.bodyText.includes('_method'))) {
+  // Only form fields are named `body:_method` (a JSON member is body:/_method): a JSON body is not decoded for this.
+  if (value === undefined && (query.includes('_method') || (!ex.contentType.includes('json') && ex.bodyText.includes('_method')))) {
     for (const item of ex.items) {
       if ((item.kind === 'query' || item.kind === 'body') && (item.location === 'query:_method' || item.location === 'body:_method')) {
         value = item.value;
