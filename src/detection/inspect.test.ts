@@ -213,6 +213,16 @@ describe('cheap reads that keep their evidence', () => {
     for (const v of ['a.b', '../x', 'v1.0', 'file.php.', 'e.g. this', '...', '.env']) expect(charMask(v) & M.DOT, v).not.toBe(0);
     expect(inspect(get('/?q=' + encodeURIComponent('See ../../etc/passwd.'))).blocked).toBe(true);
   });
+  it('one pass gives the mask and the shape bits (digits, capitals inside runs, camel humps)', async () => {
+    const { charMaskShape, charMask, S } = await import('./normalize/charmask.js');
+    const out = new Int32Array(1);
+    const shape = (v: string) => (charMaskShape(v, out), out[0] ?? 0);
+    expect(shape('Ada Lovelace')).toBe(0);
+    expect(shape('getRuntime')).toBe(S.UPPER_INSIDE | S.CAMEL);
+    expect(shape('rO0ABQ')).toBe(S.UPPER_INSIDE | S.CAMEL | S.DIGIT);
+    expect(shape('x/Abc') & S.UPPER_INSIDE).not.toBe(0);
+    for (const v of ['Done. Next', 'a.b', "O'Brien <b>", '../etc']) expect(charMaskShape(v, out), v).toBe(charMask(v));
+  });
   it('a request path is a command line only through shell punctuation', () => {
     expect(inspect(get('/usr/share/docs')).blocked).toBe(false);
     expect(inspect(get('/cgi-bin/status;cat%20/etc/passwd')).blocked).toBe(true);

@@ -1,4 +1,4 @@
-import { M } from '../normalize/charmask.js';
+import { M, S } from '../normalize/charmask.js';
 import type { View } from '../normalize/views.js';
 import { base64Needles, hasBase64Run } from '../normalize/base64.js';
 import { re } from '../patterns.js';
@@ -80,9 +80,10 @@ export const javaDetector: ValueDetector = {
     const s = view.text;
     const l = view.lower;
     if (s.length < 5) return;
-    const hex = l.indexOf('aced0005');
+    const hex = (view.shape & S.DIGIT) !== 0 ? l.indexOf('aced0005') : -1;
     if (hex !== -1) out.emit(R.serialized, excerpt(s, hex));
-    const b64 = view.via === 'raw' && s.length >= 6 && hasBase64Run(s, 6);
+    // A base64 run mixes in capitals past its first character or digits (hasBase64Run's own condition).
+    const b64 = view.via === 'raw' && s.length >= 6 && (view.shape & (S.UPPER_INSIDE | S.DIGIT)) !== 0 && hasBase64Run(s, 6);
     if (b64) {
       for (const m of MAGIC) {
         const at = s.indexOf(m);
@@ -118,14 +119,14 @@ export const javaDetector: ValueDetector = {
       const o = OGNL.exec(l);
       if (o !== null) out.emit(R.ognl, excerpt(s, o.index));
     }
-    dangerousIdentifiers(s, l, view.mask, qualified, out);
+    dangerousIdentifiers(s, l, view.mask, (view.shape & S.CAMEL) !== 0, qualified, out);
   },
 };
 
 /** Every QUALIFIED match starts with one of these. */
 const JAVA_ROOTS = ['java', 'sun.', 'jdk.', 'org.', 'com.', 'ognl.', 'bsh.', 'javassist.', 'freemarker.', 'groovy.', 'weblogic.'];
 
-function dangerousIdentifiers(s: string, l: string, mask: number, dotted: boolean, out: Emitter): void {
+function dangerousIdentifiers(s: string, l: string, mask: number, camel: boolean, dotted: boolean, out: Emitter): void {
   let qualified = false;
   if (dotted && JAVA_ROOTS.some((r) => l.includes(r))) {
     QUALIFIED.lastIndex = 0;
@@ -145,7 +146,7 @@ function dangerousIdentifiers(s: string, l: string, mask: number, dotted: boolea
   // Identifiers glued to other words (ProcessBuilder.evil, Runtime.getRuntime()) without a package prefix. Class
   // names written on their own are code-shaped: next to punctuation, or camel-cased (getRuntime, InvokerTransformer);
   // lower-case prose is not read word by word.
-  if ((mask & CODE_PUNCT) === 0 && !hasCamelHump(s)) return;
+  if ((mask & CODE_PUNCT) === 0 && !camel) return;
   if (!STEMS.test(l)) return;
   let i = 0;
   while (i < l.length) {
@@ -186,18 +187,6 @@ function hasQualifiedDot(l: string): boolean {
 }
 
 const CODE_PUNCT = M.DOT | M.PAREN | M.BRACKET | M.BRACE | M.DOLLAR | M.HASH | M.AT | M.SLASH | M.BACKSLASH | M.COLON | M.QUOTE | M.DQUOTE | M.BACKTICK | M.LT | M.GT | M.SEMI | M.EQ | M.PERCENT | M.PLUS | M.PIPE | M.AMP | M.NONASCII | M.CONTROL | M.NEWLINE | M.STAR | M.COMMA | M.DASH;
-
-/** A lower-case letter followed by a capital (getRuntime), as identifiers are written and prose is not. */
-function hasCamelHump(s: string): boolean {
-  for (let i = 1; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c >= 65 && c <= 90) {
-      const p = s.charCodeAt(i - 1);
-      if (p >= 97 && p <= 122) return true;
-    }
-  }
-  return false;
-}
 
 function isIdent(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 95 || c === 36;

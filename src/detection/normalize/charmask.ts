@@ -93,6 +93,42 @@ export function charMask(s: string): number {
   return m;
 }
 
+/** Letter-case and digit facts of a view, gathered in the same pass as its mask (see charMaskShape). */
+export const S = {
+  /** A digit. */
+  DIGIT: 1 << 0,
+  /** A capital after a letter, digit or base64 symbol (inside a run: base64, identifiers). */
+  UPPER_INSIDE: 1 << 1,
+  /** A lower-case letter followed by a capital (camelCase identifiers). */
+  CAMEL: 1 << 2,
+} as const;
+
+/** charMask(s), with the S bits of `s` written to shapeOut[0]: one pass for both. */
+export function charMaskShape(s: string, shapeOut: Int32Array): number {
+  let m = 0;
+  let shape = 0;
+  const n = s.length;
+  let prev = 32;
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 48 && c <= 57) shape |= S.DIGIT;
+    else if (c >= 65 && c <= 90) {
+      if (isAlnum(prev) || prev === 43 || prev === 47 || prev === 45 || prev === 95) shape |= S.UPPER_INSIDE;
+      if (prev >= 97 && prev <= 122) shape |= S.CAMEL;
+    } else if (c === 46 && i > 0 && isAlnum(prev)) {
+      const next = i + 1 < n ? s.charCodeAt(i + 1) : 32;
+      if (next === 32 || next === 9 || next === 10 || next === 13) {
+        prev = c;
+        continue;
+      }
+    }
+    m |= c < 128 ? (TABLE[c] ?? 0) : M.NONASCII;
+    prev = c;
+  }
+  shapeOut[0] = shape;
+  return m;
+}
+
 function isAlnum(c: number): boolean {
   return (c >= 48 && c <= 57) || ((c | 0x20) >= 97 && (c | 0x20) <= 122);
 }

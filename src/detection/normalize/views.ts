@@ -1,5 +1,5 @@
 import { decodeBase64Text, looksBase64 } from './base64.js';
-import { charMask, M } from './charmask.js';
+import { charMask, charMaskShape, M } from './charmask.js';
 import { decodeBackslashEscapes, decodeHtmlEntities } from './escapes.js';
 import { percentDecodeDeep } from './percent.js';
 import { decodeUtf7, hasUtf7 } from './utf7.js';
@@ -11,6 +11,8 @@ export interface View {
   readonly lower: string;
   /** charMask(text). */
   readonly mask: number;
+  /** S bits (digits, capitals inside runs, camelCase humps) of text. */
+  readonly shape: number;
   /** How this view was obtained: 'raw', 'decoded', 'utf7', 'base64'. */
   readonly via: 'raw' | 'decoded' | 'utf7' | 'base64';
 }
@@ -19,8 +21,11 @@ const DECODE_TRIGGERS = M.PERCENT | M.BACKSLASH | M.AMP | M.NONASCII;
 /** Latin-1 characters that read as < > " ' once the high bit is dropped (written, \x-escaped or %-encoded). */
 const HIGH_HALF = re('[\\u00a2\\u00a7\\u00bc\\u00be]|\\\\x(?:c2\\\\x)?(?:a2|a7|bc|be)|%(?:c2%)?(?:a2|a7|bc|be)', 'i');
 
-function view(text: string, via: View['via'], mask = charMask(text)): View {
-  return { text, lower: text.toLowerCase(), mask, via };
+const SHAPE = new Int32Array(1);
+
+function view(text: string, via: View['via']): View {
+  const mask = charMaskShape(text, SHAPE);
+  return { text, lower: text.toLowerCase(), mask, shape: SHAPE[0] ?? 0, via };
 }
 
 /** Decode every layer (percent, \u / \x, HTML references, NFKC) while the value keeps changing: bounded. */
@@ -44,8 +49,8 @@ export function deepDecode(s: string, mask: number, nfkc = true): string {
  * and its base64 reading when those give text.
  */
 export function viewsOf(value: string): View[] {
-  const mask = charMask(value);
-  const raw = view(value, 'raw', mask);
+  const raw = view(value, 'raw');
+  const mask = raw.mask;
   const out: View[] = [raw];
   const decoded = deepDecode(value, mask);
   let last = raw;
