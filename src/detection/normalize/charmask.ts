@@ -75,24 +75,6 @@ set('!', M.EXCL);
 for (let i = 0; i < 32; i++) if (i !== 9 && i !== 10 && i !== 13) TABLE[i] = (TABLE[i] ?? 0) | M.CONTROL;
 TABLE[127] = (TABLE[127] ?? 0) | M.CONTROL;
 
-/**
- * The mask of `s`. A full stop (a '.' after a letter or digit and before a blank or the end: "See you soon.")
- * does not set DOT: every detector that needs a dot needs one inside a token (a.b, ../, 1.0, .php).
- */
-export function charMask(s: string): number {
-  let m = 0;
-  const n = s.length;
-  for (let i = 0; i < n; i++) {
-    const c = s.charCodeAt(i);
-    if (c === 46 && i > 0 && isAlnum(s.charCodeAt(i - 1))) {
-      const next = i + 1 < n ? s.charCodeAt(i + 1) : 32;
-      if (next === 32 || next === 9 || next === 10 || next === 13) continue;
-    }
-    m |= c < 128 ? (TABLE[c] ?? 0) : M.NONASCII;
-  }
-  return m;
-}
-
 /** Letter-case and digit facts of a view, gathered in the same pass as its mask (see charMaskShape). */
 export const S = {
   /** A digit. */
@@ -103,7 +85,11 @@ export const S = {
   CAMEL: 1 << 2,
 } as const;
 
-/** charMask(s), with the S bits of `s` written to shapeOut[0]: one pass for both. */
+/**
+ * The mask of `s`, with its S bits written to shapeOut[0]: one pass for both. A full stop (a '.' after a letter
+ * or digit and before a blank or the end: "See you soon.") does not set DOT: every detector that needs a dot
+ * needs one inside a token (a.b, ../, 1.0, .php).
+ */
 export function charMaskShape(s: string, shapeOut: Int32Array): number {
   let m = 0;
   let shape = 0;
@@ -127,6 +113,13 @@ export function charMaskShape(s: string, shapeOut: Int32Array): number {
   }
   shapeOut[0] = shape;
   return m;
+}
+
+const SCRATCH = new Int32Array(1);
+
+/** The mask of `s` alone (see charMaskShape). */
+export function charMask(s: string): number {
+  return charMaskShape(s, SCRATCH);
 }
 
 function isAlnum(c: number): boolean {
