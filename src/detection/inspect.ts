@@ -1,3 +1,4 @@
+import { BoundedMap } from '../core/bounded-map.js';
 import { extract } from './extract/request.js';
 import { viewsOf } from './normalize/views.js';
 import type { Emitter, Item, Rule } from './rule.js';
@@ -33,7 +34,7 @@ export function createInspector(options: InspectOptions = {}): Inspector {
   const wholeDetectorExcluded = (name: string) => exclusions.some((e) => e.prefix === '' && !e.exact && e.detector === name);
   const active = detectors.filter((d) => !wholeDetectorExcluded(d.name));
   const requestDetectors = REQUEST_DETECTORS.filter((d) => !wholeDetectorExcluded(d.name));
-  const headerCache = new Map<string, readonly Finding[]>();
+  const headerCache = new BoundedMap<string, readonly Finding[]>(HEADER_CACHE_MAX);
   return {
     inspect(request) {
       const ex = extract(request, cap);
@@ -54,23 +55,21 @@ export function createInspector(options: InspectOptions = {}): Inspector {
           findings.push({ detector, ruleId: rule.id, category: rule.category, score: rule.score, location, fragment: fragment.slice(0, FRAGMENT_MAX), reason: rule.reason });
         },
       };
-      // Detector by detector over all items: each inner call site sees one function (monomorphic, inlined),
-      // which measured faster than item by item.
+      // Detector by detector over all items (measured faster than item by item).
       const items = ex.items;
       const n = items.length;
       const views: View[][] = new Array<View[]>(n);
       // The union of each item's view masks: a detector whose trigger misses it skips the item outright.
       const masks = new Int32Array(n);
-      // Header items whose findings are known from an earlier request (1), or to be remembered after this one (2).
-      let headers: Uint8Array | undefined;
+      // Header items whose findings are to be remembered after this request: their cache keys by item index.
+      let toRemember: Map<number, string> | undefined;
       let xml = false;
       for (let i = 0; i < n; i++) {
         const item = items[i] as Item;
         if (item.kind === 'header' && item.value.length <= HEADER_VALUE_MAX) {
-          headers ??= new Uint8Array(n);
-          const known = headerCache.get(item.location + '\0' + item.value);
+          const key = item.location + '\0' + item.value;
+          const known = headerCache.get(key);
           if (known !== undefined) {
-            headers[i] = 1;
             views[i] = [];
             for (const f of known) {
               (seen ??= new Set<string>()).add(f.ruleId + '\0' + f.location);
@@ -78,7 +77,7 @@ export function createInspector(options: InspectOptions = {}): Inspector {
             }
             continue;
           }
-          headers[i] = 2;
+          (toRemember ??= new Map()).set(i, key);
         }
         const vs = viewsOf(item.value);
         views[i] = vs;
@@ -99,12 +98,10 @@ export function createInspector(options: InspectOptions = {}): Inspector {
           for (const v of views[i] as View[]) if (trigger === 0 || (v.mask & trigger) !== 0) d.inspect(v, item, out);
         }
       }
-      if (headers !== undefined) {
-        for (let i = 0; i < n; i++) {
-          if (headers[i] !== 2) continue;
-          const item = items[i] as Item;
-          if (headerCache.size >= HEADER_CACHE_MAX) headerCache.delete(headerCache.keys().next().value as string);
-          headerCache.set(item.location + '\0' + item.value, findings.filter((f) => f.location === item.location));
+      if (toRemember !== undefined) {
+        for (const [i, key] of toRemember) {
+          const location = (items[i] as Item).location;
+          headerCache.set(key, findings.filter((f) => f.location === location));
         }
       }
       for (const d of requestDetectors) {

@@ -1,3 +1,4 @@
+import { BoundedMap } from '../../core/bounded-map.js';
 import { M } from '../normalize/charmask.js';
 import type { View } from '../normalize/views.js';
 import type { Extracted } from '../extract/request.js';
@@ -80,8 +81,7 @@ export const nulDetector: ValueDetector = {
 };
 
 /** Content-Type findings depend on the header alone, and clients send the same few values: remembered, bounded. */
-const CONTENT_TYPE_MEMO = new Map<string, ReadonlyArray<readonly [Rule, string]>>();
-const CONTENT_TYPE_MEMO_MAX = 256;
+const CONTENT_TYPE_MEMO = new BoundedMap<string, ReadonlyArray<readonly [Rule, string]>>(256);
 
 function contentTypeFindings(ct: string): ReadonlyArray<readonly [Rule, string]> {
   const known = CONTENT_TYPE_MEMO.get(ct);
@@ -98,10 +98,7 @@ function contentTypeFindings(ct: string): ReadonlyArray<readonly [Rule, string]>
   if (cs !== undefined && !GOOD_CHARSETS.has(cs.replaceAll('"', '').replaceAll("'", '').trim())) found.push([R.charset, ct.slice(0, 80)]);
   const types = head.split(',').length > 1 || head.split('/').length > 2;
   if (types || (ct.includes('boundary=') && !ct.startsWith('multipart/'))) found.push([R.contentTypeConfusion, ct.slice(0, 80)]);
-  if (ct.length <= 256) {
-    if (CONTENT_TYPE_MEMO.size >= CONTENT_TYPE_MEMO_MAX) CONTENT_TYPE_MEMO.delete(CONTENT_TYPE_MEMO.keys().next().value as string);
-    CONTENT_TYPE_MEMO.set(ct, found);
-  }
+  if (ct.length <= 256) CONTENT_TYPE_MEMO.set(ct, found);
   return found;
 }
 

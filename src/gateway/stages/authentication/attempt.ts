@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { BoundedMap } from '../../../core/bounded-map.js';
 import type { Principal } from '../../pipeline/types.js';
 
 /** The outcome of checking one presented credential. */
@@ -21,8 +22,10 @@ export function tokenHash(token: string): string {
  * order doubles as age: past `max` entries the oldest goes.
  */
 export class ExpiringCache<V> {
-  readonly #entries = new Map<string, { value: V; until: number }>();
-  constructor(readonly max: number) {}
+  readonly #entries: BoundedMap<string, { value: V; until: number }>;
+  constructor(readonly max: number) {
+    this.#entries = new BoundedMap(max);
+  }
 
   get(key: string, now: number): V | undefined {
     const e = this.#entries.get(key);
@@ -35,12 +38,6 @@ export class ExpiringCache<V> {
   }
 
   set(key: string, value: V, until: number): void {
-    if (this.max <= 0) return;
-    this.#entries.delete(key);
-    if (this.#entries.size >= this.max) {
-      const oldest = this.#entries.keys().next();
-      if (oldest.done !== true) this.#entries.delete(oldest.value);
-    }
     this.#entries.set(key, { value, until });
   }
 
