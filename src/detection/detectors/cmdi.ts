@@ -135,8 +135,9 @@ export const cmdiDetector: ValueDetector = {
     // Quotes only hide a command at the start (w'h'o'am'i); globs only matter in a path (/???/c?t).
     const quoted = (view.mask & (M.QUOTE | M.DQUOTE)) !== 0 && startsWithCommand(l.replaceAll("'", '').replaceAll('"', ''));
     const globbed = (view.mask & (M.QUESTION | M.STAR)) !== 0 && (view.mask & M.SLASH) !== 0;
-    // A request path starts with '/' by definition: only its shell punctuation can make it a command line.
-    if ((view.mask & SHELL_PUNCT) !== 0 || quoted || globbed || (item.kind !== 'path' && startsWithCommand(l)) || (item.kind === 'path' && item.location !== 'path' && startsWithCommand(l))) {
+    // The whole request path starts with '/' by definition: only its shell punctuation can make it a command line
+    // (its segments, `path:N`, are read like any value).
+    if ((view.mask & SHELL_PUNCT) !== 0 || quoted || globbed || (item.location !== 'path' && startsWithCommand(l))) {
       // `&amp;`, `&#39;` are characters of HTML text, not `&` and `;` separators (the decoded view reads them).
       const sh = (view.mask & (M.AMP | M.SEMI)) === (M.AMP | M.SEMI) ? maskEntities(s) : s;
       for (const c of commandWords(sh)) command(sh, c, item, out);

@@ -137,7 +137,7 @@ export const protocolDetector: RequestDetector = {
       }
     }
     framing(req, ex, method, out, at);
-    methodOverride(ex, req.query, method, out, at);
+    methodOverride(ex, method, out, at);
     // Browsers have never sent `$Version`; Java servers that still parse RFC 2109 read quoted values across ';'.
     const cookie = ex.headers.get('cookie');
     if (cookie !== undefined && cookie.toLowerCase().includes('$version')) {
@@ -441,7 +441,7 @@ const OVERRIDE_HEADERS = ['x-http-method-override', 'x-http-method', 'x-method-o
  * link or an image can send it: CSRF) or towards TRACE or CONNECT, it only serves to get past method rules (a
  * value that names no method overrides nothing).
  */
-function methodOverride(ex: Extracted, query: string, method: string, out: Emitter, at: (location: string) => void): void {
+function methodOverride(ex: Extracted, method: string, out: Emitter, at: (location: string) => void): void {
   let value: string | undefined;
   let where = '';
   for (const h of OVERRIDE_HEADERS) {
@@ -451,10 +451,10 @@ function methodOverride(ex: Extracted, query: string, method: string, out: Emitt
       where = `header:${h}`;
     }
   }
-  // Only form fields are named `body:_method` (a JSON member is body:/_method): a JSON body is not decoded for this.
-  if (value === undefined && (query.includes('_method') || (!ex.contentType.includes('json') && ex.bodyText.includes('_method')))) {
+  // The extracted items already name the field (a JSON member would be body:/_method): no text to search again.
+  if (value === undefined) {
     for (const item of ex.items) {
-      if ((item.kind === 'query' || item.kind === 'body') && (item.location === 'query:_method' || item.location === 'body:_method')) {
+      if (item.location === 'query:_method' || item.location === 'body:_method') {
         value = item.value;
         where = item.location;
         break;
