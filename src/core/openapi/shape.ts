@@ -182,17 +182,18 @@ export function shapeOf(raw: RawSchema | undefined, document: Readonly<Record<st
       const list = s[k];
       if (!Array.isArray(list)) continue;
       // Every branch of allOf applies (one inert branch is enough); anyOf/oneOf need every branch inert.
-      if (!shape.inert && list.length > 0) {
-        const inert = list.map((b) => build(b).inert);
-        shape.inert = k === 'allOf' ? inert.some(Boolean) : inert.every(Boolean);
-      }
+      let anyInert = false;
+      let allInert = list.length > 0;
       for (const branch of list) {
         const b = build(branch);
+        anyInert ||= b.inert;
+        allInert &&= b.inert;
         merge(b);
         // A branch open to anything keeps the whole open.
         if (b.properties === undefined && b.additional === true && isObjectLike(branch)) additional = true;
         else if (b.additional !== false && additional === false) additional = b.additional;
       }
+      shape.inert ||= k === 'allOf' ? anyInert : allInert;
     }
     if (declaresProps) {
       shape.properties = props;

@@ -81,7 +81,7 @@ export function extract(req: InspectRequest, cap: number): Extracted {
   }
   const contentType = (req.contentType ?? headers.get('content-type') ?? '').toLowerCase();
   if (req.json !== undefined) {
-    walkJson(req.json.value, req.json.hint, c, 'body');
+    walkValue(req.json.value, req.json.hint, '', 0, c, 'body');
     return new ParsedBody(c, contentType, headers, req.body);
   }
   const bodyText = decodeBody(req.body);
@@ -260,7 +260,7 @@ function jsonItems(text: string, c: Collector, loc: string): boolean {
   } catch {
     return false;
   }
-  walkJson(doc, undefined, c, loc);
+  walkValue(doc, undefined, '', 0, c, loc);
   return true;
 }
 
@@ -268,10 +268,6 @@ function jsonItems(text: string, c: Collector, loc: string): boolean {
  * Every string leaf and every key that is not a plain identifier, with its JSON pointer. With a hint (the schema
  * the value validated against), inert members are skipped and declared member names are not inspected.
  */
-function walkJson(doc: unknown, hint: JsonHint | undefined, c: Collector, loc: string): void {
-  walkValue(doc, hint, '', 0, c, loc);
-}
-
 function walkValue(v: unknown, h: JsonHint | undefined, ptr: string, depth: number, c: Collector, loc: string): void {
   if (h !== undefined && h.inert) return;
   if (typeof v === 'string') {

@@ -40,7 +40,10 @@ export interface ValidatedJson {
  * one validated. A body that is otherwise forwarded as sent is forwarded without it.
  */
 const hasBom = (b: Buffer): boolean => b.length >= 3 && b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf;
-const unchanged = (bytes: Buffer): RequestOutcome => (hasBom(bytes) ? { kind: 'ok', body: bytes.subarray(3), changed: ['(byte order mark)'] } : OK);
+const unchanged = (bytes: Buffer, json?: ValidatedJson): RequestOutcome => {
+  if (hasBom(bytes)) return { kind: 'ok', body: bytes.subarray(3), changed: ['(byte order mark)'], ...(json !== undefined ? { json } : {}) };
+  return json === undefined ? OK : { kind: 'ok', json };
+};
 
 const bodyProblem = (pointer: string, message: string, keyword: string): RequestOutcome => ({
   kind: 'problem',
@@ -183,7 +186,7 @@ function jsonBody(bytes: Buffer, op: CompiledOperation, media: CompiledMedia, s:
   // What the upstream receives, as validated, with what the document says of each member (for detection).
   const json: ValidatedJson = { value, shape: media.shape };
   if (changed.length === 0) {
-    return hasBom(bytes) ? { kind: 'ok', body: bytes.subarray(3), changed: ['(byte order mark)'], json } : { kind: 'ok', json };
+    return unchanged(bytes, json);
   }
   return { kind: 'ok', body: Buffer.from(JSON.stringify(value)), changed, json };
 }
