@@ -1,7 +1,6 @@
 import { defineCheck } from '../check.js';
 import type { FindingDraft } from '../types.js';
-import { urlFields, urlInputs, urlParams } from './ssrf.js';
-import { caller, validRequest } from './util.js';
+import { hasUrlInputs, urlProbeTargets } from './ssrf.js';
 
 /**
  * API10: unsafe consumption of a third-party answer. Where the API fetches a URL it is given, the URL now answers
@@ -17,15 +16,12 @@ export const redirectFollowing = defineCheck({
   description: 'Gives URL-like inputs a canary address that redirects to a second canary address and watches whether the API follows.',
   remediation: 'Do not follow redirects from third-party answers, or re-check every hop against the allow-list; validate what comes back like user input.',
   scope: 'operation',
-  appliesTo: (op) => urlParams(op).length > 0 || urlFields(op).length > 0,
+  appliesTo: hasUrlInputs,
   needs: { canary: true },
   async run(ctx, ops) {
     const canary = ctx.canary!;
     const out: FindingDraft[] = [];
-    for (const op of ops) {
-      if (!op.safe && (!ctx.destructive || op.method !== 'POST')) continue;
-      const base = await validRequest(ctx, op, caller(ctx));
-      const inputs = urlInputs(op, base, ctx.api);
+    for await (const { op, inputs } of urlProbeTargets(ctx, ops)) {
       for (const input of inputs) {
         const { url, first, second } = canary.redirectUrl();
         const ex = await ctx.client.send(input.build(url));

@@ -1,6 +1,7 @@
 import { defineCheck } from '../check.js';
 import type { Operation } from '../model/operations.js';
 import { propertiesOf, typeOf } from '../model/sample.js';
+import type { CheckContext } from '../engine/context.js';
 import type { FindingDraft } from '../types.js';
 import type { ScanRequest } from '../http/client.js';
 import { caller, isObject, validRequest, withParam } from './util.js';
@@ -16,8 +17,27 @@ export function urlFields(op: Operation): string[] {
   return Object.keys(props).filter((k) => typeOf(props[k]!) === 'string' && (URLISH.test(k) || props[k]!.format === 'uri' || props[k]!.format === 'url'));
 }
 
+/** The operation has a URL-like query parameter or body field. */
+export function hasUrlInputs(op: Operation): boolean {
+  return urlParams(op).length > 0 || urlFields(op).length > 0;
+}
+
+/**
+ * The URL-like inputs of each operation a URL probe may touch (reads; POST only with --destructive), built on a
+ * valid request of that operation: what the SSRF and redirect-following checks both walk.
+ */
+export async function* urlProbeTargets(ctx: CheckContext, ops: readonly Operation[]): AsyncGenerator<{ op: Operation; inputs: UrlInput[] }> {
+  for (const op of ops) {
+    if (!op.safe && (!ctx.destructive || op.method !== 'POST')) continue;
+    const base = await validRequest(ctx, op, caller(ctx));
+    yield { op, inputs: urlInputs(op, base, ctx.api) };
+  }
+}
+
+type UrlInput = { name: string; build: (url: string) => ScanRequest };
+
 /** Every URL-like input of an operation (query parameters and JSON body fields), each with a request builder. */
-export function urlInputs(op: Operation, base: ScanRequest, api: { basePath: string }): { name: string; build: (url: string) => ScanRequest }[] {
+export function urlInputs(op: Operation, base: ScanRequest, api: { basePath: string }): UrlInput[] {
   return [
     ...urlParams(op).map((p) => ({ name: p.name, build: (u: string) => withParam(base, op, p, u, api) })),
     ...urlFields(op).map((f) => ({ name: f, build: (u: string) => ({ ...base, body: { ...(isObject(base.body) ? base.body : {}), [f]: u } }) })),
@@ -37,15 +57,13 @@ export const ssrf = defineCheck({
   description: 'Points URL-like parameters and body fields at a loopback canary and waits for the target to fetch it.',
   remediation: 'Fetch only allow-listed hosts; resolve and refuse private, loopback and link-local addresses; disable redirects.',
   scope: 'operation',
-  appliesTo: (op) => urlParams(op).length > 0 || urlFields(op).length > 0,
+  appliesTo: hasUrlInputs,
   needs: { canary: true },
   async run(ctx, ops) {
     const canary = ctx.canary!;
     const out: FindingDraft[] = [];
-    for (const op of ops) {
-      if (!op.safe && (!ctx.destructive || op.method !== 'POST')) continue;
-      const base = await validRequest(ctx, op, caller(ctx));
-      for (const probe of urlInputs(op, base, ctx.api)) {
+    for await (const { op, inputs } of urlProbeTargets(ctx, ops)) {
+      for (const probe of inputs) {
         const { url, token } = canary.url();
         const ex = await ctx.client.send(probe.build(url));
         if (!(await canary.seen(token, 700))) continue;
