@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { createInspector, type InspectRequest } from '../index.js';
+import { queryRequest, ruleIds } from '../testing/requests.js';
 
 const inspector = createInspector({ paranoia: 2 });
-const query = (v: string): InspectRequest => ({ method: 'GET', path: '/api/items', query: 'x=' + encodeURIComponent(v), headers: { host: 'api.example.com' } });
-const rules = (v: string) => inspector.inspect(query(v)).findings.map((f) => f.ruleId);
+const query = (v: string): InspectRequest => queryRequest(v);
+const rules = (v: string) => ruleIds(inspector, query(v));
 
 describe('cmdi: cmd.exe FOR and IF forms', () => {
   it.each([

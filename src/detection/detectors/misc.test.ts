@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { createInspector, type InspectRequest } from '../index.js';
+import { jsonRequest, queryRequest, ruleIds } from '../testing/requests.js';
 
 const inspector = createInspector({ paranoia: 2 });
-const rules = (req: InspectRequest) => inspector.inspect(req).findings.map((f) => f.ruleId);
-const query = (v: string): InspectRequest => ({ method: 'GET', path: '/api/proxy', query: 'u=' + encodeURIComponent(v), headers: { host: 'api.example.com' } });
+const rules = (req: InspectRequest) => ruleIds(inspector, req);
+const query = (v: string): InspectRequest => queryRequest(v, 'u', '/api/proxy');
 
 describe('crlf: request lines and response splitting', () => {
   it('a value that is a whole request line', () => {
@@ -128,7 +129,7 @@ describe('ldapi and ssti additions', () => {
 });
 
 describe('rich text (HTML) bodies', () => {
-  const json = (html: string): InspectRequest => ({ method: 'POST', path: '/api/pages', query: '', headers: { host: 'h', 'content-type': 'application/json' }, body: JSON.stringify({ html }) });
+  const json = (html: string): InspectRequest => jsonRequest('html', html, '/api/pages');
 
   it.each([
     '<p>Hello <strong>world</strong>, see <a href="/docs/intro">the docs</a>.</p>',

@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { createInspector, type InspectRequest } from '../index.js';
+import { jsonRequest, ruleIds } from '../testing/requests.js';
 
 /** SQL fragment rules: a value read as a piece cut out of a statement, against the prose it must pass. */
 const pl2 = createInspector({ paranoia: 2 });
 const pl1 = createInspector({ paranoia: 1 });
-const body = (v: string): InspectRequest => ({ method: 'POST', path: '/api/notes', query: '', headers: { host: 'api.example.com', 'content-type': 'application/json' }, body: JSON.stringify({ text: v }) });
-const rules = (v: string, inspector = pl2) => inspector.inspect(body(v)).findings.map((f) => f.ruleId);
+const body = (v: string): InspectRequest => jsonRequest('text', v);
+const rules = (v: string, inspector = pl2) => ruleIds(inspector, body(v));
 
 describe('sqli fragments (paranoia 2)', () => {
   it.each([

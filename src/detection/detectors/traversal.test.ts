@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { createInspector, type InspectRequest } from '../index.js';
+import { queryRequest } from '../testing/requests.js';
 
 const inspector = createInspector({ paranoia: 2 });
-const query = (v: string): InspectRequest => ({ method: 'GET', path: '/api/files', query: 'f=' + encodeURIComponent(v), headers: { host: 'api.example.com' } });
+const query = (v: string): InspectRequest => queryRequest(v, 'f', '/api/files');
 
 describe('traversal: a .. segment needs a slash beside it', () => {
   it.each(['../config', 'a/..', '..\\..\\boot.ini', '..;/admin', 'x/../../y'])('counts: %s', (v) => {
