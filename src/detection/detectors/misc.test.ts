@@ -235,3 +235,58 @@ describe('xss: IE behavior needs a url()', () => {
     expect(rules(query('<div style="behavior: url(x.htc)">'))).toContain('xss.css-expression');
   });
 });
+
+describe('public-collection forms (payloads.jsonl)', () => {
+  it('template probes of Razor, Twig, FreeMarker and the multi-engine polyglot', () => {
+    expect(rules(query('@(7*7)'))).toContain('ssti.probe');
+    expect(rules(query('{{dump(app)}}'))).toContain('ssti.object-traversal');
+    expect(rules(query("{{app.request.server.all|join(',')}}"))).toContain('ssti.object-traversal');
+    expect(rules(query('<#if 7*7==49>x</#if>'))).toContain('ssti.directive');
+    expect(rules(query('${{<%[%\'"}}%\\.'))).toContain('ssti.probe');
+  });
+
+  it('passes e-mail addresses, handles and prose with one template-like piece', () => {
+    for (const v of ['anna@(work) example.com', 'ping @(team) about 7 items', 'me@example.com', 'cost ${price} per {{unit}}', '#if you can']) {
+      expect(inspector.inspect(query(v)).blocked, v).toBe(false);
+    }
+  });
+
+  it('Log4j lookups that leak the environment block alone', () => {
+    expect(inspector.inspect(query('${env:AWS_SECRET_ACCESS_KEY}')).blocked).toBe(true);
+    expect(inspector.inspect(query('${sys:java.version}')).blocked).toBe(true);
+    expect(inspector.inspect(query('Total: 12 EUR (env: production, sys: linux)')).blocked).toBe(false);
+  });
+
+  it('CR/LF hidden as U+560A/U+560D behind percent-encoding in a JSON body', () => {
+    const body = JSON.stringify({ url: '%E5%98%8D%E5%98%8ASet-Cookie%3A%20x%3D1' });
+    expect(rules({ method: 'POST', path: '/m', query: '', headers: { host: 'h', 'content-type': 'application/json' }, body })).toContain('crlf.header-injection');
+    // CJK prose in a JSON body, written as itself, is text.
+    const prose = JSON.stringify({ text: '上海嘊嘍 Set: 一' });
+    expect(inspector.inspect({ method: 'POST', path: '/m', query: '', headers: { host: 'h', 'content-type': 'application/json' }, body: prose }).blocked).toBe(false);
+  });
+
+  it('a base64 path segment that decodes to lines is not a line break in the path', () => {
+    const seg = Buffer.from('Name,Email\nAnna,anna@example.com\n').toString('base64');
+    expect(rules({ method: 'GET', path: `/files/${seg}`, query: '', headers: { host: 'h' } })).not.toContain('crlf.in-path');
+    expect(rules({ method: 'GET', path: '/files/a%0d%0aSet-Cookie:x=1', query: '', headers: { host: 'h' } })).toContain('crlf.in-path');
+  });
+
+  it('a $where string context: a statement end and a return of this.field', () => {
+    expect(rules(query('1; return this.isAdmin == true'))).toContain('nosqli.js-breakout');
+    expect(rules(query('0;return true'))).toContain('nosqli.js-breakout');
+    expect(inspector.inspect(query('Ship it; return policy is 30 days')).blocked).toBe(false);
+    expect(inspector.inspect(query('Paid; return this item if it breaks')).blocked).toBe(false);
+  });
+
+  it('a scheme-relative URL to an IP literal or an internal host', () => {
+    expect(rules(query('//203.0.113.7/shell.txt'))).toContain('rfi.ip-url');
+    expect(rules(query('//169.254.169.254/latest/meta-data/'))).toContain('ssrf.internal-host');
+    expect(inspector.inspect(query('//cdn.example.com/lib.js')).blocked).toBe(false);
+    expect(inspector.inspect(query('// TODO: 1.2 release')).blocked).toBe(false);
+  });
+
+  it('padded base64 of a short payload is decoded; short mixed-case words are not', () => {
+    expect(inspector.inspect(query(Buffer.from('1 OR 2>1').toString('base64'))).blocked).toBe(true);
+    for (const v of ['McDonald', 'iPhone', 'YouTube', 'GitHub=', 'PayPal==']) expect(inspector.inspect(query(v)).blocked, v).toBe(false);
+  });
+});

@@ -59,25 +59,31 @@ const SSTI = {
   directive: rule('ssti', 'ssti.directive', 1, 5, 'template engine directive that executes code'),
 };
 // `${{` before `${`: the longer opener must win or `${{7*7}}` reads as `{7*7`.
-const TEMPLATE_OPEN = re('(?:\\{\\{|\\$\\{\\{|\\$\\{|#\\{|\\*\\{|@\\{|<%=?|\\{%|\\[\\[)', 'g');
-const SSTI_DANGER = re('__(?:class|mro|subclasses|globals|builtins|init|import|base|bases)__|\\b(?:getclass|forname|getruntime|processbuilder|runtime|classloader|getmethod|newinstance|invoke|popen|os\\.system|subprocess|request\\.application|self\\._|lipsum|cycler|joiner|url_for|get_flashed_messages|config\\.items|constructor|settings\\.secret|_self\\.env|registerundefinedfiltercallback|getfilter|exec|eval|system|require|process|child_process|import|t\\s{0,4}\\(\\s{0,4}java)\\b|\\|\\s{0,4}attr\\s{0,4}\\(|\\.\\s{0,4}getclass|\\?new\\s{0,4}\\(', 'i');
+// `@(` is Razor's explicit expression.
+const TEMPLATE_OPEN = re('(?:\\{\\{|\\$\\{\\{|\\$\\{|#\\{|\\*\\{|@\\{|@\\(|<%=?|\\{%|\\[\\[)', 'g');
+const SSTI_DANGER = re('__(?:class|mro|subclasses|globals|builtins|init|import|base|bases)__|\\b(?:getclass|forname|getruntime|processbuilder|runtime|classloader|getmethod|newinstance|invoke|popen|os\\.system|subprocess|request\\.application|self\\._|lipsum|cycler|joiner|url_for|get_flashed_messages|config\\.items|constructor|app\\.request|dump|settings\\.secret|_self\\.env|registerundefinedfiltercallback|getfilter|exec|eval|system|require|process|child_process|import|t\\s{0,4}\\(\\s{0,4}java)\\b|\\|\\s{0,4}attr\\s{0,4}\\(|\\.\\s{0,4}getclass|\\?new\\s{0,4}\\(', 'i');
 const SSTI_ARITH = re('^\\s{0,8}\\d{1,6}\\s{0,8}[*+/-]\\s{0,8}\\d{1,6}\\s{0,8}$|^\\s{0,8}\\d{1,6}\\s{0,8}\\*\\s{0,8}["\']\\d{1,6}["\']', '');
-const SSTI_DIRECTIVE = re('@\\{\\s{0,8}\\[|<#assign\\b|<#import\\b|#set\\s{0,4}\\(\\s{0,4}\\$|\\$class\\.inspect|#foreach\\s{0,4}\\(|\\{%\\s{0,8}(?:import|include|extends|set|for|if|macro|raw|debug|load)\\s|freemarker\\.template\\.utility|\\?(?:new|api|eval|interpret)\\b', 'i');
+const SSTI_DIRECTIVE = re('@\\{\\s{0,8}\\[|<#assign\\b|<#import\\b|#set\\s{0,4}\\(\\s{0,4}\\$|\\$class\\.inspect|#foreach\\s{0,4}\\(|\\{%\\s{0,8}(?:import|include|extends|set|for|if|macro|raw|debug|load)\\s|freemarker\\.template\\.utility|\\?(?:new|api|eval|interpret)\\b|<#(?:if|elseif|list|function|macro|attempt|setting|local|global|include)\\s', 'i');
+
+const SSTI_TRIGGER = M.BRACE | M.LT | M.HASH | M.DOLLAR | M.BRACKET | M.QUESTION;
 
 export const sstiDetector: ValueDetector = {
   name: 'ssti',
   rules: Object.values(SSTI),
-  trigger: M.BRACE | M.LT | M.HASH | M.DOLLAR | M.BRACKET | M.QUESTION,
+  trigger: SSTI_TRIGGER | M.AT,
   inspect(view: View, _item: Item, out: Emitter): void {
     const s = view.text;
+    // '@' alone (every e-mail address) only for Razor's `@(`.
+    if ((view.mask & SSTI_TRIGGER) === 0 && ((view.mask & M.PAREN) === 0 || !s.includes('@('))) return;
     const dir = SSTI_DIRECTIVE.exec(s);
     if (dir !== null) out.emit(SSTI.directive, excerpt(s, dir.index));
+    if (s.length <= 64 && isDelimiterPolyglot(s)) out.emit(SSTI.arithmetic, excerpt(s, 0));
     TEMPLATE_OPEN.lastIndex = 0;
     let m: RegExpExecArray | null;
     let n = 0;
     while ((m = TEMPLATE_OPEN.exec(s)) !== null && n++ < 16) {
       const open = m[0];
-      const close = open === '{{' || open === '${{' ? '}}' : open.startsWith('<%') ? '%>' : open === '{%' ? '%}' : open === '[[' ? ']]' : '}';
+      const close = open === '{{' || open === '${{' ? '}}' : open.startsWith('<%') ? '%>' : open === '{%' ? '%}' : open === '[[' ? ']]' : open === '@(' ? ')' : '}';
       const from = m.index + open.length;
       const end = s.indexOf(close, from);
       const inner = s.slice(from, end === -1 ? Math.min(s.length, from + 400) : Math.min(end, from + 400));
@@ -90,10 +96,24 @@ export const sstiDetector: ValueDetector = {
   },
 };
 
+/**
+ * The template-engine fuzzing probe (`${{<%[%'"}}%\\.`): a short value made of the delimiters of several engines at
+ * once, so whichever engine renders it fails with a tell-tale error. Three different engines' openers are code.
+ */
+const DELIMITERS = ['${', '{{', '<%', '#{', '[%', '{%', '*{', '@{'];
+
+function isDelimiterPolyglot(s: string): boolean {
+  let n = 0;
+  for (const d of DELIMITERS) if (s.includes(d)) n++;
+  return n >= 3;
+}
+
 /** Log4Shell: `${jndi:...}` after resolving the nested lookups used to hide it (`${${lower:j}ndi:`, `${::-j}`). */
 const JNDI = {
   lookup: rule('jndi', 'jndi.lookup', 1, 5, 'JNDI lookup (Log4Shell)'),
-  otherLookup: rule('jndi', 'jndi.log4j-lookup', 1, 3, 'Log4j lookup that leaks environment or system properties'),
+  // 5: in a logged value Log4j 2.0-2.14 expands it (message lookups), writing secrets where log readers see them,
+  // and scanners send it alone to test for the lookup before trying JNDI.
+  otherLookup: rule('jndi', 'jndi.log4j-lookup', 1, 5, 'Log4j lookup that leaks environment or system properties'),
 };
 
 export function resolveLookups(s: string): string {
@@ -176,7 +196,8 @@ export const crlfDetector: ValueDetector = {
     // `嘊嘍` (U+560A U+560D): a server that truncates characters to bytes writes LF and CR (Node.js CVE-2018-12116).
     // Only where the value may reach a header or a request line (CJK prose in bodies has such characters: 上 is U+4E0A).
     if ((view.mask & (M.NONASCII | M.NEWLINE)) === M.NONASCII) {
-      const t = item.kind === 'body' || item.kind === 'xml' ? undefined : truncatedBreaks(s);
+      // A body value read through a decoding layer (`%E5%98%8A` in a JSON string) was written to hide them.
+      const t = (item.kind === 'body' || item.kind === 'xml') && view.via === 'raw' ? undefined : truncatedBreaks(s);
       if (t === undefined) {
         if ((view.mask & M.SLASH) === 0) return;
       } else s = t;
@@ -186,6 +207,8 @@ export const crlfDetector: ValueDetector = {
       return;
     }
     if (item.kind === 'path') {
+      // A base64 path segment that decodes to lines (a CSV, a document) puts no line break in the request line.
+      if (view.via === 'base64') return;
       out.emit(CRLF.path, excerpt(s.replaceAll('\r', '\\r').replaceAll('\n', '\\n'), 0));
       return;
     }

@@ -13,6 +13,8 @@ const R = {
 };
 /** `';return true;var x='`, `"; while(true){}`: a quote, a statement end, then JavaScript that only code writes. */
 const JS_BREAKOUT = re('[\'"]\\s{0,4}(?:;|\\|\\||&&)\\s{0,8}(?:return\\s{1,8}(?:true|false|\\d|this|db|\\{|\\()|while\\s{0,4}\\(|for\\s{0,4}\\(|(?:var|let|const)\\s{1,8}[a-z_$][\\w$]{0,40}\\s{0,4}=|function\\s{0,4}\\(|sleep\\s{0,4}\\(\\s{0,4}\\d|this\\.|db\\.)', 'i');
+/** A statement end, then `return` of `this.field` compared, or of a bare boolean: a $where function body. */
+const JS_RETURN = re(';\\s{0,8}return\\s{1,8}(?:this\\.[a-z_$][\\w$]{0,40}\\s{0,4}(?:[=!]==?|[<>]=?|\\.|\\)|;|$)|(?:true|false|1)\\s{0,4}(?:;|$|\\|\\||&&))', 'i');
 const DB_SHELL = re('\\bdb\\s{0,4}\\.\\s{0,4}(?:[a-z_$][\\w$]{0,40}\\s{0,4}\\.\\s{0,4}(?:find|findone|insert|insertone|insertmany|update|updateone|updatemany|remove|deleteone|deletemany|drop|aggregate|count)|getcollection|dropdatabase|eval|getsiblingdb|runcommand|adduser|createuser)\\s{0,4}\\(', 'i');
 
 const OPERATORS = new Set(
@@ -24,12 +26,17 @@ const WHERE_JS = re('\\b(?:this\\.[a-z_$][\\w$]{0,40}\\s{0,8}(?:==|!=|>|<)|sleep
 export const nosqlDetector: ValueDetector = {
   name: 'nosqli',
   rules: Object.values(R),
-  trigger: M.DOLLAR | M.DOT | M.QUOTE | M.DQUOTE,
+  trigger: M.DOLLAR | M.DOT | M.QUOTE | M.DQUOTE | M.SEMI,
   inspect(view: View, item: Item, out: Emitter): void {
     const s = view.lower;
     if ((view.mask & (M.QUOTE | M.DQUOTE)) !== 0 && (view.mask & (M.SEMI | M.PIPE | M.AMP)) !== 0) {
       const j = JS_BREAKOUT.exec(s);
       if (j !== null) out.emit(R.jsBreakout, excerpt(view.text, j.index));
+    }
+    // `1; return this.isAdmin == true`: a $where string context needs no quote, only a statement end.
+    if ((view.mask & M.SEMI) !== 0 && s.includes('return')) {
+      const r = JS_RETURN.exec(s);
+      if (r !== null) out.emit(R.jsBreakout, excerpt(view.text, r.index));
     }
     if ((view.mask & M.DOT) !== 0 && (view.mask & M.PAREN) !== 0 && s.includes('db')) {
       const d = DB_SHELL.exec(s);

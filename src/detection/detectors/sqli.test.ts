@@ -160,3 +160,13 @@ describe('sqli fragments (paranoia 2)', () => {
     expect(r.blocked, JSON.stringify(r.findings)).toBe(false);
   });
 });
+
+describe('bare operators: one English word is not SQL', () => {
+  it.each(['like', 'group', 'order', 'null', 'Not', 'between'])('passes the single word %s', (v) => {
+    expect(rules(v)).not.toContain('sqli.bare-operator');
+  });
+
+  it.each(['XOR', 'rlike', 'regexp', 'is null', '<=>'])('still reads %s as operator syntax', (v) => {
+    expect(rules(v)).toContain('sqli.bare-operator');
+  });
+});

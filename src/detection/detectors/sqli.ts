@@ -480,7 +480,10 @@ function bare(s: string, t: SqlToken[], out: Emitter): void {
     if (!BARE.has(x.v) || x.t === 'str') return;
     if (x.t === 'word' || x.v.length > 1) keyword = true;
   }
-  if (keyword) out.emit(R.bareOperator, excerpt(s, 0));
+  // One English word alone ("like", "group", "order", "null") is a button, a sort key or a JSON null written as
+  // text; XOR, RLIKE and REGEXP are SQL's own.
+  const word = t.length === 1 && t[0]?.t === 'word' ? t[0].v : undefined;
+  if (keyword && (word === undefined || word === 'xor' || word === 'rlike' || word === 'regexp')) out.emit(R.bareOperator, excerpt(s, 0));
 }
 
 /**

@@ -64,6 +64,8 @@ export const ssrfDetector: ValueDetector = {
     }
     if (urls === 0 && item.kind !== 'path') {
       const v = s.trim();
+      // `//203.0.113.7/shell.txt`: a scheme-relative URL takes the page's scheme (an include or fetch target).
+      if (v.startsWith('//') && (view.mask & M.DOT) !== 0) schemeRelative(view.text, v, out);
       const c = v.charCodeAt(0);
       // ('local' covers localhost, .local, .localdomain, localtest.me and localhost.direct.)
       const addressish = (c >= 48 && c <= 57) || c === 91 || v.includes('local') || v.includes('metadata') || v.includes('.internal') || v.includes('loopback') || v.includes('lvh.me') || v.includes('vcap.me') || v.includes('lacolhost');
@@ -82,6 +84,14 @@ export const ssrfDetector: ValueDetector = {
     }
   },
 };
+
+function schemeRelative(text: string, v: string, out: Emitter): void {
+  const auth = authority(v, 2);
+  const kind = classifyHost(hostOf(auth.slice(auth.lastIndexOf('@') + 1)));
+  if (kind === 'internal' || kind === 'metadata') out.emit(R.internal, excerpt(text, 0));
+  else if (kind === 'obfuscated') out.emit(R.obfuscatedIp, excerpt(text, 0));
+  else if (kind === 'ip') out.emit(R.ipUrl, excerpt(text, 0));
+}
 
 function isDigitStart(s: string): boolean {
   const c = s.charCodeAt(0);

@@ -28,7 +28,9 @@ export function looksBase64(s: string, minLength: number): boolean {
     else digitOrSym = true;
   }
   // Plain words (all lower case, all upper case) are far more often words than base64.
-  return upper && lower && (digitOrSym || end >= 16);
+  // '=' padding that completes the last quantum is how encoders end a value, and words never do.
+  const padded = end < s.length && s.length % 4 === 0;
+  return upper && lower && (digitOrSym || padded || end >= 16);
 }
 
 function decodeFrom(s: string, from: number, end: number): number[] {
