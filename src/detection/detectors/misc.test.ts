@@ -290,3 +290,34 @@ describe('public-collection forms (payloads.jsonl)', () => {
     for (const v of ['McDonald', 'iPhone', 'YouTube', 'GitHub=', 'PayPal==']) expect(inspector.inspect(query(v)).blocked, v).toBe(false);
   });
 });
+
+describe('public-collection forms, second batch', () => {
+  it('Jinja objects printed whole, a computed property on the global object, CSS url(javascript cut short', () => {
+    expect(rules(query('{{config}}'))).toContain('ssti.object-traversal');
+    expect(rules(query('{{ request.environ }}'))).toContain('ssti.object-traversal');
+    expect(inspector.inspect(query('Hello {{name}}, your order {{order.id}} shipped')).blocked).toBe(false);
+    expect(rules(query("<img src=x onerror=top['al'+'ert'](1)>"))).toContain('xss.dom-sink');
+    expect(rules(query('self["\\x24"]'))).toContain('xss.dom-sink');
+    expect(inspector.inspect(query("see window['title'] in the docs")).blocked).toBe(false);
+    expect(rules(query('x=x:url(javascript'))).toContain('xss.css-expression');
+    expect(rules(query('<div onwebkitplaybacktargetavailabilitychanged=alert(1)>'))).toContain('xss.event-handler');
+  });
+
+  it('SQL keywords split by comments, and a breakout whose expression ends in a comment', () => {
+    expect(rules(query('1 UNI/**/ON SEL/**/ECT 1,2,3'))).toContain('sqli.split-keyword');
+    expect(rules(query('DR/**/OP/*bypass*/sampletable'))).toContain('sqli.split-keyword');
+    expect(rules(query("x' mod id--"))).toContain('sqli.breakout-comment');
+    expect(rules(query("x'-email--"))).toContain('sqli.breakout-comment');
+    for (const v of ["It's 5-10 --", "Bob's score: 5+3 #", "x'~email--", 'see /* note */ below', 'a/*b*/c']) expect(inspector.inspect(query(v)).blocked, v).toBe(false);
+  });
+
+  it('Log4j prefixes in any case; a JS string context returning a comparison', () => {
+    expect(rules(query('${EnV:AWS_SECRET_ACCESS_KEY}'))).toContain('jndi.log4j-lookup');
+    expect(rules(query("'; return '' == '"))).toContain('nosqli.js-breakout');
+  });
+
+  it('base64 of UTF-8 text is decoded (full-width and enclosed digits, other scripts)', () => {
+    expect(inspector.inspect(query(Buffer.from('http://①②⑦.⓪.⓪.①/').toString('base64url'))).blocked).toBe(true);
+    expect(inspector.inspect(query(Buffer.from('Привет, как дела? Всё хорошо.').toString('base64'))).blocked).toBe(false);
+  });
+});

@@ -65,6 +65,9 @@ const SSTI_DANGER = re('__(?:class|mro|subclasses|globals|builtins|init|import|b
 const SSTI_ARITH = re('^\\s{0,8}\\d{1,6}\\s{0,8}[*+/-]\\s{0,8}\\d{1,6}\\s{0,8}$|^\\s{0,8}\\d{1,6}\\s{0,8}\\*\\s{0,8}["\']\\d{1,6}["\']', '');
 const SSTI_DIRECTIVE = re('@\\{\\s{0,8}\\[|<#assign\\b|<#import\\b|#set\\s{0,4}\\(\\s{0,4}\\$|\\$class\\.inspect|#foreach\\s{0,4}\\(|\\{%\\s{0,8}(?:import|include|extends|set|for|if|macro|raw|debug|load)\\s|freemarker\\.template\\.utility|\\?(?:new|api|eval|interpret)\\b|<#(?:if|elseif|list|function|macro|attempt|setting|local|global|include)\\s', 'i');
 
+/** Jinja2 / Flask objects a probe prints whole (`{{config}}` dumps the app's settings, secret key included). */
+const JINJA_GLOBALS = new Set(['config', 'self', 'request.environ', 'request.application', 'settings', 'session', 'g', 'request.__class__', 'url_for', 'lipsum', 'cycler', 'joiner', 'namespace', 'get_flashed_messages', 'app']);
+
 const SSTI_TRIGGER = M.BRACE | M.LT | M.HASH | M.DOLLAR | M.BRACKET | M.QUESTION;
 
 export const sstiDetector: ValueDetector = {
@@ -89,7 +92,7 @@ export const sstiDetector: ValueDetector = {
       const inner = s.slice(from, end === -1 ? Math.min(s.length, from + 400) : Math.min(end, from + 400));
       if (inner.toLowerCase().startsWith('jndi:')) continue;
       // ERB / JSP scriptlets: a back-tick in Ruby runs a shell command.
-      if (SSTI_DANGER.test(inner) || (open.startsWith('<%') && inner.includes('`'))) out.emit(SSTI.expression, excerpt(s, m.index));
+      if (SSTI_DANGER.test(inner) || (open.startsWith('<%') && inner.includes('`')) || (open === '{{' && end !== -1 && JINJA_GLOBALS.has(inner.trim().toLowerCase()))) out.emit(SSTI.expression, excerpt(s, m.index));
       else if (end !== -1 && SSTI_ARITH.test(inner)) out.emit(SSTI.arithmetic, excerpt(s, m.index));
       TEMPLATE_OPEN.lastIndex = Math.max(TEMPLATE_OPEN.lastIndex, from);
     }
@@ -164,9 +167,14 @@ export const jndiDetector: ValueDetector = {
     if (l.indexOf('${') === -1) return;
     const r = resolveLookups(view.text);
     if (r.includes('\u0001JNDI:') || r.toLowerCase().includes('jndi:')) out.emit(JNDI.lookup, excerpt(r.replaceAll('\u0001', '').replaceAll('\u0002', ''), 0));
-    else if (r.includes('\u0001env:') || r.includes('\u0001sys:') || r.includes('\u0001java:') || r.includes('\u0001ctx:') || r.includes('\u0001base64:')) out.emit(JNDI.otherLookup, excerpt(view.text, l.indexOf('${')));
+    else if (leakLookup(r.toLowerCase())) out.emit(JNDI.otherLookup, excerpt(view.text, l.indexOf('${')));
   },
 };
+
+/** Log4j prefixes are case-insensitive (`${EnV:...}`); these read the environment, properties or decode a payload. */
+function leakLookup(r: string): boolean {
+  return r.includes('\u0001env:') || r.includes('\u0001sys:') || r.includes('\u0001java:') || r.includes('\u0001ctx:') || r.includes('\u0001base64:');
+}
 
 /** CRLF injection: a value that carries a new header line, a new request or response (splitting, smuggling). */
 const CRLF = {
@@ -206,9 +214,9 @@ export const crlfDetector: ValueDetector = {
       if (view.lower.includes(' http/') && REQUEST_LINE.test(s)) out.emit(CRLF.request, excerpt(s, 0));
       return;
     }
-    if (item.kind === 'path') {
-      // A base64 path segment that decodes to lines (a CSV, a document) puts no line break in the request line.
-      if (view.via === 'base64') return;
+    // A base64 path segment that decodes to lines (a CSV, a document) puts no line break in the request line; what
+    // the lines say is read below as for any other value.
+    if (item.kind === 'path' && view.via !== 'base64') {
       out.emit(CRLF.path, excerpt(s.replaceAll('\r', '\\r').replaceAll('\n', '\\n'), 0));
       return;
     }

@@ -12,7 +12,7 @@ const R = {
   shell: rule('nosqli', 'nosqli.shell-command', 2, 5, 'MongoDB shell command (db.collection.method(...))'),
 };
 /** `';return true;var x='`, `"; while(true){}`: a quote, a statement end, then JavaScript that only code writes. */
-const JS_BREAKOUT = re('[\'"]\\s{0,4}(?:;|\\|\\||&&)\\s{0,8}(?:return\\s{1,8}(?:true|false|\\d|this|db|\\{|\\()|while\\s{0,4}\\(|for\\s{0,4}\\(|(?:var|let|const)\\s{1,8}[a-z_$][\\w$]{0,40}\\s{0,4}=|function\\s{0,4}\\(|sleep\\s{0,4}\\(\\s{0,4}\\d|this\\.|db\\.)', 'i');
+const JS_BREAKOUT = re('[\'"]\\s{0,4}(?:;|\\|\\||&&)\\s{0,8}(?:return(?:\\s{1,8}(?:true|false|\\d|this|db|\\{|\\()|\\s{0,8}[\'"][^\'"]{0,40}[\'"]\\s{0,4}[=!<>])|while\\s{0,4}\\(|for\\s{0,4}\\(|(?:var|let|const)\\s{1,8}[a-z_$][\\w$]{0,40}\\s{0,4}=|function\\s{0,4}\\(|sleep\\s{0,4}\\(\\s{0,4}\\d|this\\.|db\\.)', 'i');
 /** A statement end, then `return` of `this.field` compared, or of a bare boolean: a $where function body. */
 const JS_RETURN = re(';\\s{0,8}return\\s{1,8}(?:this\\.[a-z_$][\\w$]{0,40}\\s{0,4}(?:[=!]==?|[<>]=?|\\.|\\)|;|$)|(?:true|false|1)\\s{0,4}(?:;|$|\\|\\||&&))', 'i');
 const DB_SHELL = re('\\bdb\\s{0,4}\\.\\s{0,4}(?:[a-z_$][\\w$]{0,40}\\s{0,4}\\.\\s{0,4}(?:find|findone|insert|insertone|insertmany|update|updateone|updatemany|remove|deleteone|deletemany|drop|aggregate|count)|getcollection|dropdatabase|eval|getsiblingdb|runcommand|adduser|createuser)\\s{0,4}\\(', 'i');

@@ -29,6 +29,7 @@ const R = {
   execComment: rule('sqli', 'sqli.executable-comment', 1, 5, 'MySQL executable comment'),
   functionChain: rule('sqli', 'sqli.function-chain', 2, 3, 'SQL function calls with SQL operators'),
   commentObfuscation: rule('sqli', 'sqli.inline-comment', 2, 3, 'inline comment between words'),
+  splitKeyword: rule('sqli', 'sqli.split-keyword', 1, 5, 'SQL keyword split by an inline comment (UNI/**/ON): a filter that strips comments joins it'),
   booleanExpression: rule('sqli', 'sqli.boolean-expression', 2, 5, 'boolean operator joining a comparison'),
   bareOperator: rule('sqli', 'sqli.bare-operator', 2, 5, 'the value is only SQL operator syntax'),
   statement: rule('sqli', 'sqli.statement', 1, 5, 'the value is a SQL statement'),
@@ -120,6 +121,7 @@ export const sqliDetector: ValueDetector = {
     if (all.length > 0 && all.length <= 8) bare(s, all, out);
     if (all.length > 0) fragment(s, all, out);
     if ((view.mask & M.PAREN) !== 0) noisyCall(view.lower, out);
+    if ((view.mask & M.STAR) !== 0 && view.lower.includes('/*')) splitKeyword(s, view.lower, out);
     const q0 = s.charCodeAt(0);
     if (s.length <= 40 && (q0 === 39 || q0 === 34 || q0 === 96 || q0 === 32)) quoteProbe(s, out);
   },
@@ -198,7 +200,27 @@ function breakout(s: string, at: number, t: SqlToken[], out: Emitter): boolean {
     out.emit(R.breakoutList, frag);
     return true;
   }
+  // `x' mod id--`, `a'or?--`: the string closes, an expression goes on, and a comment at the very end cuts off the
+  // query's own closing quote. (A dash at the end of prose has text after it, or no operator before it; "it's",
+  // "Bob's" are contractions and possessives: a letter right after the quote.)
+  const last = t[t.length - 1];
+  if (last?.t === 'comment' && last.v !== '/*!' && !isLetter(s.charCodeAt(at)) && s.length - last.start <= 4 && t.length <= 8 && s.indexOf(s[at - 1] ?? "'", at) === -1 && expressionTo(t, i, t.length - 1)) {
+    out.emit(R.breakoutComment, frag);
+    return true;
+  }
   return false;
+}
+
+/** Tokens i..end-1 are one expression (words, numbers, operators, parentheses) with at least one operator. */
+function expressionTo(t: SqlToken[], i: number, end: number): boolean {
+  let ops = 0;
+  for (let k = i; k < end; k++) {
+    const x = t[k];
+    if (x === undefined || !(x.t === 'word' || x.t === 'num' || x.t === 'op' || x.t === 'ident' || x.t === '(' || x.t === ')')) return false;
+    // `~` and `!` are unary: `'~email` joins nothing to the string (a syntax error, not an expression).
+    if ((x.t === 'op' && x.v !== '~' && x.v !== '!') || LOGIC.has(x.v) || x.v === 'mod') ops++;
+  }
+  return ops > 0;
 }
 
 /** A literal (number, closed string, NULL) with an optional sign: its length in tokens, or 0. */
@@ -431,6 +453,32 @@ function anywhere(s: string, t: SqlToken[], out: Emitter): void {
     const e = s.indexOf('*/', c + 2);
     if (e !== -1 && isWordChar(s.charCodeAt(e + 2))) out.emit(R.commentObfuscation, excerpt(s, c));
   }
+}
+
+/** Keywords an evasion splits with an empty or short comment, for a filter that deletes comments to join. */
+const SPLIT_WORDS = new Set(['union', 'select', 'insert', 'update', 'delete', 'drop', 'from', 'where', 'exec', 'execute', 'declare', 'sleep', 'benchmark', 'waitfor', 'having', 'information_schema', 'concat', 'table', 'into', 'values', 'load_file', 'outfile', 'version', 'database', 'substring', 'ascii', 'char']);
+
+/** `UNI/**\/ON SEL/**\/ECT`: letters on both sides of a comment that spell a keyword only once it is deleted. */
+function splitKeyword(s: string, l: string, out: Emitter): void {
+  let n = 0;
+  for (let c = l.indexOf('/*'); c > 0 && n++ < 16; c = l.indexOf('/*', c + 2)) {
+    const e = l.indexOf('*/', c + 2);
+    if (e === -1 || l[c + 2] === '!' || e - c > 64) return;
+    let a = c;
+    while (a > 0 && isLetterOrUnderscore(l.charCodeAt(a - 1))) a--;
+    let b = e + 2;
+    while (b < l.length && isLetterOrUnderscore(l.charCodeAt(b))) b++;
+    const left = l.slice(a, c);
+    const right = l.slice(e + 2, b);
+    if (left !== '' && right !== '' && SPLIT_WORDS.has(left + right)) {
+      out.emit(R.splitKeyword, excerpt(s, a));
+      return;
+    }
+  }
+}
+
+function isLetterOrUnderscore(c: number): boolean {
+  return (c >= 97 && c <= 122) || c === 95;
 }
 
 function isWordChar(c: number): boolean {

@@ -30,8 +30,8 @@ const URL_ATTRS = new Set(['href', 'src', 'action', 'formaction', 'data', 'xlink
 const SCRIPT_SCHEMES = new Set(['javascript', 'vbscript', 'livescript', 'mocha', 'jscript']);
 const EVENT = re('(?:^|[\\s"\'`/;,+])on(?:[a-z]{3,30})\\s{0,16}=', 'i');
 const BREAKOUT = re('["\'`]\\s{0,16}[/\\s>]{0,4}(?:on[a-z]{3,30}|style|src|href|formaction|autofocus)\\s{0,16}=', 'i');
-const SINK = re('(?:\\b(?:alert|prompt|confirm|eval|settimeout|setinterval|execscript|fromcharcode|atob)\\s{0,8}[(`]|document\\s{0,16}\\.\\s{0,16}(?:cookie|write|domain|location|createelement|body\\s{0,4}\\.\\s{0,4}appendchild)|\\.\\s{0,4}(?:appendchild|insertadjacenthtml)\\s{0,4}\\(|\\b(?:self|window|top|parent|globalthis|frames)\\s{0,4}\\.\\s{0,4}(?:alert|prompt|confirm|eval|document|location)\\b|\\.\\s{0,4}(?:call|apply|bind)\\s{0,4}`|window\\s{0,4}\\.\\s{0,4}(?:location|open|name)|\\.innerhtml\\b|\\.outerhtml\\b|\\blocation\\s{0,4}\\.\\s{0,4}(?:href|hash|replace))', 'i');
-const CSS_EXPR = re('expression\\s{0,16}\\(|url\\s{0,16}\\(\\s{0,16}["\']?\\s{0,16}(?:javascript|vbscript)\\s{0,4}:|-moz-binding|behavior\\s{0,16}:\\s{0,16}url\\s{0,8}\\(', 'i');
+const SINK = re('(?:\\b(?:alert|prompt|confirm|eval|settimeout|setinterval|execscript|fromcharcode|atob)\\s{0,8}[(`]|document\\s{0,16}\\.\\s{0,16}(?:cookie|write|domain|location|createelement|body\\s{0,4}\\.\\s{0,4}appendchild)|\\.\\s{0,4}(?:appendchild|insertadjacenthtml)\\s{0,4}\\(|\\b(?:self|window|top|parent|globalthis|frames)\\s{0,4}(?:\\.\\s{0,4}(?:alert|prompt|confirm|eval|document|location)\\b|\\[\\s{0,4}["\'`])|\\.\\s{0,4}(?:call|apply|bind)\\s{0,4}`|window\\s{0,4}\\.\\s{0,4}(?:location|open|name)|\\.innerhtml\\b|\\.outerhtml\\b|\\blocation\\s{0,4}\\.\\s{0,4}(?:href|hash|replace))', 'i');
+const CSS_EXPR = re('expression\\s{0,16}\\(|url\\s{0,16}\\(\\s{0,16}["\']?\\s{0,16}(?:javascript|vbscript)\\s{0,4}(?::|$)|-moz-binding|behavior\\s{0,16}:\\s{0,16}url\\s{0,8}\\(', 'i');
 /** A style element that imports a style sheet from elsewhere (CSS injection reads the page through selectors). */
 const STYLE_IMPORT = re('<style\\b[^>]{0,200}>[^<]{0,200}@import\\b', 'i');
 const TEMPLATE = re('\\{\\{[^{}]{0,200}(?:constructor|\\$on|\\$eval|alert|\\$emit|\\[\\s{0,4}["\']|=>|\\(\\s{0,4}\\))', 'i');
@@ -46,7 +46,13 @@ const EVENTS = new Set(
     'readystatechange repeat reset resize scroll scrollend search seeked seeking select selectionchange selectstart show stalled storage submit suspend ' +
     'timeupdate toggle touchend touchmove touchstart transitioncancel transitionend transitionrun transitionstart unload volumechange waiting wheel ' +
     'begin end activate afterupdate beforeactivate beforeupdate bounce datasetchanged dataavailable errorupdate filterchange finish help losecapture ' +
-    'move moveend movestart propertychange rowenter rowexit rowsdelete rowsinserted start stop webkitanimationend webkittransitionend').split(' '),
+    'move moveend movestart propertychange rowenter rowexit rowsdelete rowsinserted start stop webkitanimationend webkittransitionend ' +
+    'webkitanimationiteration webkitanimationstart webkitplaybacktargetavailabilitychanged webkitmouseforcedown webkitmouseforceup ' +
+    'webkitmouseforcechanged webkitmouseforcewillbegin webkitwillrevealbottom webkitfullscreenchange pointerrawupdate gotpointercapture ' +
+    'lostpointercapture pointercancel animationcancel beforetoggle beforematch securitypolicyviolation slotchange visibilitychange ' +
+    'contentvisibilityautostatechange afterscriptexecute beforescriptexecute mozfullscreenchange orientationchange devicemotion ' +
+    'deviceorientation compositionstart compositionupdate compositionend textinput domcontentloaded domactivate domfocusin domfocusout ' +
+    'pagereveal pageswap scrollsnapchange scrollsnapchanging').split(' '),
 );
 const isEventName = (m: string) => {
   const at = m.toLowerCase().indexOf('on');

@@ -53,8 +53,10 @@ function printable(b: number): boolean {
 }
 
 /**
- * The text the value decodes to, when at least `minRatio` of the bytes are printable ASCII (the run of
- * printable bytes is returned, without the binary prefix an alignment leaves), else undefined.
+ * The text the value decodes to, when at least `minRatio` of the bytes are printable ASCII or well-formed UTF-8
+ * (the run of printable characters is returned, without the binary prefix an alignment leaves), else undefined.
+ * UTF-8 counts: `http://①②⑦.⓪.⓪.①/` and text in other scripts are base64-wrapped too, and random bytes
+ * almost never form valid multi-byte sequences.
  */
 export function decodeBase64Text(s: string, minRatio = 0.85): string | undefined {
   let end = s.length;
@@ -63,9 +65,7 @@ export function decodeBase64Text(s: string, minRatio = 0.85): string | undefined
   let bestScore = -1;
   for (let shift = 0; shift < 4; shift++) {
     const bytes = decodeFrom(s, shift, end);
-    let p = 0;
-    for (const b of bytes) if (printable(b)) p++;
-    const score = bytes.length === 0 ? 0 : p / bytes.length;
+    const score = bytes.length === 0 ? 0 : textBytes(bytes, undefined) / bytes.length;
     if (score > bestScore) {
       bestScore = score;
       best = bytes;
@@ -73,9 +73,37 @@ export function decodeBase64Text(s: string, minRatio = 0.85): string | undefined
     if (score === 1) break;
   }
   if (best === undefined || bestScore < minRatio) return undefined;
-  let out = '';
-  for (const b of best) if (printable(b)) out += String.fromCharCode(b);
-  return out;
+  const out: string[] = [];
+  textBytes(best, out);
+  return out.join('');
+}
+
+/** How many bytes are printable ASCII or part of a well-formed UTF-8 sequence; their characters go to `out`. */
+function textBytes(b: number[], out: string[] | undefined): number {
+  let n = 0;
+  for (let i = 0; i < b.length; i++) {
+    const c = b[i] ?? 0;
+    if (printable(c)) {
+      n++;
+      out?.push(String.fromCharCode(c));
+      continue;
+    }
+    const len = c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3 : c >= 0xf0 && c <= 0xf4 ? 4 : 0;
+    if (len === 0 || i + len > b.length) continue;
+    let cp = c & (len === 2 ? 0x1f : len === 3 ? 0x0f : 0x07);
+    let ok = true;
+    for (let k = 1; k < len && ok; k++) {
+      const x = b[i + k] ?? 0;
+      ok = (x & 0xc0) === 0x80;
+      cp = (cp << 6) | (x & 0x3f);
+    }
+    // Overlong forms and surrogates are not text.
+    if (!ok || cp < (len === 2 ? 0x80 : len === 3 ? 0x800 : 0x10000) || (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff) continue;
+    n += len;
+    out?.push(String.fromCodePoint(cp));
+    i += len - 1;
+  }
+  return n;
 }
 
 /**
