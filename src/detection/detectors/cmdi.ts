@@ -162,7 +162,7 @@ export const cmdiDetector: ValueDetector = {
       if (b !== null && (before === '' || /* separators */ '&|('.includes(before[before.length - 1] ?? ''))) out.emit(R.batchIf, excerpt(s, b.index));
     }
     // Quotes only hide a command at the start (w'h'o'am'i); globs only matter in a path (/???/c?t).
-    const quoted = (view.mask & (M.QUOTE | M.DQUOTE)) !== 0 && startsWithCommand(l.replaceAll("'", '').replaceAll('"', ''));
+    const quoted = (view.mask & (M.QUOTE | M.DQUOTE)) !== 0 && item.location !== 'path' && startsWithCommand(l.replaceAll("'", '').replaceAll('"', ''));
     const globbed = (view.mask & (M.QUESTION | M.STAR)) !== 0 && (view.mask & M.SLASH) !== 0;
     // `pi<()ng`: an empty process substitution splits a word only a shell joins again.
     const emptySub = (view.mask & M.PAREN) !== 0 && (view.mask & (M.LT | M.GT)) !== 0 && (l.includes('<()') || l.includes('>()'));
