@@ -12,7 +12,7 @@ const R = {
   loop: rule('js-injection', 'js.endless-loop', 1, 5, 'loop with a constant condition (denial of service through eval)'),
 };
 /** `while(true)`, `while(!0)`, `while(+Infinity)`, `for(;;)`: a loop that never ends. */
-const ENDLESS = re('\\bwhile\\s{0,8}\\(\\s{0,8}[!+-]{0,4}\\s{0,4}\\(?\\s{0,4}(?:true|false|\\d{1,8}|""|\'\'|``|\\{\\}|\\[\\]|this|infinity|undefined|null|nan)\\s{0,4}\\)?\\s{0,8}\\)|\\bfor\\s{0,8}\\(\\s{0,8};\\s{0,8};\\s{0,8}\\)', 'i');
+const ENDLESS = re('\\bwhile\\s{0,8}\\(\\s{0,8}[!+-]{0,4}\\s{0,4}\\(?\\s{0,4}(?:true|false|\\d{1,8}|""|\'\'|``|\\{\\}|\\[\\]|this|infinity|undefined|null|nan|new\\s{1,8}[a-z_$][\\w$]{0,40}|string|object|array|number|boolean|date|function|symbol|math|json|window|self|globalthis)\\s{0,4}\\)?\\s{0,8}\\)|\\bfor\\s{0,8}\\(\\s{0,8};\\s{0,8};\\s{0,8}\\)', 'i');
 
 const RUNTIME = re('\\b(?:require\\s{0,8}\\(\\s{0,8}[\'"`](?:child_process|fs|net|http|vm|os|process)|child_process\\b|process\\s{0,4}\\.\\s{0,4}(?:mainmodule|binding|env|kill|exit|dlopen|stdout|openstdin)|global\\s{0,4}\\.\\s{0,4}process|\\b(?:process|require)\\s{0,4}\\[|\\.\\s{0,4}(?:execsync|spawnsync|execfilesync)\\s{0,4}\\()', 'i');
 const CONSTRUCTOR = re('\\$\\d{1,4}:\\w{1,40}:(?:prototype|constructor|__proto__)|constructor\\s{0,4}(?:\\.\\s{0,4}|:|\\[\\s{0,4}[\'"`]\\s{0,4})constructor|\\bnew\\s{1,8}function\\s{0,8}\\(|\\bfunction\\s{0,4}\\(\\s{0,4}[\'"`]|\\bthis\\s{0,4}\\.\\s{0,4}constructor\\b|__definegetter__|__lookupgetter__|\\bimport\\s{0,4}\\(\\s{0,4}[\'"`]', 'i');
@@ -40,6 +40,8 @@ export const jsDetector: ValueDetector = {
   },
 };
 
+const OBJECTS = new Set(['string', 'object', 'array', 'number', 'boolean', 'date', 'function', 'symbol', 'math', 'json', 'window', 'self', 'globalthis']);
+
 /** The constant condition of a matched `while(...)` is true (`while(!true)` never runs). */
 function alwaysTrue(loop: string): boolean {
   const inner = loop.slice(loop.indexOf('(') + 1, loop.lastIndexOf(')')).replaceAll(' ', '').replaceAll('(', '').replaceAll(')', '').toLowerCase();
@@ -54,6 +56,9 @@ function alwaysTrue(loop: string): boolean {
   const v = inner.slice(i);
   const digits = v !== '' && [...v].every((c) => c >= '0' && c <= '9');
   // Unary +/- make numbers of '' and `` (0) and keep Infinity; -0 is 0.
-  const truthy = digits ? Number(v) !== 0 : v === 'true' || v === 'infinity' || v === 'this' || v === '{}' || v === '[]' ? !(minus && v === '[]') : false;
+  // An object (`new Date`) or a global function or namespace (`String`, `Math`) is truthy; unary minus makes NaN of
+  // most of them, so only the plain forms count.
+  const object = v.startsWith('new') || OBJECTS.has(v);
+  const truthy = digits ? Number(v) !== 0 : object ? !minus : v === 'true' || v === 'infinity' || v === 'this' || v === '{}' || v === '[]' ? !(minus && v === '[]') : false;
   return not % 2 === 0 ? truthy : !truthy;
 }

@@ -321,3 +321,24 @@ describe('public-collection forms, second batch', () => {
     expect(inspector.inspect(query(Buffer.from('Привет, как дела? Всё хорошо.').toString('base64'))).blocked).toBe(false);
   });
 });
+
+describe('CRS v4 generic forms read by grammar', () => {
+  it('loopback aliases of /etc/hosts and a host spelt with escaped letters', () => {
+    expect(rules(query('localhost4/'))).toContain('ssrf.internal-host');
+    expect(rules(query('ipv6-localhost/'))).toContain('ssrf.internal-host');
+    expect(rules(query('http://\\l\\o\\c\\a\\l\\h\\o\\s\\t/'))).toContain('ssrf.internal-host');
+    expect(inspector.inspect(query('http://a\\b.example.com/')).blocked).toBe(false);
+  });
+
+  it('endless loops on an object or a global function; not on a falsy or NaN condition', () => {
+    expect(rules(query('while(new Date);'))).toContain('js.endless-loop');
+    expect(rules(query('while(String);'))).toContain('js.endless-loop');
+    expect(rules(query('while(-String);'))).not.toContain('js.endless-loop');
+    expect(rules(query('while(!!"");'))).not.toContain('js.endless-loop');
+  });
+
+  it('template control statements in <% %> (Mako, ERB, EJS)', () => {
+    expect(rules(query('<% if True %>49<% endif %>'))).toContain('ssti.directive');
+    expect(inspector.inspect(query('Save 20 <% off if you order today')).blocked).toBe(false);
+  });
+});

@@ -30,7 +30,7 @@ const OAST_SUFFIXES = ['burpcollaborator.net', 'oastify.com', 'interact.sh', 'oa
 const LOOPBACK_DOMAINS = ['localtest.me', 'lvh.me', 'vcap.me', 'lacolhost.com', 'localhost.direct'];
 
 const BAD_SCHEMES = new Set(['file', 'gopher', 'dict', 'ldap', 'ldaps', 'jar', 'netdoc', 'tftp', 'sftp', 'ftp', 'ftps', 'telnet', 'nntp', 'imap', 'pop3', 'smtp', 'mailto', 'jdbc', 'rmi', 'iiop', 'corba']);
-const INTERNAL_NAMES = ['localhost', 'metadata.google.internal', 'metadata', 'instance-data', 'metadata.azure.com', 'metadata.packet.net', 'metadata.tencentyun.com', 'metadata.platformequinix.com', 'kubernetes.default', 'kubernetes.default.svc', 'ip6-localhost', 'ip6-loopback', '100.100.100.200'];
+const INTERNAL_NAMES = ['localhost', 'metadata.google.internal', 'metadata', 'instance-data', 'metadata.azure.com', 'metadata.packet.net', 'metadata.tencentyun.com', 'metadata.platformequinix.com', 'kubernetes.default', 'kubernetes.default.svc', 'ip6-localhost', 'ip6-loopback', '100.100.100.200', 'localhost4', 'localhost4.localdomain4', 'localhost6.localdomain6', 'ipv6-localhost', 'ipv6-loopback'];
 
 export const ssrfDetector: ValueDetector = {
   name: 'ssrf',
@@ -146,6 +146,11 @@ function url(text: string, s: string, start: number, scheme: string, colon: numb
   if (!special && !hasSlashes) return;
   const auth = authority(s, from);
   if (auth === '') return;
+  // `http://\l\o\c\a\l\h\o\s\t/`: a host spelt with escaped letters; whatever drops the backslashes reaches it.
+  if (s[from + auth.length] === '\\' && isSchemeChar(s.charCodeAt(from + auth.length + 1))) {
+    const k = classifyHost(hostOf(escapedAuthority(s, from)));
+    if (k === 'internal' || k === 'metadata') out.emit(R.internal, frag);
+  }
   if (auth.includes('@')) {
     out.emit(R.userinfo, frag);
     // `http://169.254.169.254@evil.com/`: parsers that take the userinfo for the host go inside.
@@ -171,6 +176,18 @@ function url(text: string, s: string, start: number, scheme: string, colon: numb
   let end = from;
   while (end < s.length && s[end] !== ' ' && s[end] !== '&' && s[end] !== '"' && s[end] !== "'") end++;
   if (special && s[end - 1] === '?' && end - colon > 8) out.emit(R.trailingQuestion, frag);
+}
+
+/** The authority read through backslash-escaped characters (`\\l\\o`), the backslashes dropped. */
+function escapedAuthority(s: string, from: number): string {
+  let out = '';
+  for (let i = from; i < s.length && out.length < 256; i++) {
+    const c = s[i] ?? '';
+    if (c === '\\' && isSchemeChar(s.charCodeAt(i + 1))) continue;
+    if (c === '/' || c === '?' || c === '#' || c === ' ' || c === '\\' || c === '"' || c === "'" || c === '&') break;
+    out += c;
+  }
+  return out;
 }
 
 function authority(s: string, from: number): string {
