@@ -26,6 +26,8 @@ export const ENCODERS: Record<string, Encoder> = {
   plain: (s) => s,
   url: urlEncode,
   'double-url': (s) => urlEncode(urlEncode(s)),
+  // quote_plus / Go's QueryEscape: a blank is '+', so a '+' in the payload is escaped.
+  'url-form': (s) => [...s].map((c) => (c === ' ' ? '+' : isPlain(c) ? c : utf8Pct(c))).join(''),
   'iis-u': (s) => mapSpecials(s, (c) => `%u${c.codePointAt(0)!.toString(16).padStart(4, '0')}`),
   'js-unicode': (s) => mapSpecials(s, (c) => `\\u${c.codePointAt(0)!.toString(16).padStart(4, '0')}`),
   'js-hex': (s) => mapSpecials(s, (c) => (c.charCodeAt(0) < 256 ? `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}` : c)),
@@ -69,16 +71,17 @@ const FIELDS = ['q', 'name', 'comment', 'redirect', 'file', 'filter', 'url', 'la
 type Placed = Pick<Line, 'method' | 'path' | 'query' | 'headers' | 'body' | 'placeholder'>;
 
 /** One value put where a client would send it. */
-export const PLACEMENTS: Record<string, (v: string, i: number) => Placed> = {
-  query: (v, i) => ({ placeholder: 'query', method: 'GET', path: '/api/v1/search', query: `${FIELDS[i % FIELDS.length]}=${transport(v, '&#+=')}&page=1`, headers: base(), body: null }),
-  form: (v, i) => ({ placeholder: 'body', method: 'POST', path: '/account/profile', query: null, headers: { ...base(), 'Content-Type': 'application/x-www-form-urlencoded' }, body: `csrf=a81f9c2e&${FIELDS[(i + 3) % FIELDS.length]}=${transport(v, '&#+=')}` }),
+// `wire`: the value is already in form encoding (url-form), so its '+' are blanks and stay as they are.
+export const PLACEMENTS: Record<string, (v: string, i: number, wire?: boolean) => Placed> = {
+  query: (v, i, wire) => ({ placeholder: 'query', method: 'GET', path: '/api/v1/search', query: `${FIELDS[i % FIELDS.length]}=${transport(v, wire === true ? '&#=' : '&#+=')}&page=1`, headers: base(), body: null }),
+  form: (v, i, wire) => ({ placeholder: 'body', method: 'POST', path: '/account/profile', query: null, headers: { ...base(), 'Content-Type': 'application/x-www-form-urlencoded' }, body: `csrf=a81f9c2e&${FIELDS[(i + 3) % FIELDS.length]}=${transport(v, wire === true ? '&#=' : '&#+=')}` }),
   json: (v, i) => ({ placeholder: 'body', method: 'POST', path: '/api/v1/comments', query: null, headers: { ...base(), 'Content-Type': 'application/json' }, body: JSON.stringify({ postId: 42 + i, [FIELDS[(i + 1) % FIELDS.length] ?? 'q']: v, draft: false }) }),
   header: (v, i) => ({ placeholder: 'request', method: 'GET', path: '/api/v1/items', query: null, headers: { ...base(), [i % 2 === 0 ? 'X-Search-Filter' : 'User-Agent']: transport(v, '', true) }, body: null }),
   cookie: (v) => ({ placeholder: 'request', method: 'GET', path: '/dashboard', query: null, headers: { ...base(), Cookie: `sid=3f9a1c7e55b2; prefs=${transport(v, ';,"\\')}` }, body: null }),
   path: (v) => ({ placeholder: 'request', method: 'GET', path: `/api/v1/files/${transport(v, '?#')}`, query: null, headers: base(), body: null }),
 };
 
-const ORDER = ['plain', 'url', 'base64', 'double-url', 'html-entity', 'js-unicode', 'mixed-case', 'iis-u', 'base64url', 'comment-ws', 'js-hex'];
+const ORDER = ['plain', 'url', 'base64', 'double-url', 'html-entity', 'js-unicode', 'mixed-case', 'iis-u', 'base64url', 'comment-ws', 'js-hex', 'url-form'];
 const PLACE_ORDER = ['query', 'json', 'form', 'header', 'cookie', 'path'];
 
 /** Four (encoder, placement) pairs per value, spread by index so every pair of lists meets. */
@@ -105,7 +108,7 @@ function lines(set: Line['set'], category: string, values: readonly string[], en
       if (set === 'legit' && p === 'path' && (v.includes('\n') || v.includes('://') || v.includes('<'))) p = 'query';
       if (seen.has(`${enc}/${p}`)) continue;
       seen.add(`${enc}/${p}`);
-      out.push({ id: `pac:${category}:${i}:${p}:${enc}`, set, category, placement: p, encoder: enc, ...PLACEMENTS[p]!(encoded, i) });
+      out.push({ id: `pac:${category}:${i}:${p}:${enc}`, set, category, placement: p, encoder: enc, ...PLACEMENTS[p]!(encoded, i, enc === 'url-form') });
     }
   });
   return out;
@@ -168,7 +171,7 @@ function bytes(n: number, seed: number, head: number[]): Buffer {
 }
 
 function benignLines(): Line[] {
-  const enc = ['plain', 'url', 'base64', 'double-url', 'html-entity', 'js-unicode', 'mixed-case', 'iis-u', 'base64url', 'js-hex'];
+  const enc = ['plain', 'url', 'base64', 'double-url', 'html-entity', 'js-unicode', 'mixed-case', 'iis-u', 'base64url', 'js-hex', 'url-form'];
   const out: Line[] = [];
   for (const [kind, values] of Object.entries(BENIGN)) out.push(...lines('legit', kind, values, enc, 4));
   const png = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];

@@ -44,9 +44,9 @@ function rates(lines: Line[], by: 'category' | 'encoder' | 'placement'): Map<str
 // Reached rates (percent, rounded down to 0.1); raise them when a change improves a group. The base64 misses are
 // values of 4-7 characters (`JyAn` is `' '`: any short word is valid base64) and base64 path segments, which
 // extraction does not decode yet.
-const ATTACK_BY_CATEGORY: Record<string, number> = { crlf: 100, jndi: 100, ldapi: 92.8, nosqli: 99.3, rfi: 100, sqli: 98.8, ssrf: 98.3, ssti: 97.3, traversal: 98.2, xss: 98.7, xxe: 100 };
-const ATTACK_BY_ENCODER: Record<string, number> = { base64: 93.1, base64url: 92.1, 'comment-ws': 100, 'double-url': 100, 'html-entity': 100, 'iis-u': 99.5, 'js-hex': 100, 'js-unicode': 99.4, 'mixed-case': 100, plain: 99.7, url: 99.5 };
-const BENIGN_BY_CATEGORY: Record<string, number> = { 'base64-doc': 96.2, email: 100, 'json-string': 100, markdown: 100, misc: 100, multilingual: 100, name: 100, prose: 98.2, 'rich-text': 96.4, ticket: 100, token: 100, url: 100 };
+const ATTACK_BY_CATEGORY: Record<string, number> = { crlf: 98.6, jndi: 100, ldapi: 98.8, nosqli: 99.3, rfi: 100, sqli: 99.5, ssrf: 98.7, ssti: 96.8, traversal: 98.2, xss: 100, xxe: 100 };
+const ATTACK_BY_ENCODER: Record<string, number> = { base64: 98.3, base64url: 91, 'comment-ws': 100, 'double-url': 99.5, 'html-entity': 100, 'iis-u': 100, 'js-hex': 100, 'js-unicode': 100, 'mixed-case': 100, plain: 100, url: 99.4, 'url-form': 99.3 };
+const BENIGN_BY_CATEGORY: Record<string, number> = { 'base64-doc': 96.2, email: 100, 'json-string': 100, markdown: 100, misc: 100, multilingual: 100, name: 100, prose: 100, 'rich-text': 100, ticket: 100, token: 100, url: 100 };
 
 describe('public-collection corpora at the default paranoia', () => {
   const attacks = load('payloads.jsonl');

@@ -342,3 +342,20 @@ describe('CRS v4 generic forms read by grammar', () => {
     expect(inspector.inspect(query('Save 20 <% off if you order today')).blocked).toBe(false);
   });
 });
+
+describe('encoders: form encoding outside a form, wrapped base64', () => {
+  it("reads '+' as a blank in form-encoded text placed in JSON or a header", () => {
+    const body = (v: string): InspectRequest => ({ method: 'POST', path: '/m', query: '', headers: { host: 'h', 'content-type': 'application/json' }, body: JSON.stringify({ q: v }) });
+    expect(inspector.inspect(body('%27+OR+1%3D1--')).blocked).toBe(true);
+    expect(inspector.inspect(body('1+UNION+SELECT+password+FROM+users')).blocked).toBe(true);
+    for (const v of ['C%2B%2B+tutorial', '2024-01-01T00:00:00+01:00', 'Rock+and+roll+or+jazz', 'a+b=c']) expect(inspector.inspect(body(v)).blocked, v).toBe(false);
+  });
+
+  it('decodes base64 wrapped in MIME lines; multi-line prose is not base64', () => {
+    const doc = '<?xml version="1.0"?><!DOCTYPE foo [<!ENTITY xxe SYSTEM "file:///etc/passwd">]><foo>&xxe;</foo>';
+    const wrapped = (Buffer.from(doc).toString('base64').match(/.{1,76}/g) ?? []).join('\r\n');
+    const body = (v: string): InspectRequest => ({ method: 'POST', path: '/m', query: '', headers: { host: 'h', 'content-type': 'application/json' }, body: JSON.stringify({ saml: v }) });
+    expect(rules(body(wrapped))).toContain('xxe.entity');
+    expect(inspector.inspect(body('AlphaBravoCharlieDeltaEcho\nFoxtrotGolfHotelIndiaJuliet\nKilo')).blocked).toBe(false);
+  });
+});

@@ -90,42 +90,54 @@ export const sqliDetector: ValueDetector = {
   rules: Object.values(R),
   // Runs on every value: one-word values (INFORMATION_SCHEMA, xp_cmdshell) matter too; the gate below is cheap.
   trigger: 0,
-  inspect(view: View, _item: Item, out: Emitter): void {
-    const s = view.text;
-    if (s.length < 2) return;
-    // Words and spaces only: nothing can break out of a string or a number, so only whole SQL phrases
-    // matter; skip the lexer unless one of their keywords is there.
-    if ((view.mask & SQL_PUNCT) === 0) {
-      const l = view.lower;
-      if (!SQL_WORDS.test(l) && !(mayNameCatalog(l) && CATALOG_GATE.test(l)) && !l.includes('--') && !l.includes('@@') && !l.includes('/*') && !spacedFragment(l, view.mask) && !((view.mask & M.AT) !== 0 && SET_VAR.test(l))) return;
+  inspect(view: View, item: Item, out: Emitter): void {
+    inspectSql(view, out);
+    // `1+UNION+SELECT+password+FROM+users`: form encoding's '+' for a blank, left undecoded where no form parser ran
+    // (a JSON string, a header; in a path '+' is itself). Words only: a value with escapes was decoded as form text already.
+    if ((view.mask & (M.PLUS | M.SPACE | M.PERCENT)) === M.PLUS && item.kind !== 'key' && item.kind !== 'path' && view.via !== 'base64') {
+      const spaced = view.text.replaceAll('+', ' ');
+      const lower = spaced.toLowerCase();
+      if (SQL_WORDS.test(lower)) inspectSql({ ...view, text: spaced, lower, mask: (view.mask & ~M.PLUS) | M.SPACE }, out);
     }
-    let found = false;
-    for (const q of ["'", '"', '`']) {
-      if (s.indexOf(q) === -1) continue;
-      const at = stringBreakout(s, q);
-      // Standard SQL (PostgreSQL, SQLite, MSSQL) has no backslash escapes: \' ends the string there.
-      const std = (s.includes('\\') ? stringBreakout(s, q, false) : at);
-      for (const pos of std !== at && std >= 0 ? [at, std] : [at]) {
-        if (pos < 0) continue;
-        // A quoted phrase of prose ("Select" del menú) is no breakout: nothing after it is code either.
-        if (quotedPhrase(s, pos)) continue;
-        const after = sqlTokens(s, pos, 256, view.lower);
-        if (breakout(s, pos, after, out)) found = true;
-        // What follows the breakout is code, not string content: look for whole SQL phrases there too.
-        anywhere(s, after, out);
-      }
-    }
-    const all = sqlTokens(s, 0, 256, view.lower);
-    if (!found) numeric(s, all, out);
-    anywhere(s, all, out);
-    if (all.length > 0 && all.length <= 8) bare(s, all, out);
-    if (all.length > 0) fragment(s, all, out);
-    if ((view.mask & M.PAREN) !== 0) noisyCall(view.lower, out);
-    if ((view.mask & M.STAR) !== 0 && view.lower.includes('/*')) splitKeyword(s, view.lower, out);
-    const q0 = s.charCodeAt(0);
-    if (s.length <= 40 && (q0 === 39 || q0 === 34 || q0 === 96 || q0 === 32)) quoteProbe(s, out);
   },
 };
+
+/** The SQL readings of one view: string breakouts, numeric context, whole phrases, fragments, probes. */
+function inspectSql(view: View, out: Emitter): void {
+  const s = view.text;
+  if (s.length < 2) return;
+  // Words and spaces only: nothing can break out of a string or a number, so only whole SQL phrases
+  // matter; skip the lexer unless one of their keywords is there.
+  if ((view.mask & SQL_PUNCT) === 0) {
+    const l = view.lower;
+    if (!SQL_WORDS.test(l) && !(mayNameCatalog(l) && CATALOG_GATE.test(l)) && !l.includes('--') && !l.includes('@@') && !l.includes('/*') && !spacedFragment(l, view.mask) && !((view.mask & M.AT) !== 0 && SET_VAR.test(l))) return;
+  }
+  let found = false;
+  for (const q of ["'", '"', '`']) {
+    if (s.indexOf(q) === -1) continue;
+    const at = stringBreakout(s, q);
+    // Standard SQL (PostgreSQL, SQLite, MSSQL) has no backslash escapes: \' ends the string there.
+    const std = (s.includes('\\') ? stringBreakout(s, q, false) : at);
+    for (const pos of std !== at && std >= 0 ? [at, std] : [at]) {
+      if (pos < 0) continue;
+      // A quoted phrase of prose ("Select" del menú) is no breakout: nothing after it is code either.
+      if (quotedPhrase(s, pos)) continue;
+      const after = sqlTokens(s, pos, 256, view.lower);
+      if (breakout(s, pos, after, out)) found = true;
+      // What follows the breakout is code, not string content: look for whole SQL phrases there too.
+      anywhere(s, after, out);
+    }
+  }
+  const all = sqlTokens(s, 0, 256, view.lower);
+  if (!found) numeric(s, all, out);
+  anywhere(s, all, out);
+  if (all.length > 0 && all.length <= 8) bare(s, all, out);
+  if (all.length > 0) fragment(s, all, out);
+  if ((view.mask & M.PAREN) !== 0) noisyCall(view.lower, out);
+  if ((view.mask & M.STAR) !== 0 && view.lower.includes('/*')) splitKeyword(s, view.lower, out);
+  const q0 = s.charCodeAt(0);
+  if (s.length <= 40 && (q0 === 39 || q0 === 34 || q0 === 96 || q0 === 32)) quoteProbe(s, out);
+}
 
 /** The tokens after a string breakout. */
 function breakout(s: string, at: number, t: SqlToken[], out: Emitter): boolean {
@@ -152,7 +164,9 @@ function breakout(s: string, at: number, t: SqlToken[], out: Emitter): boolean {
   // (`'&'` alone is the login-bypass probe: `''&''` is 0.)
   const quotedOp = s.trim().length > 3 && next?.t === 'str' && next.open === true && (a.v === '/' || a.v === '*' || a.v === '%' || a.v === '&' || a.v === '^' || a.v === '|');
   const wordGoesOn = !quotedOp && (next?.t !== 'word' || t[i + 2] === undefined || t[i + 2]?.t === '(' || t[i + 2]?.t === 'comment' || isComparison(t[i + 2]) || (t[i + 2]?.t === 'op' && t[i + 2]?.v !== '/'));
-  if (a.t === 'op' && (COMPARE.has(a.v) || ARITH.has(a.v)) && a.v !== '-' && operand(t, i + 1) > 0 && wordGoesOn) {
+  // `'%2011`: in a value read before percent-decoding, '%' and two hex digits is an escape, not a modulo.
+  const escape = a.v === '%' && isHex(s.charCodeAt(a.start + 1)) && isHex(s.charCodeAt(a.start + 2));
+  if (a.t === 'op' && (COMPARE.has(a.v) || ARITH.has(a.v)) && a.v !== '-' && !escape && operand(t, i + 1) > 0 && wordGoesOn) {
     out.emit(R.breakoutOperator, frag);
     return true;
   }
@@ -475,6 +489,10 @@ function splitKeyword(s: string, l: string, out: Emitter): void {
       return;
     }
   }
+}
+
+function isHex(c: number): boolean {
+  return (c >= 48 && c <= 57) || ((c | 0x20) >= 97 && (c | 0x20) <= 102);
 }
 
 function isLetterOrUnderscore(c: number): boolean {

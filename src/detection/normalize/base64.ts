@@ -13,7 +13,9 @@ const B64 = new Int16Array(128).fill(-1);
 }
 
 /** True when every character is in the base64 or base64url alphabet (padding allowed at the end). */
-export function looksBase64(s: string, minLength: number): boolean {
+export function looksBase64(value: string, minLength: number): boolean {
+  const s = value.indexOf('\n') === -1 ? value : unwrap(value);
+  if (s === undefined) return false;
   let end = s.length;
   while (end > 0 && s.charCodeAt(end - 1) === 61) end--;
   if (end < minLength || s.length - end > 2) return false;
@@ -31,6 +33,26 @@ export function looksBase64(s: string, minLength: number): boolean {
   // '=' padding that completes the last quantum is how encoders end a value, and words never do.
   const padded = end < s.length && s.length % 4 === 0;
   return upper && lower && (digitOrSym || padded || end >= 16);
+}
+
+/**
+ * Base64 wrapped in lines (MIME's 76 characters, PEM's 64: RFC 2045 §6.8) joined again, or undefined when the
+ * lines are not of one width: every line but the last as long as the first, and at least 20 characters.
+ */
+function unwrap(s: string): string | undefined {
+  // Prose and lists fail on their first line (a blank, or too short) before anything is split.
+  const nl = s.indexOf('\n');
+  if (nl < 20 || s.lastIndexOf(' ', nl) !== -1) return undefined;
+  const lines = s.split('\n');
+  const width = (lines[0] ?? '').replace('\r', '').length;
+  if (width < 20 || lines.length > 2000) return undefined;
+  let out = '';
+  for (let i = 0; i < lines.length; i++) {
+    const line = (lines[i] ?? '').replace('\r', '');
+    if (i < lines.length - 1 ? line.length !== width : line.length > width) return undefined;
+    out += line;
+  }
+  return out;
 }
 
 function decodeFrom(s: string, from: number, end: number): number[] {
@@ -58,7 +80,9 @@ function printable(b: number): boolean {
  * UTF-8 counts: `http://①②⑦.⓪.⓪.①/` and text in other scripts are base64-wrapped too, and random bytes
  * almost never form valid multi-byte sequences.
  */
-export function decodeBase64Text(s: string, minRatio = 0.85): string | undefined {
+export function decodeBase64Text(value: string, minRatio = 0.85): string | undefined {
+  const s = value.indexOf('\n') === -1 ? value : unwrap(value);
+  if (s === undefined) return undefined;
   let end = s.length;
   while (end > 0 && s.charCodeAt(end - 1) === 61) end--;
   let best: number[] | undefined;

@@ -83,13 +83,23 @@ export function utf8Lenient(b: readonly number[]): string {
   return s;
 }
 
-/** Decode repeatedly while it changes (double and triple encoding), at most `max` rounds. */
+/**
+ * Decode repeatedly while it changes (double and triple encoding), at most `max` rounds. A value written in form
+ * encoding (escapes, '+' and no blank: what quote_plus and Go's QueryEscape make) has its '+' read as a space in
+ * the first round, so `%27+OR+1%3D1--` placed in a JSON string or a header reads as `' OR 1=1--`.
+ */
 export function percentDecodeDeep(s: string, max = 4): string {
   let cur = s;
   for (let i = 0; i < max; i++) {
-    const next = percentDecodeOnce(cur, false);
+    const next = percentDecodeOnce(cur, i === 0 && formEncoded(cur));
     if (next === cur) return cur;
     cur = next;
   }
   return cur;
+}
+
+function formEncoded(s: string): boolean {
+  if (s.indexOf('+') === -1 || s.indexOf(' ') !== -1) return false;
+  for (let i = s.indexOf('%'); i !== -1 && i + 2 < s.length; i = s.indexOf('%', i + 1)) if (hex(s.charCodeAt(i + 1)) >= 0 && hex(s.charCodeAt(i + 2)) >= 0) return true;
+  return false;
 }
