@@ -54,7 +54,7 @@ const SESSION = {
   offSite: rule('session-fixation', 'session.id-from-other-site', 1, 5, 'session id in the URL of a request referred by another site'),
   inUrl: rule('session-fixation', 'session.id-in-url', 2, 5, 'session id set through the URL without a referer'),
 };
-const SCANNER_HEADERS = ['x-scanner', 'x-scan-memo', 'x-request-memo', 'x-requestmanager-memo', 'x-wipp', 'acunetix-aspect', 'acunetix-aspect-password', 'acunetix-aspect-queries', 'acunetix-product', 'x-burp-rule'];
+const SCANNER_HEADERS: ReadonlySet<string> = new Set(['x-scanner', 'x-scan-memo', 'x-request-memo', 'x-requestmanager-memo', 'x-wipp', 'acunetix-aspect', 'acunetix-aspect-password', 'acunetix-aspect-queries', 'acunetix-product', 'x-burp-rule']);
 const SESSION_NAME_SPLIT = re('[^a-z0-9]+');
 const SESSION_PARAMS = /* cookie names frameworks also accept in the URL */ ['phpsessid', 'jsessionid', 'aspsessionid', 'asp.net_sessionid', 'sessionid', 'session_id', 'cfid', 'cftoken', 'sid'];
 
@@ -150,7 +150,8 @@ export const protocolDetector: RequestDetector = {
       for (const [rule, fragment] of contentTypeFindings(ct)) out.emit(rule, fragment);
       if (ct.startsWith('multipart/') && ex.bodyText !== '') multipart(ex, req, out, at);
     }
-    for (const h of ['range', 'request-range']) {
+    for (let k = 0; k < 2; k++) {
+      const h = k === 0 ? 'range' : 'request-range';
       const v = ex.headers.get(h);
       if (v !== undefined && rangeAbuse(v)) {
         at(`header:${h}`);
@@ -171,43 +172,53 @@ export const protocolDetector: RequestDetector = {
 };
 const RESTRICTED_EXT = re('\\.(?:sql|bak|db|dump|backup|tar|old)\\.(?:zip|gz|tgz|bz2|xz|7z|rar)$|\\.(?:bak|backup|old|orig|save|swp|swo|tmp|temp|sql|sqlite|sqlite3|db|mdb|rdb|dump|dmp|log|cfg|conf|config|ini|env|key|pem|p12|pfx|jks|kdbx|passwd|htpasswd|htaccess|git|svn|hg|ds_store|inc|dist|lock)$|~$', 'i');
 // Request-Range: Netscape's obsolete Range, sent today only to slip range requests past range checks.
-const RESTRICTED_HEADERS = ['proxy', 'lock-token', 'content-range', 'if', 'translate', 'x-forwarded-server', 'request-range'];
+const RESTRICTED_HEADERS: ReadonlySet<string> = new Set(['proxy', 'lock-token', 'content-range', 'if', 'translate', 'x-forwarded-server', 'request-range']);
 /** `name="a;b"`: the raw field name of a part (form authors write names; only crafted ones hold these). */
 const ENTITY_REF = re('&#?[a-z0-9]{1,10};', 'gi');
 const PART_NAME = re('(?:^|[;\\s])name\\s{0,4}=\\s{0,4}"([^"\\r\\n]{0,200})"', 'i');
 
 function target(req: InspectRequest, ex: Extracted, out: Emitter, at: (location: string) => void): void {
   // A form body is percent-encoded like a query (WHATWG application/x-www-form-urlencoded).
-  const form = ex.contentType.startsWith('application/x-www-form-urlencoded') ? ex.bodyText.slice(0, 65_536) : '';
-  for (const [loc, raw] of [['path', req.path], ['query', req.query], ['body', form]] as const) {
-    if (raw.indexOf('%') === -1) continue;
-    at(loc);
-    let bad = false;
-    let iis = false;
-    let double = false;
-    const bytes: number[] = [];
-    for (let i = 0; i < raw.length; i++) {
-      if (raw[i] !== '%') continue;
-      const h = raw.slice(i + 1, i + 3);
-      if ((raw[i + 1] === 'u' || raw[i + 1] === 'U') && isHex(raw.slice(i + 2, i + 6), 4)) iis = true;
-      else if (!isHex(h, 2)) bad = true;
-      else {
-        if (h === '25' && isHex(raw.slice(i + 3, i + 5), 2)) double = true;
-        bytes.push(parseInt(h, 16));
-        if (raw[i + 3] !== '%') bytes.push(-1);
-      }
-    }
-    if (iis) out.emit(R.iisEncoding, raw.slice(0, 80));
-    if (bad) out.emit(R.encoding, raw.slice(0, 80));
-    if (double) out.emit(R.doubleEncoding, raw.slice(0, 80));
-    if (raw.includes('%25') && encodedUnreserved(percentDecodeOnce(raw, loc !== 'path')) >= 2) out.emit(R.doubleUnreserved, raw.slice(0, 80));
-    if (!validUtf8Runs(bytes)) out.emit(R.utf8, raw.slice(0, 80));
+  if (req.path.indexOf('%') !== -1) encodings('path', req.path, out, at);
+  if (req.query.indexOf('%') !== -1) encodings('query', req.query, out, at);
+  if (ex.contentType.startsWith('application/x-www-form-urlencoded')) {
+    const form = ex.bodyText.slice(0, 65_536);
+    if (form.indexOf('%') !== -1) encodings('body', form, out, at);
   }
-  const segs = req.path.split('?')[0] ?? '';
-  if (RESTRICTED_EXT.test(segs.slice(segs.lastIndexOf('/') + 1)) || segs.includes('~/')) {
+  // Only a last segment with a dot or a '~' can name a restricted extension.
+  const path = req.path;
+  const q = path.indexOf('?');
+  const segs = q === -1 ? path : path.slice(0, q);
+  const last = segs.slice(segs.lastIndexOf('/') + 1);
+  if (((last.includes('.') || last.endsWith('~')) && RESTRICTED_EXT.test(last)) || segs.includes('~/')) {
     at('path');
     out.emit(R.extension, segs.slice(-60));
   }
+}
+
+/** Malformed, %u, double and overlong percent-encodings of one raw target part or form body. */
+function encodings(loc: string, raw: string, out: Emitter, at: (location: string) => void): void {
+  at(loc);
+  let bad = false;
+  let iis = false;
+  let double = false;
+  const bytes: number[] = [];
+  for (let i = 0; i < raw.length; i++) {
+    if (raw[i] !== '%') continue;
+    const h = raw.slice(i + 1, i + 3);
+    if ((raw[i + 1] === 'u' || raw[i + 1] === 'U') && isHex(raw.slice(i + 2, i + 6), 4)) iis = true;
+    else if (!isHex(h, 2)) bad = true;
+    else {
+      if (h === '25' && isHex(raw.slice(i + 3, i + 5), 2)) double = true;
+      bytes.push(parseInt(h, 16));
+      if (raw[i + 3] !== '%') bytes.push(-1);
+    }
+  }
+  if (iis) out.emit(R.iisEncoding, raw.slice(0, 80));
+  if (bad) out.emit(R.encoding, raw.slice(0, 80));
+  if (double) out.emit(R.doubleEncoding, raw.slice(0, 80));
+  if (raw.includes('%25') && encodedUnreserved(percentDecodeOnce(raw, loc !== 'path')) >= 2) out.emit(R.doubleUnreserved, raw.slice(0, 80));
+  if (!validUtf8Runs(bytes)) out.emit(R.utf8, raw.slice(0, 80));
 }
 
 /**
@@ -268,7 +279,7 @@ function validUtf8Runs(bytes: number[]): boolean {
 
 function framing(req: InspectRequest, ex: Extracted, method: string, out: Emitter, at: (location: string) => void): void {
   const cl = ex.headers.get('content-length');
-  if (cl !== undefined && !/* digits only */ [...cl.trim()].every((c) => c >= '0' && c <= '9')) {
+  if (cl !== undefined && !digitsOnly(cl.trim())) {
     at('header:content-length');
     out.emit(R.contentLength, cl.slice(0, 40));
   }
@@ -276,8 +287,8 @@ function framing(req: InspectRequest, ex: Extracted, method: string, out: Emitte
     at('body');
     out.emit(R.bodyOnGet, method);
   }
-  for (const h of RESTRICTED_HEADERS) {
-    if (ex.headers.has(h)) {
+  for (const h of ex.headers.keys()) {
+    if (RESTRICTED_HEADERS.has(h)) {
       at(`header:${h}`);
       out.emit(R.header, h);
     }
@@ -285,12 +296,25 @@ function framing(req: InspectRequest, ex: Extracted, method: string, out: Emitte
   const host = ex.headers.get('host');
   // RFC 9110 §4.2.1 / RFC 9112 §3.2: an http(s) target has a non-empty host, so an empty Host with an
   // origin-form target names no one (only an authority-less URI may send it empty).
-  if (host !== undefined && (!HOST.test(host) || (host.trim() === '' && req.path.startsWith('/')))) {
-    at('header:host');
-    out.emit(R.host, host.slice(0, 80));
+  if (host !== undefined && host !== lastGoodHost) {
+    if (!HOST.test(host) || (host.trim() === '' && req.path.startsWith('/'))) {
+      at('header:host');
+      out.emit(R.host, host.slice(0, 80));
+    } else if (host.trim() !== '') lastGoodHost = host;
   }
 }
 const HOST = re('^(?:[a-z0-9._~-]{0,253}|\\[[0-9a-f:.]{2,45}\\])(?::\\d{1,5})?$', 'i');
+
+/** A client sends the same Host on every request: the last valid, non-empty one is not checked again. */
+let lastGoodHost = '';
+
+function digitsOnly(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
+}
 
 
 const TCHAR = "!#$%&'*+-.^_`|~";
@@ -377,8 +401,8 @@ export const scannerDetector: RequestDetector = {
       at('path');
       out.emit(SCANNER.path, p[0]);
     }
-    for (const h of SCANNER_HEADERS) {
-      if (ex.headers.has(h)) {
+    for (const h of ex.headers.keys()) {
+      if (SCANNER_HEADERS.has(h)) {
         at(`header:${h}`);
         out.emit(SCANNER.header, h);
         break;
@@ -453,8 +477,9 @@ function methodOverride(ex: Extracted, method: string, out: Emitter, at: (locati
   }
   // The extracted items already name the field (a JSON member would be body:/_method): no text to search again.
   if (value === undefined) {
+    const form = ex.contentType.startsWith('application/x-www-form-urlencoded');
     for (const item of ex.items) {
-      if (item.location === 'query:_method' || item.location === 'body:_method') {
+      if ((item.kind === 'query' || (form && item.kind === 'body')) && (item.location === 'query:_method' || item.location === 'body:_method')) {
         value = item.value;
         where = item.location;
         break;

@@ -83,6 +83,8 @@ export const S = {
   UPPER_INSIDE: 1 << 1,
   /** A lower-case letter followed by a capital (camelCase identifiers). */
   CAMEL: 1 << 2,
+  /** Any capital A-Z (a text without one, and without non-ASCII characters, is its own lower case). */
+  UPPER: 1 << 3,
 } as const;
 
 /**
@@ -99,6 +101,7 @@ export function charMaskShape(s: string, shapeOut: Int32Array): number {
     const c = s.charCodeAt(i);
     if (c >= 48 && c <= 57) shape |= S.DIGIT;
     else if (c >= 65 && c <= 90) {
+      shape |= S.UPPER;
       if (isAlnum(prev) || prev === 43 || prev === 47 || prev === 45 || prev === 95) shape |= S.UPPER_INSIDE;
       if (prev >= 97 && prev <= 122) shape |= S.CAMEL;
     } else if (c === 46 && i > 0 && isAlnum(prev)) {

@@ -1,5 +1,5 @@
 import { decodeBase64Text, looksBase64 } from './base64.js';
-import { charMask, charMaskShape, M } from './charmask.js';
+import { charMask, charMaskShape, M, S } from './charmask.js';
 import { decodeBackslashEscapes, decodeHtmlEntities } from './escapes.js';
 import { percentDecodeDeep } from './percent.js';
 import { decodeUtf7, hasUtf7 } from './utf7.js';
@@ -25,7 +25,10 @@ const SHAPE = new Int32Array(1);
 
 function view(text: string, via: View['via']): View {
   const mask = charMaskShape(text, SHAPE);
-  return { text, lower: text.toLowerCase(), mask, shape: SHAPE[0] ?? 0, via };
+  const shape = SHAPE[0] ?? 0;
+  // Most values have no capital at all: they are their own lower case (no second pass, no copy).
+  const lower = (shape & S.UPPER) === 0 && (mask & M.NONASCII) === 0 ? text : text.toLowerCase();
+  return { text, lower, mask, shape, via };
 }
 
 /** Decode every layer (percent, \u / \x, HTML references, NFKC) while the value keeps changing: bounded. */

@@ -49,6 +49,8 @@ export function checkExclusions(routeId: string, cfg: DetectionConfig): void {
 export function toInspectRequest(ctx: RequestContext): InspectRequest {
   const url = ctx.raw?.url ?? ctx.path + (ctx.query === '' ? '' : '?' + ctx.query);
   const q = url.indexOf('?');
+  const validated = ctx.facts.validatedJson;
+  // One literal with every member (no conditional spreads): one object shape for every request.
   return {
     method: ctx.method,
     path: q === -1 ? url : url.slice(0, q),
@@ -57,8 +59,8 @@ export function toInspectRequest(ctx: RequestContext): InspectRequest {
     body: ctx.body,
     httpVersion: versionOf(ctx),
     // The body validation parsed and passed (what the upstream receives), with its declared shape.
-    ...(ctx.facts.validatedJson !== undefined ? { json: { value: ctx.facts.validatedJson.value, hint: ctx.facts.validatedJson.shape } } : {}),
-    ...(ctx.facts.inertQuery !== undefined ? { inertQuery: ctx.facts.inertQuery } : {}),
+    json: validated === undefined ? undefined : { value: validated.value, hint: validated.shape },
+    inertQuery: ctx.facts.inertQuery,
   };
 }
 
