@@ -213,13 +213,14 @@ describe('cheap reads that keep their evidence', () => {
     for (const v of ['a.b', '../x', 'v1.0', 'file.php.', 'e.g. this', '...', '.env']) expect(charMask(v) & M.DOT, v).not.toBe(0);
     expect(inspect(get('/?q=' + encodeURIComponent('See ../../etc/passwd.'))).blocked).toBe(true);
   });
-  it('one pass gives the mask and the shape bits (digits, capitals inside runs, camel humps)', async () => {
+  it('one pass gives the mask and the shape bits (digits, capitals, capitals inside runs, camel humps)', async () => {
     const { charMaskShape, charMask, S } = await import('./normalize/charmask.js');
     const out = new Int32Array(1);
     const shape = (v: string) => (charMaskShape(v, out), out[0] ?? 0);
-    expect(shape('Ada Lovelace')).toBe(0);
-    expect(shape('getRuntime')).toBe(S.UPPER_INSIDE | S.CAMEL);
-    expect(shape('rO0ABQ')).toBe(S.UPPER_INSIDE | S.CAMEL | S.DIGIT);
+    expect(shape('ada lovelace')).toBe(0);
+    expect(shape('Ada Lovelace')).toBe(S.UPPER);
+    expect(shape('getRuntime')).toBe(S.UPPER | S.UPPER_INSIDE | S.CAMEL);
+    expect(shape('rO0ABQ')).toBe(S.UPPER | S.UPPER_INSIDE | S.CAMEL | S.DIGIT);
     expect(shape('x/Abc') & S.UPPER_INSIDE).not.toBe(0);
     for (const v of ['Done. Next', 'a.b', "O'Brien <b>", '../etc']) expect(charMaskShape(v, out), v).toBe(charMask(v));
   });
@@ -254,5 +255,47 @@ describe('header verdicts remembered per inspector', () => {
     // many distinct values: still right (the memory is bounded and evicts the oldest)
     for (let i = 0; i < 1500; i++) expect(ins.inspect(req(`client/${i}`)).blocked).toBe(false);
     expect(ins.inspect(req(bad)).blocked).toBe(true);
+  });
+});
+
+describe('inspect: remembered header verdicts', () => {
+  const ua = (value: string, name = 'user-agent') => get('', { [name]: value });
+  const summary = (r: ReturnType<typeof inspect>) => r.findings.map((f) => `${f.ruleId}@${f.location}`).sort();
+
+  it('a repeated header value gets the verdict it got the first time, under its own name', () => {
+    const inspector = createInspector();
+    const payload = "x' UNION SELECT password FROM users--";
+    const first = inspector.inspect(ua(payload));
+    expect(first.blocked).toBe(true);
+    expect(summary(inspector.inspect(ua(payload)))).toEqual(summary(first));
+    // The same value in another header is that header's finding, not the first one's.
+    const referer = inspector.inspect(ua(payload, 'referer'));
+    expect(referer.blocked).toBe(true);
+    expect(referer.findings.every((f) => f.location === 'header:referer')).toBe(true);
+    // A clean value remembered as clean stays clean, and a different value under the same name is inspected.
+    expect(inspector.inspect(ua('Mozilla/5.0 (X11; Linux x86_64)')).blocked).toBe(false);
+    expect(inspector.inspect(ua('Mozilla/5.0 (X11; Linux x86_64)')).blocked).toBe(false);
+    expect(inspector.inspect(ua('<script>alert(1)</script>')).blocked).toBe(true);
+  });
+
+  it('many header names and values evict old entries without changing any verdict', () => {
+    const inspector = createInspector();
+    for (let round = 0; round < 2; round++) {
+      for (let i = 0; i < 40; i++) {
+        expect(inspector.inspect(ua(`client-${i}/1.0`, `x-h${i}`)).blocked).toBe(false);
+        expect(inspector.inspect(ua(`1' OR '1'='1 -- ${i}`, `x-h${i}`)).blocked).toBe(true);
+      }
+      for (let i = 0; i < 300; i++) expect(inspector.inspect(ua(`agent-${i} <script>alert(${i})</script>`)).blocked).toBe(true);
+    }
+  });
+});
+
+describe('views', () => {
+  it('a view of text without capitals is its own lower case; with capitals or non-ASCII letters it is folded', async () => {
+    const { viewsOf } = await import('./normalize/views.js');
+    const plain = 'ada lovelace, 12 analytical engine way';
+    expect(viewsOf(plain)[0]?.lower).toBe(plain);
+    expect(viewsOf('UNION Select')[0]?.lower).toBe('union select');
+    expect(viewsOf('ÀB')[0]?.lower).toBe('àb');
   });
 });

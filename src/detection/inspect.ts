@@ -9,10 +9,12 @@ import type { Exclusion, Finding, InspectOptions, InspectRequest, InspectResult,
 const FRAGMENT_MAX = 120;
 /**
  * Header values repeat from request to request (a client's User-Agent, its custom headers): each inspector keeps
- * the value detectors' findings for the last HEADER_CACHE_MAX distinct ones of at most HEADER_VALUE_MAX characters.
+ * the value detectors' findings for the last HEADER_VALUES_MAX distinct values (of at most HEADER_VALUE_MAX
+ * characters) of each of the last HEADER_NAMES_MAX header names it met.
  */
-const HEADER_CACHE_MAX = 1024;
+const HEADER_VALUES_MAX = 128;
 const HEADER_VALUE_MAX = 512;
+const HEADER_NAMES_MAX = 16;
 
 /** A compiled inspector: options are validated and exclusions compiled once, then `inspect` runs per request. */
 export interface Inspector {
@@ -34,7 +36,13 @@ export function createInspector(options: InspectOptions = {}): Inspector {
   const wholeDetectorExcluded = (name: string) => exclusions.some((e) => e.prefix === '' && !e.exact && e.detector === name);
   const active = detectors.filter((d) => !wholeDetectorExcluded(d.name));
   const requestDetectors = REQUEST_DETECTORS.filter((d) => !wholeDetectorExcluded(d.name));
-  const headerCache = new BoundedMap<string, readonly Finding[]>(HEADER_CACHE_MAX);
+  // Header name -> value -> findings: keyed by the strings the request already holds (no key built per request).
+  const headerCache = new BoundedMap<string, BoundedMap<string, readonly Finding[]>>(HEADER_NAMES_MAX);
+  const cacheFor = (name: string): BoundedMap<string, readonly Finding[]> => {
+    let m = headerCache.get(name);
+    if (m === undefined) headerCache.set(name, (m = new BoundedMap(HEADER_VALUES_MAX)));
+    return m;
+  };
   return {
     inspect(request) {
       const ex = extract(request, cap);
@@ -62,14 +70,14 @@ export function createInspector(options: InspectOptions = {}): Inspector {
       const n = items.length;
       const views: View[] = [];
       const owner: number[] = [];
-      // Header items whose findings are to be remembered after this request: their cache keys by item index.
-      let toRemember: Map<number, string> | undefined;
+      // Header items whose findings are to be remembered after this request, with their caches.
+      let toRemember: Map<number, BoundedMap<string, readonly Finding[]>> | undefined;
       let xml = false;
       for (let i = 0; i < n; i++) {
         const item = items[i] as Item;
-        if (item.kind === 'header' && item.value.length <= HEADER_VALUE_MAX) {
-          const key = item.location + '\0' + item.value;
-          const known = headerCache.get(key);
+        const cache = item.kind === 'header' && item.header !== undefined && item.value.length <= HEADER_VALUE_MAX ? cacheFor(item.header) : undefined;
+        if (cache !== undefined) {
+          const known = cache.get(item.value);
           if (known !== undefined) {
             for (const f of known) {
               (seen ??= new Set<string>()).add(f.ruleId + '\0' + f.location);
@@ -77,7 +85,7 @@ export function createInspector(options: InspectOptions = {}): Inspector {
             }
             continue;
           }
-          (toRemember ??= new Map()).set(i, key);
+          (toRemember ??= new Map()).set(i, cache);
         }
         const vs = viewsOf(item.value);
         for (let k = 0; k < vs.length; k++) {
@@ -102,9 +110,10 @@ export function createInspector(options: InspectOptions = {}): Inspector {
         }
       }
       if (toRemember !== undefined) {
-        for (const [i, key] of toRemember) {
-          const location = (items[i] as Item).location;
-          headerCache.set(key, findings.filter((f) => f.location === location));
+        for (const [i, cache] of toRemember) {
+          const item = items[i] as Item;
+          const location = item.location;
+          cache.set(item.value, findings.filter((f) => f.location === location));
         }
       }
       for (const d of requestDetectors) {

@@ -306,7 +306,7 @@ function framing(req: InspectRequest, ex: Extracted, method: string, out: Emitte
 const HOST = re('^(?:[a-z0-9._~-]{0,253}|\\[[0-9a-f:.]{2,45}\\])(?::\\d{1,5})?$', 'i');
 
 /** A client sends the same Host on every request: the last valid, non-empty one is not checked again. */
-let lastGoodHost = '';
+let lastGoodHost: string | undefined;
 
 function digitsOnly(s: string): boolean {
   for (let i = 0; i < s.length; i++) {

@@ -287,8 +287,11 @@ function walkValue(v: unknown, h: JsonHint | undefined, ptr: string, depth: numb
   const o = v as Record<string, unknown>;
   const props = h?.properties;
   const additional = h === undefined || typeof h.additional === 'boolean' ? undefined : h.additional;
-  for (const k of Object.keys(o)) {
+  // for-in over a parsed object walks its enum cache: no key array per object.
+  for (const k in o) {
     const declared = props?.get(k);
+    // A declared inert member (enum, number, strict format...): neither its name nor its value is inspected.
+    if (declared !== undefined && declared.inert) continue;
     // A declared member name or a plain identifier key (the API's own schema: "email", "order_id",
     // "firstName") carries nothing to inspect, unless it looks like a base64 blob rather than words.
     const inspectKey = declared === undefined && (!isPlainKey(k) || k === 'constructor' || k === 'prototype' || (hasBase64Run(k, 6) && !isCamelCase(k)));
