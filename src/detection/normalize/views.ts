@@ -77,12 +77,29 @@ export function viewsOf(value: string): View[] {
     const stripped = stripLonePercents(last.text);
     if (stripped !== undefined) out.push(view(stripped, 'decoded'));
   }
+  // Base64 has capitals and no punctuation but + / - _ =; anything else only where trim() may remove it.
+  const other = mask & ~B64_SYMBOLS;
+  if ((raw.shape & S.UPPER) !== 0 && (other & ~TRIMMABLE) === 0 && (other === 0 || maybeTrimmed(value))) base64View(value, out);
+  return out;
+}
+
+/** Mask bits of the base64 and base64url symbols and padding. */
+const B64_SYMBOLS = M.PLUS | M.SLASH | M.DASH | M.EQ;
+/** Mask bits of characters String.prototype.trim() can remove (blanks, line breaks, Unicode spaces). */
+const TRIMMABLE = M.SPACE | M.NEWLINE | M.NONASCII | M.CONTROL;
+
+function maybeTrimmed(s: string): boolean {
+  const a = s.charCodeAt(0);
+  const z = s.charCodeAt(s.length - 1);
+  return a <= 32 || a >= 127 || z <= 32 || z >= 127;
+}
+
+function base64View(value: string, out: View[]): void {
   const trimmed = value.trim();
   if (trimmed.length >= 8 && looksBase64(trimmed, 8)) {
     const text = decodeBase64Text(trimmed);
     if (text !== undefined && text.length >= 4) out.push(view(deepDecode(text, charMask(text)), 'base64'));
   }
-  return out;
 }
 
 const SEVEN: Record<string, string> = { '\u00bc': '<', '\u00be': '>', '\u00a2': '"', '\u00a7': "'" };
