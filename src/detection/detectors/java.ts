@@ -37,6 +37,10 @@ const GADGETS: readonly string[] = [
 ];
 const GADGET_WORDS: ReadonlySet<string> = new Set(GADGETS.filter((g) => !g.includes('.')));
 const DOTTED_GADGETS: readonly string[] = GADGETS.filter((g) => g.includes('.'));
+/** The names hold letters, digits, '_' and '.' only: a dot is the one character to escape. */
+const literal = (w: string) => w.replaceAll('.', '\\.');
+/** One pass that tells whether any DOTTED_GADGETS name is there (the list is then searched in its order). */
+const ANY_DOTTED_GADGET = re(DOTTED_GADGETS.map(literal).join('|'));
 /** A cheap gate: every dangerous or gadget identifier contains one of these stems. */
 const STEMS = re('process|runtime|classloader|scriptengine|stream|reader|writer|socket|connection|method|reflect|invoke|define|forname|instance|jndi|context|system|exec|thread|unsafe|handles|randomaccess|jarfile|transformer|factory|closure|templates|rowset|handler|lazymap|transformedmap|exception|comparator|xsltc|datasource|expando|rmi|ysoserial|tokenizer');
 const OGNL = re(
@@ -106,7 +110,7 @@ export const javaDetector: ValueDetector = {
     // Qualified names (java.lang, commons.collections) put a dot between identifier characters; a sentence's
     // full stop or a version number ("1.0") does not make one.
     const qualified = (view.mask & M.DOT) !== 0 && hasQualifiedDot(l);
-    if (qualified) {
+    if (qualified && ANY_DOTTED_GADGET.test(l)) {
       for (const g of DOTTED_GADGETS) {
         const at = l.indexOf(g);
         if (at !== -1) {
@@ -125,10 +129,11 @@ export const javaDetector: ValueDetector = {
 
 /** Every QUALIFIED match starts with one of these. */
 const JAVA_ROOTS = ['java', 'sun.', 'jdk.', 'org.', 'com.', 'ognl.', 'bsh.', 'javassist.', 'freemarker.', 'groovy.', 'weblogic.'];
+const ANY_JAVA_ROOT = re(JAVA_ROOTS.map(literal).join('|'));
 
 function dangerousIdentifiers(s: string, l: string, mask: number, camel: boolean, dotted: boolean, out: Emitter): void {
   let qualified = false;
-  if (dotted && JAVA_ROOTS.some((r) => l.includes(r))) {
+  if (dotted && ANY_JAVA_ROOT.test(l)) {
     QUALIFIED.lastIndex = 0;
     let m: RegExpExecArray | null;
     let n = 0;
