@@ -222,6 +222,10 @@ describe('cheap reads that keep their evidence', () => {
     expect(shape('getRuntime')).toBe(S.UPPER | S.UPPER_INSIDE | S.CAMEL);
     expect(shape('rO0ABQ')).toBe(S.UPPER | S.UPPER_INSIDE | S.CAMEL | S.DIGIT);
     expect(shape('x/Abc') & S.UPPER_INSIDE).not.toBe(0);
+    expect(shape('base64_decode')).toBe(S.DIGIT | S.UNDERSCORE);
+    expect(shape('gzinflate') & S.GZ_BZ).not.toBe(0);
+    expect(shape('BZdecompress') & S.GZ_BZ).not.toBe(0);
+    expect(shape('zig bag zone') & S.GZ_BZ).toBe(0);
     for (const v of ['Done. Next', 'a.b', "O'Brien <b>", '../etc']) expect(charMaskShape(v, out), v).toBe(charMask(v));
   });
   it('a request path is a command line only through shell punctuation', () => {

@@ -58,6 +58,8 @@ const BASE64_NEEDLES: readonly string[] = [
   'prototypeserializationfactory', 'prototypeclonefactory', 'whileclosure', 'forclosure', 'processbuilder', 'runtime', 'templatesimpl', 'classloader',
   'java.lang', 'java/lang', 'getruntime', 'ysoserial', 'commons.collections',
 ].flatMap(base64Needles);
+/** One pass that tells whether any needle is there (base64 symbols escaped; the list is then searched in order). */
+const ANY_BASE64_NEEDLE = re(BASE64_NEEDLES.map((n) => n.replaceAll('+', '\\+')).join('|'));
 
 /** Java serialization stream header 0xACED0005 in hex, and in base64 at each of the three alignments. */
 const MAGIC: readonly string[] = (() => {
@@ -97,7 +99,7 @@ export const javaDetector: ValueDetector = {
         }
       }
     }
-    if (b64 && s.length >= 8) {
+    if (b64 && s.length >= 8 && ANY_BASE64_NEEDLE.test(s)) {
       for (const n of BASE64_NEEDLES) {
         const at = s.indexOf(n);
         if (at !== -1) {

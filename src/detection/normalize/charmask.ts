@@ -85,6 +85,10 @@ export const S = {
   CAMEL: 1 << 2,
   /** Any capital A-Z (a text without one, and without non-ASCII characters, is its own lower case). */
   UPPER: 1 << 3,
+  /** An underscore (identifiers of code: snake_case function names). */
+  UNDERSCORE: 1 << 4,
+  /** "gz" or "bz" in any case (compression function names). */
+  GZ_BZ: 1 << 5,
 } as const;
 
 /**
@@ -100,7 +104,9 @@ export function charMaskShape(s: string, shapeOut: Int32Array): number {
   for (let i = 0; i < n; i++) {
     const c = s.charCodeAt(i);
     if (c >= 48 && c <= 57) shape |= S.DIGIT;
-    else if (c >= 65 && c <= 90) {
+    else if (c === 95) shape |= S.UNDERSCORE;
+    else if ((c | 0x20) === 122 && ((prev | 0x20) === 103 || (prev | 0x20) === 98)) shape |= S.GZ_BZ;
+    if (c >= 65 && c <= 90) {
       shape |= S.UPPER;
       if (isAlnum(prev) || prev === 43 || prev === 47 || prev === 45 || prev === 95) shape |= S.UPPER_INSIDE;
       if (prev >= 97 && prev <= 122) shape |= S.CAMEL;
