@@ -77,9 +77,10 @@ export function viewsOf(value: string): View[] {
     const stripped = stripLonePercents(last.text);
     if (stripped !== undefined) out.push(view(stripped, 'decoded'));
   }
-  // Base64 has capitals and no punctuation but + / - _ =; anything else only where trim() may remove it.
+  // Base64 has capitals and no punctuation but + / - _ =; line breaks (MIME-wrapped lines) anywhere, other blanks
+  // only where trim() may remove them.
   const other = mask & ~B64_SYMBOLS;
-  if ((raw.shape & S.UPPER) !== 0 && (other & ~TRIMMABLE) === 0 && (other === 0 || maybeTrimmed(value))) base64View(value, out);
+  if ((raw.shape & S.UPPER) !== 0 && (other & ~TRIMMABLE) === 0 && ((other & ~M.NEWLINE) === 0 || maybeTrimmed(value))) base64View(value, out);
   return out;
 }
 
