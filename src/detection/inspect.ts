@@ -69,6 +69,7 @@ export function createInspector(options: InspectOptions = {}): Inspector {
       const items = ex.items;
       const n = items.length;
       const views: View[] = [];
+      const masks: number[] = [];
       const owner: number[] = [];
       // Header items whose findings are to be remembered after this request, with their caches.
       let toRemember: Map<number, BoundedMap<string, readonly Finding[]>> | undefined;
@@ -89,7 +90,9 @@ export function createInspector(options: InspectOptions = {}): Inspector {
         }
         const vs = viewsOf(item.value);
         for (let k = 0; k < vs.length; k++) {
-          views.push(vs[k] as View);
+          const v = vs[k] as View;
+          views.push(v);
+          masks.push(v.mask);
           owner.push(i);
         }
         if (item.kind === 'xml') xml = true;
@@ -101,8 +104,8 @@ export function createInspector(options: InspectOptions = {}): Inspector {
         const trigger = d.trigger;
         const skipXml = xml && d.documents !== true;
         for (let j = 0; j < nv; j++) {
+          if (trigger !== 0 && ((masks[j] as number) & trigger) === 0) continue;
           const v = views[j] as View;
-          if (trigger !== 0 && (v.mask & trigger) === 0) continue;
           const item = items[owner[j] as number] as Item;
           if (skipXml && item.kind === 'xml') continue;
           location = item.location;
