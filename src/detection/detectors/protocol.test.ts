@@ -125,3 +125,13 @@ describe('protocol: legacy cookies', () => {
     expect(inspector.inspect({ method: 'GET', path: '/', query: '', headers: { host: 'h', cookie: 'session=abc; theme=dark' } }).blocked).toBe(false);
   });
 });
+
+describe('protocol: restricted file extensions', () => {
+  const ids = (path: string) => inspector.inspect({ method: 'GET', path, query: '', headers: { host: 'api.example.com' } }).findings.map((f) => f.ruleId);
+  it('backup, database and config files, also with the dot percent-encoded (the server decodes the name)', () => {
+    for (const p of ['/backup/db.sql', '/get/dump.rdb', '/get/dump%2Erdb', '/app/.env', '/site.tar.gz.bak', '/x/config.php~']) expect(ids(p), p).toContain('protocol.restricted-extension');
+  });
+  it('ordinary resources and names that only contain the letters pass', () => {
+    for (const p of ['/docs/readme.html', '/api/logs/today', '/files/report%20final.pdf', '/api/envelopes/12', '/users/sqlite-guide']) expect(ids(p), p).not.toContain('protocol.restricted-extension');
+  });
+});

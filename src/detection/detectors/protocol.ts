@@ -189,7 +189,9 @@ function target(req: InspectRequest, ex: Extracted, out: Emitter, at: (location:
   const path = req.path;
   const q = path.indexOf('?');
   const segs = q === -1 ? path : path.slice(0, q);
-  const last = segs.slice(segs.lastIndexOf('/') + 1);
+  // The server reads the name decoded: `dump%2Erdb` is dump.rdb.
+  const raw = segs.slice(segs.lastIndexOf('/') + 1);
+  const last = raw.includes('%') ? percentDecodeOnce(raw, false) : raw;
   if (((last.includes('.') || last.endsWith('~')) && RESTRICTED_EXT.test(last)) || segs.includes('~/')) {
     at('path');
     out.emit(R.extension, segs.slice(-60));
