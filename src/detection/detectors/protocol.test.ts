@@ -135,3 +135,23 @@ describe('protocol: restricted file extensions', () => {
     for (const p of ['/docs/readme.html', '/api/logs/today', '/files/report%20final.pdf', '/api/envelopes/12', '/users/sqlite-guide']) expect(ids(p), p).not.toContain('protocol.restricted-extension');
   });
 });
+
+describe('crlf: line breaks in names and smuggled parameters', () => {
+  const ids = (query: string, body?: string) =>
+    inspector
+      .inspect({ method: body === undefined ? 'GET' : 'POST', path: '/search', query, headers: { host: 'api.example.com', ...(body === undefined ? {} : { 'content-type': 'application/json' }) }, body })
+      .findings.map((f) => f.ruleId);
+  it('a parameter or member name with a line break is refused', () => {
+    expect(ids('parameter%0d%0a=test')).toContain('crlf.newline-in-name');
+    expect(ids('', JSON.stringify({ 'name\r\nX-Admin: 1': 'x' }))).toContain('crlf.newline-in-name');
+  });
+  it('a query value whose line break starts another name=value', () => {
+    expect(ids('q=test%0Dnext=more')).toContain('crlf.parameter-injection');
+    expect(ids('q=test%0A%0Dadmin=true')).toContain('crlf.parameter-injection');
+  });
+  it('multi-line text, escaped text and newlines in bodies pass', () => {
+    for (const q of ['message=line%20one%0Aline%20two', 'path=C:%5Cnew=1', 'note=a%3Db%20and%0Athen%20more']) expect(ids(q), q).not.toContain('crlf.parameter-injection');
+    expect(ids('', JSON.stringify({ env: 'A=1\nB=2' }))).not.toContain('crlf.parameter-injection');
+    expect(ids('q=hello')).not.toContain('crlf.newline-in-name');
+  });
+});

@@ -12,6 +12,8 @@ import type { InspectRequest } from '../types.js';
 const R = {
   nul: rule('protocol', 'protocol.nul-byte', 1, 5, 'NUL byte in an input'),
   control: rule('protocol', 'protocol.control-character', 2, 5, 'control character in an input'),
+  newlineName: rule('crlf', 'crlf.newline-in-name', 1, 5, 'line break in a parameter, field or cookie name (header injection through names)'),
+  newlineParameter: rule('crlf', 'crlf.parameter-injection', 2, 5, 'line break followed by name= in a query value (a parameter smuggled past a line-based parser)'),
   method: rule('protocol', 'protocol.unknown-method', 1, 5, 'request method outside HTTP/WebDAV'),
   charset: rule('protocol', 'protocol.charset', 1, 5, 'body charset other than UTF-8 / Latin-1 / ASCII (UTF-7 evasion)'),
   multipartCharset: rule('protocol', 'protocol.multipart-charset', 1, 5, 'multipart part with a non-UTF-8 charset or transfer encoding'),
@@ -71,14 +73,28 @@ const SCANNER_PATHS = re('/(?:nessus|appscan_fingerprint|nikto-test|acunetix-wvs
 
 export const nulDetector: ValueDetector = {
   name: 'protocol',
-  rules: [R.nul, R.control],
-  trigger: M.CONTROL,
-  inspect(view: View, _item: Item, out: Emitter): void {
-    const at = view.text.indexOf('\0');
-    if (at !== -1) out.emit(R.nul, excerpt(view.text.replaceAll('\0', '\\0'), Math.max(0, at - 20)));
-    else out.emit(R.control, '');
+  rules: [R.nul, R.control, R.newlineName, R.newlineParameter],
+  trigger: M.CONTROL | M.NEWLINE,
+  inspect(view: View, item: Item, out: Emitter): void {
+    if ((view.mask & M.CONTROL) !== 0) {
+      const at = view.text.indexOf('\0');
+      if (at !== -1) out.emit(R.nul, excerpt(view.text.replaceAll('\0', '\\0'), Math.max(0, at - 20)));
+      else out.emit(R.control, '');
+    }
+    if ((view.mask & M.NEWLINE) === 0) return;
+    // No form, query string, JSON member or cookie has a multi-line name: one that has is aimed at a parser that
+    // writes names into headers or line-based formats.
+    // The value as received (a `\n` escape decoded in another view is text, `C:\new=1`).
+    if (view.via !== 'raw') return;
+    if (item.kind === 'key') out.emit(R.newlineName, excerpt(view.text, 0));
+    else if (item.kind === 'query' && (view.mask & M.EQ) !== 0) {
+      const p = NEWLINE_PARAMETER.exec(view.text);
+      if (p !== null) out.emit(R.newlineParameter, excerpt(view.text, p.index));
+    }
   },
 };
+/** A line break, then a parameter name and '=' (`x%0D%0Aadmin=1`). */
+const NEWLINE_PARAMETER = re('[\\r\\n][A-Za-z_][\\w.\\-\\[\\]]{0,63}=');
 
 /** Content-Type findings depend on the header alone, and clients send the same few values: remembered, bounded. */
 const CONTENT_TYPE_MEMO = new BoundedMap<string, ReadonlyArray<readonly [Rule, string]>>(256);
