@@ -127,6 +127,13 @@ describe('cmdi: sqlite dot-commands, tilde and history expansion, escaped Englis
     ['cmdi.chained-command', 'x; visudo\n'],
     ['cmdi.chained-command', 'x; ansible-vault decrypt vault'],
     ['cmdi.leading-command', 'chef-run all site.rb'],
+    ['cmdi.chained-command', '&& net user'],
+    ['cmdi.chained-command', '& sc qc spooler'],
+    ['cmdi.chained-command', '& wmic process list brief'],
+    ['cmdi.chained-command', '| sleep 5'],
+    ['cmdi.chained-command', '; Get-Process'],
+    ['cmdi.chained-command', '| Remove-Item -Recurse C:\\x'],
+    ['cmdi.obfuscated-word', ';$0 -c id'],
   ])('%s: %s', (id, v) => {
     expect(rules(v)).toContain(id);
   });
@@ -147,6 +154,12 @@ describe('cmdi: sqlite dot-commands, tilde and history expansion, escaped Englis
     'Thanks\n',
     'ping me later',
     'curl works with example.com',
+    'The net user count grew',
+    'Tom & net profits',
+    'R&D | sleep 8 hours',
+    'Set-Up; Get-Started guide',
+    'free; $0 fee',
+    'costs $0 today',
   ])('passes: %s', (v) => {
     const r = inspector.inspect(query(v));
     expect(r.blocked, JSON.stringify(r.findings)).toBe(false);

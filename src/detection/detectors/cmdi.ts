@@ -235,7 +235,37 @@ function isCommand(c: CommandWord): boolean {
     if (!c.word.includes('?') && !c.word.includes('*')) return STRONG_NAMES.some((t) => globMatch(c.word, t));
     return GLOB_TARGETS.some((t) => globMatch(c.word, t));
   }
-  return STRONG.has(c.word) || VERSIONED.has(unversioned(c.word));
+  return STRONG.has(c.word) || VERSIONED.has(unversioned(c.word)) || isCmdlet(c.word);
+}
+
+/** PowerShell's approved verbs that read, run, change or send something. */
+const PS_VERBS = new Set('get set new remove invoke start stop add copy move out import export convertto convertfrom test resolve write clear enable disable register install expand compress send receive enter'.split(' '));
+
+/** A PowerShell cmdlet name: an approved verb, '-', a noun of letters (`Get-Process`, `Invoke-RestMethod`). */
+function isCmdlet(w: string): boolean {
+  const dash = w.indexOf('-');
+  if (dash < 3 || dash > 12 || w.length - dash < 4 || !PS_VERBS.has(w.slice(0, dash))) return false;
+  for (let i = dash + 1; i < w.length; i++) if (w.charCodeAt(i) < 97 || w.charCodeAt(i) > 122) return false;
+  return true;
+}
+
+/** Windows tools named by English words, and the subcommands that make them a command line (`net user`). */
+const SUBCOMMANDS = new Map<string, ReadonlySet<string>>([
+  ['net', new Set('user users localgroup group share view use start stop session sessions accounts config time'.split(' '))],
+  ['sc', new Set('query queryex qc create config start stop delete sdshow'.split(' '))],
+  ['reg', new Set('query add delete export import save load copy'.split(' '))],
+  ['wmic', new Set('process os useraccount qfe service startup share nicconfig computersystem logicaldisk product group'.split(' '))],
+]);
+/** Commands whose number argument is a delay (time-based blind injection). */
+const DELAYS = new Set(['sleep', 'timeout']);
+
+function firstWord(a: string): string {
+  const end = a.search(WORD_END);
+  return (end === -1 ? a : a.slice(0, end)).toLowerCase();
+}
+
+function isNumber(w: string): boolean {
+  return w !== '' && w.length <= 6 && [...w].every((ch) => ch >= '0' && ch <= '9');
 }
 
 /** `python3.10` -> `python3`, `gcc7.4` -> `gcc`: the name without a trailing version. */
@@ -260,10 +290,15 @@ function command(s: string, c: CommandWord, item: Item, out: Emitter): void {
   const arg0 = c.arg.includes("'") || c.arg.includes('"') || c.arg.startsWith('\\') ? unquoteWord(c.arg) + c.arg.slice(c.arg.search(WORD_END) === -1 ? c.arg.length : c.arg.search(WORD_END)) : c.arg;
   // A trailing line break (a textarea's) is no argument.
   const arg = arg0.trimEnd();
+  // A cmdlet-shaped name followed by plain words is English (`Get-Started guide`); cmdlets take -Options and $vars.
+  if (!STRONG.has(c.word) && isCmdlet(c.word) && arg !== '' && !OPTION_OR_PATH.test(arg) && !'|$"\''.includes(arg[0] ?? '')) return;
+  // `net user`, `| sleep 5`: a subcommand of a Windows tool, or a number for a delay command after a pipe or `&&`.
+  const sub = SUBCOMMANDS.get(c.word)?.has(firstWord(arg)) === true || (SHELL_SEPARATORS.has(c.after) && DELAYS.has(c.word) && isNumber(c.rest.trim()));
   // `& more <b>`: an HTML tag after an English word is markup (entity-decoded rich text), not a redirection.
-  const shellArg = SHELL_ARG.test(arg) && !(arg.startsWith('<') && TAG_LIKE.test(arg));
+  const shellArg = (SHELL_ARG.test(arg) && !(arg.startsWith('<') && TAG_LIKE.test(arg))) || sub;
   // POSIX shells look names up case-sensitively: `Python; Docker` is a list of names, not commands.
-  const capitalised = c.upper && (c.after === ';' || c.after === '\n' || c.after === '^') && !OPTION_OR_PATH.test(arg);
+  // (PowerShell's Verb-Noun cmdlets are written capitalised and looked up in any case.)
+  const capitalised = c.upper && !c.word.includes('-') && (c.after === ';' || c.after === '\n' || c.after === '^') && !OPTION_OR_PATH.test(arg);
   if (c.after === '$(') {
     out.emit(R.substitution, frag);
     return;

@@ -78,6 +78,13 @@ function readWord(s: string, i: number, vars?: ShellVars): [string, number, bool
     }
     if (c === '$') {
       const n = s[j + 1];
+      // `$0` is the running shell's own name: `$0 -c id` starts a shell.
+      if (n === '0' && out === '' && (s[j + 2] === ' ' || s[j + 2] === '\t') && s[j + 3] === '-') {
+        obf = true;
+        out = 'sh';
+        j += 2;
+        continue;
+      }
       // $@ $* $1..$9 and ${x:0:0}-style empties expand to nothing in a command word.
       if (n === '@' || n === '*' || n === '!' || n === '-' || n === '$' || n === '?' || n === '_' || (n !== undefined && n >= '0' && n <= '9')) {
         obf = true;
