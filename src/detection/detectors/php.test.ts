@@ -91,6 +91,10 @@ describe('php: tags, variable variables, built-in calls, ini lines, file names',
     expect(r.blocked, JSON.stringify(r.findings)).toBe(false);
   });
 
+  it('file metadata calls are not built-in call evidence', () => {
+    expect(rules('filemtime($f)')).not.toContain('php.builtin-call');
+  });
+
   it.each(['report final. pdf', 'session_2024.csv', 'sess_notes.txt', 'holiday photo.jpg'])('file name passes: %s', (v) => {
     const r = inspector.inspect(fileHeader(v));
     expect(r.blocked, JSON.stringify(r.findings)).toBe(false);

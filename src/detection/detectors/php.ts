@@ -277,11 +277,13 @@ function isNameChar(c: number): boolean {
 
 /** Prefixes of PHP extension functions (`array_diff`, `pg_query`, `sodium_crypto_box`): PHP names them so. */
 const PHP_PREFIXES = ['array_', 'str_', 'mb_', 'preg_', 'pg_', 'mysqli_', 'mysql_', 'ldap_', 'odbc_', 'sodium_', 'tidy_', 'zend_', 'curl_', 'openssl_', 'posix_', 'pcntl_', 'stream_', 'socket_', 'ftp_', 'imap_', 'libxml_', 'simplexml_', 'xmlwriter_', 'ob_', 'ini_', 'func_', 'spl_', 'iterator_', 'proc_', 'hash_', 'mcrypt_', 'exif_', 'finfo_', 'iconv_', 'gmp_', 'bc', 'ctype_', 'grapheme_', 'idn_', 'apache_', 'apcu_', 'opcache_', 'sqlite_', 'oci_', 'sqlsrv_', 'yaml_', 'readline_', 'shmop_', 'sem_', 'shm_', 'msg_', 'snmp_', 'inotify_', 'enchant_', 'pspell_', 'cal_', 'dba_', 'ibase_', 'gz', 'bz', 'php_', 'call_user_', 'debug_', 'base64_', 'json_', 'html_', 'htmlspecial', 'htmlentities', 'image', 'mt_', 'gc_', 'memory_get', 'get_defined', 'get_class', 'get_object', 'get_parent'];
-/** Built-ins without a prefix that are not English words. */
+/**
+ * Built-ins without a prefix that are not English words. The file-metadata family (filemtime, fileperms...) is left
+ * out: it reads only a file's times and modes, and CRS dropped it from its lists for false positives.
+ */
 const PHP_BUILTINS = new Set(
   ('substr substr_count strlen strpos stripos strrpos strrev strtolower strtoupper strtr strstr stristr strcmp strcasecmp strncmp strncasecmp sprintf ' +
-    'printf vsprintf fprintf sscanf intval floatval boolval strval settype gettype unpack crypt checkdate filegroup fileowner fileperms fileinode ' +
-    'filemtime fileatime filectime filetype fnmatch strip_tags addslashes stripslashes addcslashes urlencode urldecode rawurlencode rawurldecode nl2br ' +
+    'printf vsprintf fprintf sscanf intval floatval boolval strval settype gettype unpack crypt checkdate fnmatch strip_tags addslashes stripslashes addcslashes urlencode urldecode rawurlencode rawurldecode nl2br ' +
     'ucfirst lcfirst ucwords ltrim rtrim chunk_split wordwrap md5 md5_file sha1 sha1_file crc32 uniqid random_int random_bytes microtime mktime gmdate ' +
     'strtotime strftime in_array sizeof dirname basename pathinfo realpath tempnam fclose fwrite feof fflush ftruncate fseek ftell readdir opendir ' +
     'closedir scandir is_writable chgrp lchown readlink linkinfo getmyuid getmypid getmygid getlastmod getrusage phpversion phpcredits levenshtein ' +
