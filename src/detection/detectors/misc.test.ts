@@ -359,3 +359,13 @@ describe('encoders: form encoding outside a form, wrapped base64', () => {
     expect(inspector.inspect(body('AlphaBravoCharlieDeltaEcho\nFoxtrotGolfHotelIndiaJuliet\nKilo')).blocked).toBe(false);
   });
 });
+
+describe('public-collection forms, third batch', () => {
+  it('\\r\\n written out as escapes, ERB reaching Ruby runtime classes, subclasses() in a template', () => {
+    expect(rules(query('\\r\\n\\tSet-Cookie: x=1'))).toContain('crlf.header-injection');
+    expect(inspector.inspect(query('C:\\new\\tools\\nmap.exe')).blocked).toBe(false);
+    expect(rules(query("<%= Dir.entries('/') %>"))).toContain('ssti.object-traversal');
+    expect(rules(query('{{ [].class.base.subclasses() }}'))).toContain('ssti.object-traversal');
+    expect(inspector.inspect(query('<%= file.name %> uploaded')).blocked).toBe(false);
+  });
+});

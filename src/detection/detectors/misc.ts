@@ -61,9 +61,12 @@ const SSTI = {
 // `${{` before `${`: the longer opener must win or `${{7*7}}` reads as `{7*7`.
 // `@(` is Razor's explicit expression.
 const TEMPLATE_OPEN = re('(?:\\{\\{|\\$\\{\\{|\\$\\{|#\\{|\\*\\{|@\\{|@\\(|<%=?|\\{%|\\[\\[)', 'g');
-const SSTI_DANGER = re('__(?:class|mro|subclasses|globals|builtins|init|import|base|bases)__|\\b(?:getclass|forname|getruntime|processbuilder|runtime|classloader|getmethod|newinstance|invoke|popen|os\\.system|subprocess|request\\.application|self\\._|lipsum|cycler|joiner|url_for|get_flashed_messages|config\\.items|constructor|app\\.request|dump|settings\\.secret|_self\\.env|registerundefinedfiltercallback|getfilter|exec|eval|system|require|process|child_process|import|t\\s{0,4}\\(\\s{0,4}java)\\b|\\|\\s{0,4}attr\\s{0,4}\\(|\\.\\s{0,4}getclass|\\?new\\s{0,4}\\(', 'i');
+const SSTI_DANGER = re('__(?:class|mro|subclasses|globals|builtins|init|import|base|bases)__|\\b(?:getclass|forname|getruntime|processbuilder|runtime|classloader|getmethod|newinstance|invoke|popen|os\\.system|subprocess|request\\.application|self\\._|lipsum|cycler|joiner|url_for|get_flashed_messages|config\\.items|constructor|app\\.request|dump|subclasses|settings\\.secret|_self\\.env|registerundefinedfiltercallback|getfilter|exec|eval|system|require|process|child_process|import|t\\s{0,4}\\(\\s{0,4}java)\\b|\\|\\s{0,4}attr\\s{0,4}\\(|\\.\\s{0,4}getclass|\\?new\\s{0,4}\\(', 'i');
 const SSTI_ARITH = re('^\\s{0,8}\\d{1,6}\\s{0,8}[*+/-]\\s{0,8}\\d{1,6}\\s{0,8}$|^\\s{0,8}\\d{1,6}\\s{0,8}\\*\\s{0,8}["\']\\d{1,6}["\']', '');
 const SSTI_DIRECTIVE = re('@\\{\\s{0,8}\\[|<#assign\\b|<#import\\b|#set\\s{0,4}\\(\\s{0,4}\\$|\\$class\\.inspect|#foreach\\s{0,4}\\(|\\{%\\s{0,8}(?:import|include|extends|set|for|if|macro|raw|debug|load)\\s|freemarker\\.template\\.utility|\\?(?:new|api|eval|interpret)\\b|<#(?:if|elseif|list|function|macro|attempt|setting|local|global|include)\\s|<%=?\\s{0,8}(?:if|for|while|end\\w{0,8}|import|include)\\b[^%]{0,100}%>', 'i');
+
+/** ERB: Ruby's file, directory and process classes (`<%= Dir.entries('/') %>`, `<%= IO.popen('id').read %>`). */
+const RUBY_RUNTIME = re('\\b(?:Dir|File|IO|Open3|Kernel|Process|ObjectSpace)\\s{0,4}(?:\\.|::)\\s{0,4}[a-z_]', '');
 
 /** Jinja2 / Flask objects a probe prints whole (`{{config}}` dumps the app's settings, secret key included). */
 const JINJA_GLOBALS = new Set(['config', 'self', 'request.environ', 'request.application', 'settings', 'session', 'g', 'request.__class__', 'url_for', 'lipsum', 'cycler', 'joiner', 'namespace', 'get_flashed_messages', 'app']);
@@ -92,7 +95,7 @@ export const sstiDetector: ValueDetector = {
       const inner = s.slice(from, end === -1 ? Math.min(s.length, from + 400) : Math.min(end, from + 400));
       if (inner.toLowerCase().startsWith('jndi:')) continue;
       // ERB / JSP scriptlets: a back-tick in Ruby runs a shell command.
-      if (SSTI_DANGER.test(inner) || (open.startsWith('<%') && inner.includes('`')) || (open === '{{' && end !== -1 && JINJA_GLOBALS.has(inner.trim().toLowerCase()))) out.emit(SSTI.expression, excerpt(s, m.index));
+      if (SSTI_DANGER.test(inner) || (open.startsWith('<%') && (inner.includes('`') || RUBY_RUNTIME.test(inner))) || (open === '{{' && end !== -1 && JINJA_GLOBALS.has(inner.trim().toLowerCase()))) out.emit(SSTI.expression, excerpt(s, m.index));
       else if (end !== -1 && SSTI_ARITH.test(inner)) out.emit(SSTI.arithmetic, excerpt(s, m.index));
       TEMPLATE_OPEN.lastIndex = Math.max(TEMPLATE_OPEN.lastIndex, from);
     }

@@ -32,7 +32,11 @@ function codePoint(v: number): string {
   return v > 0 && v <= 0x10ffff ? String.fromCodePoint(v) : '\ufffd';
 }
 
-export function decodeBackslashEscapes(s: string): string {
+export function decodeBackslashEscapes(value: string): string {
+  if (value.indexOf('\\') === -1) return value;
+  // `\r\n` written out is a line break in a JSON, JavaScript or C string; `\r`, `\n` and `\t` are read only when the
+  // pair is there, so Windows paths (`C:\new\tools`) keep their backslashes.
+  const s = value.includes('\\r\\n') ? value.replaceAll('\\r', '\r').replaceAll('\\n', '\n').replaceAll('\\t', '\t') : value;
   const first = s.indexOf('\\');
   if (first === -1) return s;
   let out = s.slice(0, first);
