@@ -292,7 +292,12 @@ const PHP_BUILTINS = new Set(
 );
 /** Generic snake_case prefixes and English-word built-ins: the call needs code-shaped arguments. */
 const WEAK_PREFIXES = ['get_', 'set_', 'is_', 'var_', 'error_', 'class_', 'method_', 'date_', 'time_', 'file_', 'xml_', 'session_', 'filter_', 'url_', 'parse_'];
-const ENGLISH_BUILTINS = new Set('range count date time end reset next key list each join current file copy link mail system exec sleep print die exit min max abs floor round ceil log sort shuffle chr ord trim explode implode compact extract define constant defined assert eval include require glob touch rename unlink fopen fread fgets pack serialize unserialize crypt'.split(' '));
+/**
+ * Built-ins named by English words, taken as a call only with code-shaped arguments. Arithmetic, list and date
+ * helpers (min, max, round, count, range, sort, date...) are left out: `min(1, 2)` is a spreadsheet formula, a
+ * calculator expression or Python as often as PHP.
+ */
+const ENGLISH_BUILTINS = new Set('file copy link mail system exec sleep print die exit chr ord trim explode implode compact extract define constant defined assert eval include require glob touch rename unlink fopen fread fgets pack serialize unserialize crypt'.split(' '));
 
 /**
  * The value is a PHP built-in called (`strrev(x)`, `array_diff (`, `ldap_get_entries()`), at its start or after a
