@@ -1,4 +1,4 @@
-import { M } from '../normalize/charmask.js';
+import { M, S } from '../normalize/charmask.js';
 import type { View } from '../normalize/views.js';
 import { re } from '../patterns.js';
 import { excerpt, rule, type Emitter, type Item, type ValueDetector } from '../rule.js';
@@ -117,7 +117,7 @@ export const phpDetector: ValueDetector = {
       const at = indirectCall(code);
       if (at !== -1) out.emit(R.indirectCall, excerpt(code, Math.max(0, at - 30)));
     }
-    const fn = phpOnlyName(l);
+    const fn = phpOnlyName(l, view.shape);
     if (fn !== -1) out.emit(R.functionName, excerpt(s, fn));
     if ((view.mask & M.PAREN) !== 0) {
       calls(s, code, out);
@@ -191,8 +191,12 @@ function squashedHasDangerous(l: string): boolean {
   return STRONG_CALLS.some((f) => sq.includes(f));
 }
 
-function phpOnlyName(l: string): number {
-  if (!l.includes('_') && !l.includes('gz') && !l.includes('bz') && !l.includes('phpinfo')) return -1;
+/** PHP_ONLY names the shape bits cannot announce (no '_', no "gz" / "bz"): searched for on their own. */
+const UNMARKED_PHP_ONLY = PHP_ONLY.filter((f) => !f.includes('_') && !f.includes('gz') && !f.includes('bz'));
+
+function phpOnlyName(l: string, shape: number): number {
+  // A name with '_', "gz" or "bz" sets a shape bit in the mask pass; the others (phpinfo, fsockopen) are looked for.
+  if ((shape & (S.UNDERSCORE | S.GZ_BZ)) === 0 && !UNMARKED_PHP_ONLY.some((f) => l.includes(f))) return -1;
   for (const f of PHP_ONLY) {
     const at = l.indexOf(f);
     if (at !== -1) return at;
