@@ -303,3 +303,20 @@ describe('views', () => {
     expect(viewsOf('ÀB')[0]?.lower).toBe('àb');
   });
 });
+
+describe('base64 in a path segment or under another encoding', () => {
+  const payload = Buffer.from("' UNION SELECT password FROM users--").toString('base64');
+  it('a base64 path segment is decoded on its own', () => {
+    expect(inspect(get('/')).blocked).toBe(false);
+    const r = inspect({ method: 'GET', path: '/api/reports/' + payload.replaceAll('=', ''), query: '', headers: { host: 'api.example.com' } });
+    expect(r.blocked).toBe(true);
+    expect(r.findings.some((f) => f.location.startsWith('path:'))).toBe(true);
+  });
+  it('percent-encoded base64 in a JSON string is decoded after the percent-encoding', () => {
+    expect(inspect(json({ token: encodeURIComponent(payload) })).blocked).toBe(true);
+  });
+  it('identifiers in paths and percent-encoded prose stay clean', () => {
+    for (const path of ['/watch/dQw4w9WgXcQ', '/api/Users/getUserById', '/files/ReportFinal2024']) expect(inspect({ method: 'GET', path, query: '', headers: { host: 'api.example.com' } }).blocked, path).toBe(false);
+    expect(inspect(json({ note: encodeURIComponent('Hello World, see you at 10am') })).blocked).toBe(false);
+  });
+});

@@ -110,7 +110,9 @@ function inspectSql(view: View, out: Emitter): void {
   // matter; skip the lexer unless one of their keywords is there.
   if ((view.mask & SQL_PUNCT) === 0) {
     const l = view.lower;
-    if (!SQL_WORDS.test(l) && !(mayNameCatalog(l) && CATALOG_GATE.test(l)) && !l.includes('--') && !l.includes('@@') && !l.includes('/*') && !spacedFragment(l, view.mask) && !((view.mask & M.AT) !== 0 && SET_VAR.test(l))) return;
+    // '--' needs a dash and '@@' an at sign (mask bits); '/*' needs '*', SQL punctuation, so not in this branch.
+    const at = (view.mask & M.AT) !== 0;
+    if (!SQL_WORDS.test(l) && !(mayNameCatalog(l) && CATALOG_GATE.test(l)) && !((view.mask & M.DASH) !== 0 && l.includes('--')) && !(at && l.includes('@@')) && !spacedFragment(l, view.mask) && !(at && SET_VAR.test(l))) return;
   }
   let found = false;
   for (const q of ["'", '"', '`']) {

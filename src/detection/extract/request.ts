@@ -1,6 +1,6 @@
 import type { InspectRequest, JsonHint } from '../types.js';
 import type { Item } from '../rule.js';
-import { hasBase64Run } from '../normalize/base64.js';
+import { hasBase64Run, looksBase64 } from '../normalize/base64.js';
 import { percentDecodeOnce } from '../normalize/percent.js';
 import { parseCookies, parseUrlEncoded } from './form.js';
 import { boundaryOf, parseMultipart } from './multipart.js';
@@ -144,14 +144,28 @@ function isLowerCase(s: string): boolean {
 function pathItems(path: string, c: Collector): void {
   const decoded = percentDecodeOnce(path, false);
   c.add({ location: 'path', value: decoded, kind: 'path' });
-  // Segments too: a numeric-context injection sits at the start of its segment.
-  if (decoded.length > 1 && /* anything but a plain path */ !isPlainPath(decoded)) {
-    const segs = decoded.split('/');
-    for (let i = 0; i < segs.length && i < 32; i++) {
-      const seg = segs[i] ?? '';
-      if (seg !== '' && seg !== decoded && !isPlainPath(seg)) c.add({ location: `path:${i}`, value: seg, kind: 'path' });
-    }
+  // Segments too: a numeric-context injection sits at the start of its segment, and a base64 segment decodes on
+  // its own (the whole path, with its slashes, is no base64 value).
+  if (decoded.length <= 1) return;
+  const plain = isPlainPath(decoded);
+  if (plain && !mayHoldBase64(decoded)) return;
+  const segs = decoded.split('/');
+  for (let i = 0; i < segs.length && i < 32; i++) {
+    const seg = segs[i] ?? '';
+    if (seg !== '' && seg !== decoded && (!isPlainPath(seg) || (seg.length >= 8 && looksBase64(seg, 8)))) c.add({ location: `path:${i}`, value: seg, kind: 'path' });
   }
+}
+
+/** A capital and a lower-case letter: what any base64 segment of at least eight characters holds (looksBase64). */
+function mayHoldBase64(s: string): boolean {
+  let upper = false;
+  let lower = false;
+  for (let i = 0; i < s.length && !(upper && lower); i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 65 && c <= 90) upper = true;
+    else if (c >= 97 && c <= 122) lower = true;
+  }
+  return upper && lower;
 }
 
 function isPlainKey(k: string): boolean {

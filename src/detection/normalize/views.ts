@@ -79,9 +79,15 @@ export function viewsOf(value: string): View[] {
   }
   // Base64 has capitals and no punctuation but + / - _ =; line breaks (MIME-wrapped lines) anywhere, other blanks
   // only where trim() may remove them.
-  const other = mask & ~B64_SYMBOLS;
-  if ((raw.shape & S.UPPER) !== 0 && (other & ~TRIMMABLE) === 0 && ((other & ~M.NEWLINE) === 0 || maybeTrimmed(value))) base64View(value, out);
+  if (mayBeBase64(raw)) base64View(value, out);
+  // Base64 that was itself encoded (`...%3D%3D` in a JSON string or a header, `&#x3D;` padding): its decoded form.
+  else if (last !== raw && mayBeBase64(last)) base64View(last.text, out);
   return out;
+}
+
+function mayBeBase64(v: View): boolean {
+  const other = v.mask & ~B64_SYMBOLS;
+  return (v.shape & S.UPPER) !== 0 && (other & ~TRIMMABLE) === 0 && ((other & ~M.NEWLINE) === 0 || maybeTrimmed(v.text));
 }
 
 /** Mask bits of the base64 and base64url symbols and padding. */
