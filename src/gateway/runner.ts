@@ -142,6 +142,13 @@ async function runPipeline(gw: CompiledGateway, req: IncomingMessage, res: Serve
   const canon = canonicalizeTarget(url, gw.canonical);
   if (!canon.ok) {
     record.path = logSafe(url, maxLen);
+    // A target refused for its encoding may also carry an attack: the route's detection verdict, when it blocks,
+    // is the answer (403 with category, rule and evidence in the log) rather than a bare 400.
+    const attack = attackInRefusedTarget(gw, req, url, method, st);
+    if (attack !== undefined) {
+      record.reason = `invalid path (${canon.reason}); attack detected`;
+      return reject(res, out, hasBody && attack.closeConnection !== true ? { ...attack, closeConnection: true } : attack, 'detection', st, deps);
+    }
     return reject(res, out, { code: 'invalid-path', detail: `The request path was refused: ${canon.reason}.`, closeConnection: hasBody, reason: canon.reason }, 'hardening', st, deps);
   }
   record.path = canon.path.length > maxLen ? logSafe(canon.path, maxLen) : canon.path;
@@ -194,6 +201,29 @@ async function runPipeline(gw: CompiledGateway, req: IncomingMessage, res: Serve
 
   // 4. proxy.
   await proxy(gw, route, ctx, framing, req, res, deps, st);
+}
+
+/**
+ * The detection verdict on a request whose target hardening refused: the raw target is routed as it was sent and,
+ * when that route has a detection stage, inspected (path, query and headers; the body is never read). Only a
+ * blocking verdict is returned; otherwise the refusal stands.
+ */
+function attackInRefusedTarget(gw: CompiledGateway, req: IncomingMessage, url: string, method: string, st: RequestState): Problem | undefined {
+  const q = url.indexOf('?');
+  const rawPath = q === -1 ? url : url.slice(0, q);
+  if (!rawPath.startsWith('/')) return undefined;
+  const host = hostOf(req.headers.host);
+  const found = gw.router.find(method, host, rawPath);
+  if (found.kind !== 'match') return undefined;
+  const route = found.match.value;
+  const detection = route.stages.find((s) => s.name === 'detection');
+  if (detection?.onRequest === undefined) return undefined;
+  const ctx = new Context(st.id, st.startedAt, method, rawPath, q === -1 ? '' : url.slice(q + 1), host, st.clientIp, st.peerIp, req.headers, req, st.record);
+  ctx.facts.route = found.match;
+  const d = detection.onRequest(ctx);
+  if (d instanceof Promise || d.kind !== 'reject') return undefined;
+  st.record.route = route.id;
+  return d.problem;
 }
 
 async function proxy(gw: CompiledGateway, route: CompiledRoute, ctx: Context, framing: FramingInfo, req: IncomingMessage, res: ServerResponse, deps: RunnerDeps, st: RequestState): Promise<void> {
