@@ -1,24 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { createInspector, type InspectRequest } from './index.js';
+import { createInspector } from './index.js';
+import { corpusRequest as toRequest, loadCorpus as load, type CorpusLine as Line } from './testing/corpus.js';
 
-interface Line {
-  id: string;
-  set: 'attack' | 'legit';
-  category: string;
-  method: string;
-  path: string;
-  query: string | null;
-  headers: Record<string, string>;
-  body: string | null;
-}
-
-function load(name: string): Line[] {
-  const text = readFileSync(new URL(`./corpus/${name}`, import.meta.url), 'utf8');
-  return text.split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as Line);
-}
-
-const toRequest = (l: Line): InspectRequest => ({ method: l.method, path: l.path, query: l.query ?? '', headers: l.headers, body: l.body ?? undefined });
 const inspector = createInspector();
 
 describe('own corpora at the default paranoia', () => {

@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { createInspector, type InspectRequest } from './index.js';
+import { createInspector } from './index.js';
+import { corpusRequest as toRequest, loadCorpus as load, type CorpusLine as Line } from './testing/corpus.js';
 
 /**
  * The public-collection corpora (scripts/gen-payload-corpus.ts): payload families placed in query, form, JSON,
@@ -8,35 +8,16 @@ import { createInspector, type InspectRequest } from './index.js';
  * mixed-case and comment/whitespace encoders, and realistic benign values through the same encoders. Each
  * category and each encoder is held at the rate it reached, so a regression in any one of them fails.
  */
-interface Line {
-  id: string;
-  set: 'attack' | 'legit';
-  category: string;
-  encoder: string;
-  placement: string;
-  method: string;
-  path: string;
-  query: string | null;
-  headers: Record<string, string>;
-  body: string | null;
-}
-
-function load(name: string): Line[] {
-  const text = readFileSync(new URL(`./corpus/${name}`, import.meta.url), 'utf8');
-  return text.split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as Line);
-}
-
-const toRequest = (l: Line): InspectRequest => ({ method: l.method, path: l.path, query: l.query ?? '', headers: l.headers, body: l.body ?? undefined });
 const inspector = createInspector();
 
 /** Share of the lines of each group that the engine decides as the set says (attack blocked, legit passed). */
 function rates(lines: Line[], by: 'category' | 'encoder' | 'placement'): Map<string, number> {
   const tally = new Map<string, [number, number]>();
   for (const l of lines) {
-    const t = tally.get(l[by]) ?? [0, 0];
+    const t = tally.get(l[by] ?? '-') ?? [0, 0];
     t[1]++;
     if (inspector.inspect(toRequest(l)).blocked === (l.set === 'attack')) t[0]++;
-    tally.set(l[by], t);
+    tally.set(l[by] ?? '-', t);
   }
   return new Map([...tally].map(([k, [ok, n]]) => [k, ok / n]));
 }
