@@ -1,5 +1,6 @@
 import { M } from '../normalize/charmask.js';
 import type { View } from '../normalize/views.js';
+import { isEscapeAt } from '../normalize/percent.js';
 import { sqlTokens, stringBreakout, type SqlToken } from '../lexers/sql.js';
 import { re } from '../patterns.js';
 import { excerpt, rule, type Emitter, type Item, type ValueDetector } from '../rule.js';
@@ -167,7 +168,7 @@ function breakout(s: string, at: number, t: SqlToken[], out: Emitter): boolean {
   const quotedOp = s.trim().length > 3 && next?.t === 'str' && next.open === true && (a.v === '/' || a.v === '*' || a.v === '%' || a.v === '&' || a.v === '^' || a.v === '|');
   const wordGoesOn = !quotedOp && (next?.t !== 'word' || t[i + 2] === undefined || t[i + 2]?.t === '(' || t[i + 2]?.t === 'comment' || isComparison(t[i + 2]) || (t[i + 2]?.t === 'op' && t[i + 2]?.v !== '/'));
   // `'%2011`: in a value read before percent-decoding, '%' and two hex digits is an escape, not a modulo.
-  const escape = a.v === '%' && isHex(s.charCodeAt(a.start + 1)) && isHex(s.charCodeAt(a.start + 2));
+  const escape = a.v === '%' && isEscapeAt(s, a.start);
   if (a.t === 'op' && (COMPARE.has(a.v) || ARITH.has(a.v)) && a.v !== '-' && !escape && operand(t, i + 1) > 0 && wordGoesOn) {
     out.emit(R.breakoutOperator, frag);
     return true;
@@ -491,10 +492,6 @@ function splitKeyword(s: string, l: string, out: Emitter): void {
       return;
     }
   }
-}
-
-function isHex(c: number): boolean {
-  return (c >= 48 && c <= 57) || ((c | 0x20) >= 97 && (c | 0x20) <= 102);
 }
 
 function isLetterOrUnderscore(c: number): boolean {

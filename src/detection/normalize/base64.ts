@@ -14,7 +14,7 @@ const B64 = new Int16Array(128).fill(-1);
 
 /** True when every character is in the base64 or base64url alphabet (padding allowed at the end). */
 export function looksBase64(value: string, minLength: number): boolean {
-  const s = value.indexOf('\n') === -1 ? value : unwrap(value);
+  const s = unwrapBase64(value);
   if (s === undefined) return false;
   let end = s.length;
   while (end > 0 && s.charCodeAt(end - 1) === 61) end--;
@@ -37,9 +37,11 @@ export function looksBase64(value: string, minLength: number): boolean {
 
 /**
  * Base64 wrapped in lines (MIME's 76 characters, PEM's 64: RFC 2045 §6.8) joined again, or undefined when the
- * lines are not of one width: every line but the last as long as the first, and at least 20 characters.
+ * lines are not of one width: every line but the last as long as the first, and at least 20 characters. A value
+ * on one line is returned as it is.
  */
-function unwrap(s: string): string | undefined {
+export function unwrapBase64(s: string): string | undefined {
+  if (s.indexOf('\n') === -1) return s;
   // Prose and lists fail on their first line (a blank, or too short) before anything is split.
   const nl = s.indexOf('\n');
   if (nl < 20 || s.lastIndexOf(' ', nl) !== -1) return undefined;
@@ -81,7 +83,7 @@ function printable(b: number): boolean {
  * almost never form valid multi-byte sequences.
  */
 export function decodeBase64Text(value: string, minRatio = 0.85): string | undefined {
-  const s = value.indexOf('\n') === -1 ? value : unwrap(value);
+  const s = unwrapBase64(value);
   if (s === undefined) return undefined;
   let end = s.length;
   while (end > 0 && s.charCodeAt(end - 1) === 61) end--;

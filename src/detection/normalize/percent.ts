@@ -10,6 +10,11 @@ function hex(c: number): number {
   return -1;
 }
 
+/** A percent escape at `i`: '%' and two hex digits. */
+export function isEscapeAt(s: string, i: number): boolean {
+  return s.charCodeAt(i) === 37 && hex(s.charCodeAt(i + 1)) >= 0 && hex(s.charCodeAt(i + 2)) >= 0;
+}
+
 export function percentDecodeOnce(s: string, plusAsSpace: boolean): string {
   if (s.indexOf('%') === -1 && (!plusAsSpace || s.indexOf('+') === -1)) return s;
   const bytes: number[] = [];
@@ -100,6 +105,6 @@ export function percentDecodeDeep(s: string, max = 4): string {
 
 function formEncoded(s: string): boolean {
   if (s.indexOf('+') === -1 || s.indexOf(' ') !== -1) return false;
-  for (let i = s.indexOf('%'); i !== -1 && i + 2 < s.length; i = s.indexOf('%', i + 1)) if (hex(s.charCodeAt(i + 1)) >= 0 && hex(s.charCodeAt(i + 2)) >= 0) return true;
+  for (let i = s.indexOf('%'); i !== -1 && i + 2 < s.length; i = s.indexOf('%', i + 1)) if (isEscapeAt(s, i)) return true;
   return false;
 }

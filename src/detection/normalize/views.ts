@@ -1,7 +1,7 @@
-import { decodeBase64Text, looksBase64 } from './base64.js';
+import { decodeBase64Text, looksBase64, unwrapBase64 } from './base64.js';
 import { charMask, charMaskShape, M, S } from './charmask.js';
 import { decodeBackslashEscapes, decodeHtmlEntities } from './escapes.js';
-import { percentDecodeDeep } from './percent.js';
+import { isEscapeAt, percentDecodeDeep } from './percent.js';
 import { decodeUtf7, hasUtf7 } from './utf7.js';
 import { re } from '../patterns.js';
 
@@ -102,9 +102,10 @@ function maybeTrimmed(s: string): boolean {
 }
 
 function base64View(value: string, out: View[]): void {
-  const trimmed = value.trim();
-  if (trimmed.length >= 8 && looksBase64(trimmed, 8)) {
-    const text = decodeBase64Text(trimmed);
+  // Lines joined once here: looksBase64 and decodeBase64Text then see one line and do not join them again.
+  const joined = unwrapBase64(value.trim());
+  if (joined !== undefined && joined.length >= 8 && looksBase64(joined, 8)) {
+    const text = decodeBase64Text(joined);
     if (text !== undefined && text.length >= 4) out.push(view(deepDecode(text, charMask(text)), 'base64'));
   }
 }
@@ -132,16 +133,14 @@ function sevenBit(plain: string): string | undefined {
   return out;
 }
 
-const isHexCode = (c: number) => (c >= 48 && c <= 57) || ((c | 0x20) >= 97 && (c | 0x20) <= 102);
-
 /** The text without each '%' that is not followed by two hex digits, when there are at least three of them. */
 function stripLonePercents(s: string): string | undefined {
   let lone = 0;
-  for (let i = s.indexOf('%'); i !== -1 && lone < 3; i = s.indexOf('%', i + 1)) if (!(isHexCode(s.charCodeAt(i + 1)) && isHexCode(s.charCodeAt(i + 2)))) lone++;
+  for (let i = s.indexOf('%'); i !== -1 && lone < 3; i = s.indexOf('%', i + 1)) if (!isEscapeAt(s, i)) lone++;
   if (lone < 3) return undefined;
   let out = '';
   for (let i = 0; i < s.length; i++) {
-    if (s[i] === '%' && !(isHexCode(s.charCodeAt(i + 1)) && isHexCode(s.charCodeAt(i + 2)))) continue;
+    if (s[i] === '%' && !isEscapeAt(s, i)) continue;
     out += s[i];
   }
   return out;
