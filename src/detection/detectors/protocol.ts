@@ -314,17 +314,12 @@ function framing(req: InspectRequest, ex: Extracted, method: string, out: Emitte
   const host = ex.headers.get('host');
   // RFC 9110 §4.2.1 / RFC 9112 §3.2: an http(s) target has a non-empty host, so an empty Host with an
   // origin-form target names no one (only an authority-less URI may send it empty).
-  if (host !== undefined && host !== lastGoodHost) {
-    if (!HOST.test(host) || (host.trim() === '' && req.path.startsWith('/'))) {
-      at('header:host');
-      out.emit(R.host, host.slice(0, 80));
-    } else if (host.trim() !== '') lastGoodHost = host;
+  if (host !== undefined && (!HOST.test(host) || (host.trim() === '' && req.path.startsWith('/')))) {
+    at('header:host');
+    out.emit(R.host, host.slice(0, 80));
   }
 }
 const HOST = re('^(?:[a-z0-9._~-]{0,253}|\\[[0-9a-f:.]{2,45}\\])(?::\\d{1,5})?$', 'i');
-
-/** A client sends the same Host on every request: the last valid, non-empty one is not checked again. */
-let lastGoodHost: string | undefined;
 
 function digitsOnly(s: string): boolean {
   for (let i = 0; i < s.length; i++) {
