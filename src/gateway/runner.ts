@@ -244,13 +244,15 @@ async function proxy(gw: CompiledGateway, route: CompiledRoute, ctx: Context, fr
     extra: facts.upstreamHeaders,
     drop: facts.dropHeaders,
   });
-  // The header block grows by what the gateway adds (X-Forwarded-*, X-Request-Id, identity headers). Past the
-  // listener's own limit it would likely exceed the upstream's too, whose bare 431 (or a reset racing the
-  // write, which would count against the target's health) is worse than a problem from here.
-  let headerBytes = 0;
+  // The request head grows by what the gateway adds (X-Forwarded-*, X-Request-Id, identity headers, the
+  // target's Host and base path). Past the listener's own limit it would likely exceed the upstream's too, whose
+  // bare 431 (or a reset racing the write, a 502 that counts against the target's health) is worse than a problem
+  // from here. The whole head is counted as written, request line included: Node counts the URL against its
+  // limit as well, without the separators, so a head within the limit here is within Node's.
+  let headerBytes = ctx.method.length + target.length + route.upstream.headOverhead;
   for (let i = 0; i < upstreamHeaders.length; i++) headerBytes += (upstreamHeaders[i] as string).length + 2;
   if (headerBytes > gw.config.listen.maxHeaderBytes) {
-    return reject(res, out, { code: 'headers-too-large', detail: `The request headers, with those the gateway adds, exceed ${gw.config.listen.maxHeaderBytes} bytes.`, closeConnection: framing.hasBody && sendBody === undefined }, 'hardening', st, deps);
+    return reject(res, out, { code: 'headers-too-large', detail: `The request line and headers, with those the gateway adds, exceed ${gw.config.listen.maxHeaderBytes} bytes.`, closeConnection: framing.hasBody && sendBody === undefined }, 'hardening', st, deps);
   }
   let body: Buffer | Readable | null = null;
   if (sendBody !== undefined) body = sendBody;

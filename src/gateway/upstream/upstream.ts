@@ -62,6 +62,12 @@ export class Upstream {
   private healthTimer: NodeJS.Timeout | undefined;
   /** Weighted round-robin sequence of target indexes. */
   private readonly sequence: readonly number[];
+  /**
+   * Bytes of the request head an upstream reads beyond the method, the path and the forwarded fields: the
+   * request line's separators, the longest target's base path and Host line, undici's Connection line and the
+   * blank line. The runner adds it to what it forwards to keep the head within the listener's limit.
+   */
+  readonly headOverhead: number;
 
   constructor(
     readonly name: string,
@@ -97,6 +103,9 @@ export class Upstream {
       for (let w = 0; w < t.weight; w++) seq.push(i);
     });
     this.sequence = seq;
+    let longest = 0;
+    for (const t of this.targets) longest = Math.max(longest, t.basePath.length + 'host: \r\n'.length + new URL(t.origin).host.length);
+    this.headOverhead = '  HTTP/1.1\r\n'.length + longest + 'connection: keep-alive\r\n'.length + '\r\n'.length;
   }
 
   /** A target is usable when it is not ejected by passive health and passes its active check. */
