@@ -29,13 +29,15 @@ describe('cmdi: cmd.exe FOR and IF forms', () => {
     ['cmdi.obfuscated-word', '{,ifconfig}'],
     ['cmdi.obfuscated-word', '{id,}'],
     ['cmdi.function-definition', 'bomb() { bomb | bomb & }; bomb'],
+    ['cmdi.function-definition', 'f(){ f & f; };f'],
+    ['cmdi.function-definition', 'x(){ id; }; x'],
     ['cmdi.chained-command', ';\n.shell id'],
     ['cmdi.obfuscated-word', ';pi<()ng -c 1 x'],
   ])('%s: %s', (id, v) => {
     expect(rules(v)).toContain(id);
   });
 
-  it.each(['/* stdin: */ 0,', '{cat,dog}', '{red,green,blue}', 'values {1,2,3}', 'render() { return a | b }', '100%x(2) scaling', 'My process spawn rate (per min)', "It's time to go; time flies", 'Python 3.10 is great', 'pip install requests', 'Shutdown the server tonight', 'Q&A; cat / dog pics', 'I use nslookup example.com daily', 'ping 192.0.2.7', 'Meet at 5; ping me at 192.0.2.7 if needed', 'Read the docs; see https://example.com', 'I tried wget; curl is nicer', 'for 5% in (most) cases', 'Verify if the total == 5', 'if you want, == means equal'])('passes: %s', (v) => {
+  it.each(['/* stdin: */ 0,', '{cat,dog}', '{red,green,blue}', 'values {1,2,3}', 'render() { return a | b }', 'foo(){ bar; }; foo.baz', '100%x(2) scaling', 'My process spawn rate (per min)', "It's time to go; time flies", 'Python 3.10 is great', 'pip install requests', 'Shutdown the server tonight', 'Q&A; cat / dog pics', 'I use nslookup example.com daily', 'ping 192.0.2.7', 'Meet at 5; ping me at 192.0.2.7 if needed', 'Read the docs; see https://example.com', 'I tried wget; curl is nicer', 'for 5% in (most) cases', 'Verify if the total == 5', 'if you want, == means equal'])('passes: %s', (v) => {
     const r = inspector.inspect(query(v));
     expect(r.blocked, JSON.stringify(r.findings)).toBe(false);
   });

@@ -497,6 +497,9 @@ function isWordChar(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 95 || c === 45 || c === 46;
 }
 
+/** The separators between the commands of a function body. */
+const COMMAND_SPLIT = re('[|&;\\n]');
+
 /** `f(){ f | f & }; f`: a shell function whose body pipes into itself (a fork bomb under any name). */
 function forkBomb(l: string): number {
   for (let p = l.indexOf('('); p !== -1 && p < 400; p = l.indexOf('(', p + 1)) {
@@ -513,7 +516,25 @@ function forkBomb(l: string): number {
     const name = l.slice(a, e);
     const close = l.indexOf('}', q);
     const body = l.slice(q + 1, close === -1 ? Math.min(l.length, q + 200) : close);
-    if (name !== '' && body.includes('|') && body.split('|').filter((x) => x.replaceAll('()', '').replaceAll('&', '').replaceAll(';', '').trim() === name).length >= 2) return a;
+    if (name === '') continue;
+    // The body runs the function itself twice (`f | f &`, `f & f;`), or the value defines it and then calls it
+    // (`f(){ id; };f`): both are shell and nothing else.
+    let self = 0;
+    for (const part of body.split(COMMAND_SPLIT)) if (part.replaceAll('()', '').trim() === name) self++;
+    if (self >= 2 || (close !== -1 && calledAfter(l, close + 1, name))) return a;
   }
   return -1;
+}
+
+/** `}; f` or `};f`: the function named `name` called right after its definition closes at `from`. */
+function calledAfter(l: string, from: number, name: string): boolean {
+  let i = from;
+  while (l[i] === ' ') i++;
+  if (l[i] !== ';' && l[i] !== '&' && l[i] !== '\n') return false;
+  i++;
+  while (l[i] === ' ') i++;
+  if (!l.startsWith(name, i)) return false;
+  // A shell calls it by its bare name; `f()` after the brace is a JavaScript or C call.
+  const c = l[i + name.length];
+  return c === undefined || c === ' ' || c === ';' || c === '&' || c === '|' || c === '\n';
 }

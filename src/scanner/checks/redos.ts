@@ -66,12 +66,15 @@ export const redos = defineCheck({
           const first = seen[0]!;
           // Relative, not absolute, comparisons: a loaded machine slows every answer alike.
           if (prev === undefined || slow.ex.response.durationMs < SLOW_MS || first.ex.response.durationMs * 5 > slow.ex.response.durationMs) continue;
+          // Noise (a loaded machine, another request's work) only ever adds time: when the shorter input looks too
+          // slow to tell, its fastest of two answers is its cost.
+          const costOf = async (n: number, ms: number, against: number): Promise<number> => (ms * 3 <= against ? ms : Math.min(ms, (await time(fam(n))).response.durationMs));
           // A few more characters multiplied the time: not linear (which would grow by n/prev, about 1.1).
-          if (prev.ex.response.durationMs * 3 > slow.ex.response.durationMs) continue;
+          if ((await costOf(prev.n, prev.ex.response.durationMs, slow.ex.response.durationMs)) * 3 > slow.ex.response.durationMs) continue;
           // Confirm in the other order: the long input slow again, the shorter one still fast right after it.
           const again = await time(fam(slow.n));
           const prevAgain = await time(fam(prev.n));
-          if (again.response.durationMs < SLOW_MS || prevAgain.response.durationMs * 3 > again.response.durationMs) continue;
+          if (again.response.durationMs < SLOW_MS || (await costOf(prev.n, prevAgain.response.durationMs, again.response.durationMs)) * 3 > again.response.durationMs) continue;
           const times = seen.map((x) => `${x.n}: ${x.ex.response.durationMs} ms`).join(', ');
           out.push({
             title: `${op.id}: "${t.name}" takes super-linear time (ReDoS)`,
