@@ -206,8 +206,12 @@ describe('rfi: UNC paths', () => {
 });
 
 describe('mail: POP3 and IMAP commands after a line break', () => {
-  it.each(['x\nRETR 1', 'x\r\nAPOP mrose c4c9334bac560ecc979e58001b3e22fb', 'x\na001 authenticate PLAIN'])('%s', (v) => {
+  it.each(['x\nRETR 1', 'x\r\nAPOP mrose c4c9334bac560ecc979e58001b3e22fb', 'x\na001 authenticate PLAIN', 'x\r\nd store 2 +FLAGS (\\Deleted)', 'x\r\nA1 UID FETCH 1:* (FLAGS)', 'x\r\nA1 LOGOUT', 'x\r\nLIST 3', 'x\r\nAUTH PLAIN AGFkbWluAHNlY3JldA==', 'x\r\nAUTH corerulest dGhpc2lzIWF0ZXN0'])('%s', (v) => {
     expect(rules(query(v))).toContain('mail.protocol-injection');
+  });
+
+  it.each(['Shopping\nI store my files here', 'To do:\nlist 3 items for Monday', 'Login failed\nAuth required', 'Notes\nwe fetch 2 of them'])('passes prose lines: %s', (v) => {
+    expect(rules(query(v))).not.toContain('mail.protocol-injection');
   });
 });
 

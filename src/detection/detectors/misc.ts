@@ -194,6 +194,10 @@ const HTTP_LINE = re('(?:get|post|put|delete|head|options|patch|trace|connect|pr
 const REQUEST_LINE = re('^\\s{0,8}(?:get|post|put|delete|head|options|patch|trace|connect|propfind)\\s{1,8}[^\\s]{1,2000}\\s{1,8}http/\\d(?:\\.\\d)?\\s{0,8}$', 'i');
 const BLANK_THEN_BODY = re('\\r?\\n\\r?\\n[\\t ]{0,4}(?:<|http/\\d)', 'i');
 const MAIL_COMMAND = re('[\\r\\n][\\t ]{0,4}(?:mail\\s{1,4}from\\s{0,4}:|rcpt\\s{1,4}to\\s{0,4}:|(?:helo|ehlo|vrfy|expn)\\s|(?:data|quit|rset)\\s{0,4}(?:[\\r\\n]|$)|[a-z]\\d{1,6}\\s(?:append|login|select|fetch|store|copy|uid|examine|create|delete|rename|list|lsub|status|logout|capability|authenticate|search|expunge|subscribe)\\b|(?:retr|dele|top|apop|uidl)\\s{1,4}\\d|apop\\s{1,4}\\S{1,64}\\s{1,4}[0-9a-f]{32})', 'i');
+/** IMAP tagged commands with their argument syntax (`a1 store 2 +flags`, `a1 logout`). */
+const IMAP_COMMAND = re('[\\r\\n][\\t ]{0,4}[a-z0-9]{1,8}[\\t ]{1,4}(?:(?:uid[\\t ]{1,4})?(?:store|fetch|copy)[\\t ]{1,4}\\d{1,9}(?::(?:\\d{1,9}|\\*))?[\\t ]{1,4}(?:[+-]?flags|\\(|body|rfc822|envelope|all|fast|full|uid|inbox)|(?:logout|capability|noop|quit)[\\t ]{0,4}(?:[\\r\\n]|$))', 'i');
+/** POP3 LIST n alone on a line; SMTP AUTH with a mechanism, or a name and a base64 credential. */
+const POP_SMTP_COMMAND = re('[\\r\\n][\\t ]{0,4}(?:list[\\t ]{1,4}\\d{1,6}[\\t ]{0,4}(?:[\\r\\n]|$)|auth[\\t ]{1,4}(?:plain|login|cram-md5|digest-md5|xoauth2|oauthbearer|gssapi|ntlm|scram-sha-1|scram-sha-256|[a-z0-9-]{1,20}[\\t ]{1,4}[a-z0-9+/]{8,200}={0,2}[\\t ]{0,4}(?:[\\r\\n]|$)))', 'i');
 const MAIL_HEADERS = new Set(['to', 'cc', 'bcc', 'from', 'subject', 'reply-to', 'sender', 'return-path', 'x-mailer', 'mime-version']);
 const HTTP_HEADERS = new Set(['set-cookie', 'location', 'content-type', 'content-length', 'transfer-encoding', 'host', 'refresh', 'x-forwarded-for', 'cookie', 'content-disposition', 'access-control-allow-origin', 'x-xss-protection', 'link', 'authorization', 'connection', 'cache-control', 'x-forwarded-host', 'expect', 'upgrade', 'referer', 'user-agent']);
 
@@ -238,7 +242,7 @@ export const crlfDetector: ValueDetector = {
     }
     const r = HTTP_LINE.exec(s);
     if (r !== null) out.emit(CRLF.request, excerpt(s, r.index));
-    const m = MAIL_COMMAND.exec(s);
+    const m = MAIL_COMMAND.exec(s) ?? IMAP_COMMAND.exec(s) ?? POP_SMTP_COMMAND.exec(s);
     if (m !== null) out.emit(CRLF.mailProtocol, excerpt(s, m.index));
   },
 };

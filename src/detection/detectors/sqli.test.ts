@@ -14,6 +14,9 @@ describe('sqli fragments (paranoia 2)', () => {
     ['sqli.in-list', "NOT IN ('a','b')"],
     ['sqli.in-list', 'IN (41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 52)'],
     ['sqli.stacked-query', ';delete from orders'],
+    ['sqli.boolean-expression', ' HAVING COUNT(CustomerID) > 5'],
+    ['sqli.boolean-expression', 'OR 1# '],
+    ['sqli.boolean-expression', "and 'a'-- -"],
     ['sqli.stacked-query', ');truncate'],
     ['sqli.statement', '*ALTER TABLE accounts ADD admin int'],
     ['sqli.statement', 'set @counter = 5'],
@@ -77,6 +80,8 @@ describe('sqli fragments (paranoia 2)', () => {
   it.each([
     // prose and search-as-you-type text
     'salt and',
+    'take 2 or 1 -- whichever is cheaper',
+    'having count(x) issues',
     'iphone 15 or',
     '50% off, 20% more, 10% less',
     "Use '{}' or '[]' for empty values",

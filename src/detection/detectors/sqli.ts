@@ -74,6 +74,8 @@ const LEADING = new Set(['values', 'drop', 'create', 'alter', 'truncate', 'delet
 const PG_TYPES = new Set(['double', 'smallint', 'decimal', 'money', 'interval', 'time', 'bit', 'varbit', 'cidr', 'macaddr', 'tsvector', 'regproc', 'regtype', 'regnamespace', 'int2', 'float4', 'float8', 'int', 'integer', 'int4', 'int8', 'bigint', 'text', 'varchar', 'json', 'jsonb', 'regclass', 'oid', 'bytea', 'numeric', 'boolean', 'bool', 'char', 'date', 'timestamp', 'float', 'real', 'xml', 'inet', 'uuid', 'name']);
 const FROM_FOLLOW = new Set(['where', 'limit', 'order', 'group', 'join', 'inner', 'left', 'right', 'union', 'having', 'as', 'into', 'procedure', 'offset', 'for', 'natural', 'cross', 'outer', 'straight_join', 'use', 'force', 'ignore']);
 const KEYWORDS = new Set(['xp_cmdshell', 'xp_regread', 'xp_regwrite', 'xp_dirtree', 'xp_fileexist', 'xp_servicecontrol', 'xp_availablemedia', 'xp_loginconfig', 'xp_makecab', 'xp_ntsec_enumdomains', 'xp_terminate_process', 'sp_executesql', 'sp_makewebtask', 'sp_oacreate', 'sp_oamethod', 'sp_password', 'sp_addlogin', 'sp_addsrvrolemember', 'sp_configure', 'utl_http', 'utl_inaddr', 'utl_file', 'utl_smtp', 'utl_tcp', 'dbms_pipe', 'dbms_java', 'dbms_xmlquery', 'dbms_lock', 'dbms_sql', 'dbms_xmlgen', 'dbms_ldap', 'httpuritype', 'openrowset', 'opendatasource', 'openquery', 'msdasql', 'sqloledb', 'pg_read_file', 'pg_ls_dir', 'lo_import', 'lo_export', 'load_file', 'pg_sleep']);
+/** Aggregate functions a HAVING clause filters on. */
+const AGGREGATES = new Set(['count', 'sum', 'avg', 'min', 'max', 'group_concat', 'string_agg', 'array_agg', 'stddev', 'variance']);
 const SQL_FUNCS = new Set([...DANGEROUS_FUNCS, 'abs', 'cos', 'sin', 'tan', 'pi', 'pow', 'power', 'round', 'rtrim', 'ltrim', 'trim', 'ln', 'log', 'log10', 'exp', 'sqrt', 'floor', 'ceil', 'ceiling', 'format', 'day', 'month', 'year', 'date', 'time', 'compress', 'uncompress', 'local', 'password', 'replace', 'values', 'left', 'right', 'decode', 'encode', 'elt', 'field', 'lower', 'upper', 'lcase', 'ucase', 'greatest', 'least', 'sum', 'avg', 'min', 'max', 'char_length', 'character_length', 'octet_length', 'bit_length', 'crc32', 'sha', 'sha2', 'aes_encrypt', 'aes_decrypt', 'des_encrypt', 'encrypt', 'export_set', 'insert', 'quote', 'repeat', 'space', 'strcmp', 'timestamp', 'utc_time', 'curdate', 'curtime', 'datediff', 'adddate', 'subdate', 'weekday', 'dayname', 'monthname', 'hour', 'minute', 'second', 'week', 'quarter', 'from_unixtime', 'unix_timestamp', 'inet_aton', 'inet_ntoa', 'collation', 'charset', 'coercibility', 'benchmark', 'extractvalue', 'updatexml', 'mod', 'sign', 'truncate', 'radians', 'degrees', 'atan', 'asin', 'acos', 'cot', 'rand', 'soundex', 'position', 'lpad', 'rpad', 'stuff', 'patindex', 'charindex', 'datalength', 'isnull', 'nvl', 'nvl2', 'to_date', 'instr', 'substring_index', 'json_extract', 'make_set', 'exists']);
 const CATALOG_WORDS = new Set(['information_schema', 'sysobjects', 'syscolumns', 'sysdatabases', 'pg_catalog', 'pg_shadow', 'sqlite_master', 'sqlite_schema', 'msysobjects', 'msysaccessobjects', 'msysqueries', 'msysrelationships', 'tempdb', 'msdb', 'northwind', 'all_tab_columns', 'dba_users', 'user_tab_columns', 'sys_context', 'pg_namespace', 'mysql.user', 'schema_name', 'table_schema', 'column_name', 'table_name']);
 const INTROSPECTION = new Set(['database', 'db_name', 'schema', 'schema_name', 'current_user', 'user', 'system_user', 'session_user', 'version', 'current_database', 'current_schema', 'user_name', 'suser_sname', 'db_id', 'object_id', 'object_name', 'host_name', 'servername', 'connection_id', 'last_insert_id', 'row_count', 'found_rows', 'sqlite_version', 'pg_backend_pid', 'getdate', 'sysdatetime']);
@@ -405,6 +407,13 @@ function anywhere(s: string, t: SqlToken[], out: Emitter): void {
     if (next?.t === '(' && INTROSPECTION.has(v) && (t[i + 2] === undefined || t[i + 2]?.t === ')')) out.emit(R.catalogFunction, excerpt(s, a.start));
     if (v === 'when' && (t[i - 1]?.t === ')' || t[i - 1]?.v === 'case') && operand(t, i + 1) > 0 && t.slice(i + 2, i + 6).some((x) => x.v === 'then')) out.emit(R.breakoutClause, excerpt(s, a.start));
     if (v === 'procedure' && next?.v === 'analyse') out.emit(R.dangerousFunction, excerpt(s, a.start));
+    // `HAVING COUNT(id) > 5`: a HAVING clause filters on an aggregate; prose has no such phrase.
+    if (v === 'having' && next?.t === 'word' && AGGREGATES.has(next.v) && t[i + 2]?.t === '(') {
+      let j = i + 3;
+      while (j < t.length && j < i + 12 && t[j]?.t !== ')') j++;
+      const cmp = t[j + 1];
+      if (cmp?.t === 'op' && COMPARE.has(cmp.v)) out.emit(R.booleanExpression, excerpt(s, a.start));
+    }
     if (v === 'from' && fromClause(t, i + 1)) out.emit(R.fromClause, excerpt(s, a.start));
     if (v === 'as' && (t[i - 1]?.t === ')' || t[i - 1]?.t === 'num' || t[i - 1]?.t === 'ident') && (t[i + 1]?.t === 'word' || t[i + 1]?.t === 'str' || t[i + 1]?.t === 'ident') && t[i + 2]?.v === 'from') {
       out.emit(R.fromClause, excerpt(s, a.start));
@@ -418,6 +427,10 @@ function anywhere(s: string, t: SqlToken[], out: Emitter): void {
     if (a === undefined) break;
     const v = a.v;
     const next = t[i + 1];
+    // `OR 1#`, `and 'a'-- `: a condition on a literal whose statement rest is commented out, at the end of the value.
+    if (isLogic(a) && v !== 'not' && (next?.t === 'num' || next?.t === 'str') && next.open !== true && t[i + 2]?.t === 'comment' && t[i + 2]?.v !== '/*!' && i + 3 === t.length && bareCommentEnd(s, t[i + 2]?.start ?? 0)) {
+      out.emit(R.booleanExpression, excerpt(s, a.start));
+    }
     if ((isLogic(a) && v !== 'not') || (a.t === 'word' && (v === 'having' || v === 'where' || v === 'when'))) {
       // `||(e="`: the comparison may sit inside parentheses.
       let k = i + 1;
@@ -470,6 +483,15 @@ function anywhere(s: string, t: SqlToken[], out: Emitter): void {
     const e = s.indexOf('*/', c + 2);
     if (e !== -1 && isWordChar(s.charCodeAt(e + 2))) out.emit(R.commentObfuscation, excerpt(s, c));
   }
+}
+
+/** The comment at `from` says nothing (`#`, `-- `, `--+-`): an en-dash aside in prose has words after it. */
+function bareCommentEnd(s: string, from: number): boolean {
+  for (let i = from; i < s.length; i++) {
+    const c = s[i];
+    if (c !== '-' && c !== '#' && c !== ' ' && c !== '+' && c !== '\t' && c !== '\n' && c !== '\r') return false;
+  }
+  return true;
 }
 
 /** Keywords an evasion splits with an empty or short comment, for a filter that deletes comments to join. */
