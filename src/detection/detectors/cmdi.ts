@@ -47,7 +47,7 @@ const STRONG = new Set(
     'gcc c89 c99 gdb strace ltrace regedit vi vim nano emacs ed iex invoke-expression invoke-webrequest iwr new-object start-process get-content set-content out-file get-childitem gci iwmi gwmi invoke-wmimethod get-wmiobject ' +
     // Package managers, admin and GTFOBins-style tools (programs that read files, run commands or open shells).
     'adduser deluser addgroup apt apt-get aptitude yum dnf rpm dpkg apk pacman zypper snap flatpak brew pipx composer yarn pnpm bundle bundler rake cpan ' +
-    'perf flock rmt bsdtar cpio pax ar arj xz lzma unxz 7za zipinfo ' +
+    'perf flock rmt rmt-tar rmt-dump lastlogin bsdtar cpio pax ar arj xz lzma unxz 7za zipinfo ' +
     'comm column fold fmt paste join expand unexpand split csplit shuf tr od hd look ptx pr tsort ' +
     'ssh-copy-id ssh-keyscan ssh-agent sshpass sftp rsync lftp ncftp smbclient rlogin rsh ' +
     'aa-exec aa-disable aa-status capsh setcap getcap setfacl getfacl nsenter unshare pkexec runuser ksu sg newgrp ' +
