@@ -175,6 +175,14 @@ describe('nosqli: ORM lookups on secret fields', () => {
   it.each(['name__icontains', 'created_at__gte', 'sort', 'password'])('passes: %s', (k) => {
     expect(inspector.inspect(key(k)).blocked).toBe(false);
   });
+
+  it.each(['created_by__departments__employees__user__username__startswith', 'user__profile__city__startswith', 'order__customer__address__city__iexact'])('walks three relations: %s', (k) => {
+    expect(rules(key(k))).toContain('nosqli.orm-relation-lookup');
+  });
+
+  it.each(['author__name__icontains', 'balance__gte', 'user__profile__city', 'data__has_key', 'a____b__gte'])('one relation, no lookup, or PL3 only: %s', (k) => {
+    expect(inspector.inspect(key(k)).blocked).toBe(false);
+  });
 });
 
 describe('ssrf: scheme-less internal targets', () => {

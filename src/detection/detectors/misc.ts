@@ -286,7 +286,38 @@ const PROTO = {
   value: rule('prototype-pollution', 'proto.in-value', 2, 3, '__proto__ referenced in a value'),
   assignment: rule('prototype-pollution', 'proto.path-assignment', 1, 5, 'a prototype path assigned inside a value (a nested query string, JSON or dotted path)'),
   ormLookup: rule('nosqli', 'nosqli.orm-secret-lookup', 2, 5, 'ORM filter lookup on a secret field (field__startswith leaks it character by character)'),
+  ormRelations: rule('nosqli', 'nosqli.orm-relation-lookup', 2, 5, 'ORM filter lookup across three or more relations (a__b__c__startswith reads related tables)'),
+  ormJson: rule('nosqli', 'nosqli.orm-json-lookup', 3, 3, 'ORM filter lookup probing JSON keys or containment (data__has_key)'),
 };
+/** Django-style field lookups (the last `__` segment of a filter key). */
+const ORM_LOOKUPS = new Set('exact iexact contains icontains in gt gte lt lte startswith istartswith endswith iendswith range isnull regex iregex search has_key has_keys has_any_keys contained_by overlap'.split(' '));
+const ORM_JSON_LOOKUPS = new Set(['has_key', 'has_keys', 'has_any_keys', 'contained_by', 'overlap']);
+
+/**
+ * `created_by__departments__user__username__startswith`: a filter key an ORM (Django, and the filter layers
+ * modelled on it) turns into joins and a condition. A client walking three relations reads other tables one
+ * character at a time (ORM leak); one lookup on the endpoint's own field (`created__gte`, `name__icontains`) or on
+ * one relation (`author__name__icontains`) is ordinary filtering and passes.
+ */
+function ormRelations(view: View, out: Emitter): void {
+  const parts = view.lower.split('__');
+  if (parts.length < 3 || parts.length > 12) return;
+  for (const p of parts) if (!isIdentifier(p)) return;
+  const lookup = parts[parts.length - 1] as string;
+  if (!ORM_LOOKUPS.has(lookup)) return;
+  if (parts.length >= 4) out.emit(PROTO.ormRelations, excerpt(view.text, 0));
+  else if (ORM_JSON_LOOKUPS.has(lookup)) out.emit(PROTO.ormJson, excerpt(view.text, 0));
+}
+
+/** A non-empty run of lower-case letters, digits and single underscores. */
+function isIdentifier(p: string): boolean {
+  if (p === '' || p.length > 64) return false;
+  for (let i = 0; i < p.length; i++) {
+    const c = p.charCodeAt(i);
+    if (!((c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 95)) return false;
+  }
+  return true;
+}
 /** Django / Prisma-style lookups whose field is a secret: `password__startswith`, `user__token__regex`. */
 const ORM_SECRET = re('(?:^|__|\\.|\\[)(?:password|passwd|pwd|password_hash|secret|token|api_?key|hash|salt|otp|reset_token|session_key)(?:__|\\]\\[|\\.)(?:i?startswith|i?endswith|i?contains|i?regex|i?exact|gte?|lte?|in|isnull|range|starts_?with|ends_?with)\\b', 'i');
 /** `__proto__[x]=`, `constructor[prototype][x]=`, `"__proto__":{`, `__proto__.x=`: a path through the prototype that is assigned. */
@@ -299,6 +330,7 @@ export const prototypeDetector: ValueDetector = {
   inspect(view: View, item: Item, out: Emitter): void {
     const l = view.lower;
     if (item.kind === 'key') {
+      if (l.includes('__')) ormRelations(view, out);
       if ((l.includes('__') || l.includes('[') || l.includes('.')) && (l.includes('pass') || l.includes('secret') || l.includes('token') || l.includes('key') || l.includes('hash') || l.includes('salt') || l.includes('otp') || l.includes('pwd'))) {
         const o = ORM_SECRET.exec(l);
         if (o !== null) out.emit(PROTO.ormLookup, excerpt(view.text, o.index));
