@@ -10,6 +10,7 @@
 // Needs ../shared/bench (wrk, its Lua report script, its JWT helper) and its upstream on UPSTREAM_PORT
 // (default 19000: `../shared/bench/upstream/upstream.sh start 19000`). Everything listens on 127.0.0.1 only;
 // the gateways are stopped on exit. Configs: examples/bench.yaml (every stage) and the same without detection.
+/* global fetch */
 import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
