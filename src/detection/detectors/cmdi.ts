@@ -326,7 +326,8 @@ function command(s: string, c: CommandWord, item: Item, out: Emitter): void {
     if (!mayStartCommand(item, s)) return;
     const pathArg = arg.startsWith('/') || arg.startsWith('-');
     // `nohup ifconfig`, `strace -f curl`: a prefix command running a program is a command line.
-    const prefixed = c.prefix !== undefined && !ambiguous && !capitalised && (!ENGLISH_PREFIX.has(c.prefix) || c.rest.trim() === '' || lineArgs || NET_ARG.test(arg) || HOST_ARG.test(arg));
+    // After a prefix no English sentence uses (`nohup who`, `strace id`), even an English command word runs.
+    const prefixed = c.prefix !== undefined && !capitalised && (ambiguous ? !ENGLISH_PREFIX.has(c.prefix) && c.prefix !== 'sudo' : !ENGLISH_PREFIX.has(c.prefix) || c.rest.trim() === '' || lineArgs || NET_ARG.test(arg) || HOST_ARG.test(arg));
     if (c.pathQualified || prefixed || (shellArg && arg !== '' && (!ambiguous || pathArg)) || (lineArgs && arg !== '')) out.emit(R.leading, frag);
     else if (!ambiguous) out.emit(R.leadingWeak, frag);
     return;
