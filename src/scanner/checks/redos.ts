@@ -19,10 +19,12 @@ const MAX_TARGETS = 16;
 /** Below this, a slow answer is network noise, not a regex. */
 const SLOW_MS = 600;
 const CHECK_BUDGET_MS = 25_000;
+/** The least growth of the answer time over one step of SIZES that counts as super-linear. */
+const GROWTH = 2;
 
 /**
  * API4: a parameter or body field whose handling time grows super-linearly with its length (ReDoS). Lengths grow
- * until an answer is slow; confirmed when the last step of a few characters multiplied the time (a linear
+ * until an answer is slow; confirmed when the last step of a few characters at least doubled the time (a linear
  * algorithm grows by about 1.1), the shortest input was fast, and a repeat is slow again. Every request has a
  * strict time budget, and the check as a whole one too.
  */
@@ -64,17 +66,24 @@ export const redos = defineCheck({
           const slow = seen[seen.length - 1]!;
           const prev = seen[seen.length - 2];
           const first = seen[0]!;
+          if (prev === undefined || slow.ex.response.durationMs < SLOW_MS) continue;
+          const slowMs = slow.ex.response.durationMs;
+          // Noise only ever adds time (a loaded machine; a slow input still being matched after the client gave up
+          // on it, when the server shares the client's process): a shorter input's cost is its fastest answer.
+          // The shortest input is timed again first, which also lets the server finish what it was doing.
+          const costOf = async (n: number, ms: number, against: number, factor: number): Promise<number> => (ms * factor <= against ? ms : Math.min(ms, (await time(fam(n))).response.durationMs));
           // Relative, not absolute, comparisons: a loaded machine slows every answer alike.
-          if (prev === undefined || slow.ex.response.durationMs < SLOW_MS || first.ex.response.durationMs * 5 > slow.ex.response.durationMs) continue;
-          // Noise (a loaded machine, another request's work) only ever adds time: when the shorter input looks too
-          // slow to tell, its fastest of two answers is its cost.
-          const costOf = async (n: number, ms: number, against: number): Promise<number> => (ms * 3 <= against ? ms : Math.min(ms, (await time(fam(n))).response.durationMs));
-          // A few more characters multiplied the time: not linear (which would grow by n/prev, about 1.1).
-          if ((await costOf(prev.n, prev.ex.response.durationMs, slow.ex.response.durationMs)) * 3 > slow.ex.response.durationMs) continue;
+          const firstMs = Math.min(first.ex.response.durationMs, (await time(fam(first.n))).response.durationMs);
+          if (firstMs * 5 > slowMs) continue;
+          // A few more characters doubled the time at least: not linear (which grows by n/prev, about 1.1), nor
+          // quadratic or cubic (1.3, 1.4). Backtracking measured here grows 3-8x per step, so 2 leaves room for noise.
+          if ((await costOf(prev.n, prev.ex.response.durationMs, slowMs, GROWTH)) * GROWTH > slowMs) continue;
           // Confirm in the other order: the long input slow again, the shorter one still fast right after it.
           const again = await time(fam(slow.n));
+          if (again.response.durationMs < SLOW_MS) continue;
+          await time(fam(first.n));
           const prevAgain = await time(fam(prev.n));
-          if (again.response.durationMs < SLOW_MS || (await costOf(prev.n, prevAgain.response.durationMs, again.response.durationMs)) * 3 > again.response.durationMs) continue;
+          if ((await costOf(prev.n, prevAgain.response.durationMs, again.response.durationMs, GROWTH)) * GROWTH > again.response.durationMs) continue;
           const times = seen.map((x) => `${x.n}: ${x.ex.response.durationMs} ms`).join(', ');
           out.push({
             title: `${op.id}: "${t.name}" takes super-linear time (ReDoS)`,
