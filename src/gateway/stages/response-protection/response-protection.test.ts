@@ -83,6 +83,17 @@ describe('response-protection stage', () => {
     expect(respond(mask, 200, { 'content-type': 'application/json', 'content-encoding': 'gzip' }, 'x').notes.responseProtection).toBe('body not scanned (encoded or too large)');
   });
 
+  it('redacts a JSON body under a wrong or missing Content-Type (clients parse it anyway), not HTML or plain text', () => {
+    const s = createResponseProtectionStage(configOf({ sensitiveFields: ['password_hash'] }));
+    const leak = JSON.stringify({ items: [{ id: 1, password_hash: 'x' }] });
+    const types: Record<string, string>[] = [{ 'content-type': 'json' }, { 'content-type': 'text/plain' }, {}, { 'content-type': 'application/octet-stream' }];
+    for (const headers of types) {
+      expect(respond(s, 200, headers, ` ${leak}`).res.body?.toString(), JSON.stringify(headers)).not.toContain('password_hash');
+    }
+    expect(respond(s, 200, { 'content-type': 'text/html' }, leak).res.body?.toString()).toContain('password_hash');
+    expect(respond(s, 200, { 'content-type': 'text/plain' }, 'password_hash: x').res.body?.toString()).toContain('password_hash');
+  });
+
   it('recognises common leak signatures and not ordinary errors', () => {
     const leaks = [
       'Traceback (most recent call last):\n  File "/app/x.py", line 3, in <module>',

@@ -32,7 +32,20 @@ function replacementFor(status: number): ProblemCode {
 }
 
 
-const isJson = (ct: string | string[] | undefined): boolean => typeof ct === 'string' && /^\s*application\/(?:[\w.+-]*\+)?json\s*(?:;|$)/i.test(ct);
+/**
+ * A body that may be read as JSON: a JSON media type, or any other declared type (none, `json`, `text/plain`...)
+ * when the body opens an object or an array. HTTP clients such as axios parse JSON-looking bodies whatever the
+ * Content-Type says, so a sensitive field under a wrong type still leaks. HTML and XML are never read as JSON.
+ */
+const JSON_TYPE = /^\s*application\/(?:[\w.+-]*\+)?json\s*(?:;|$)/i;
+const MARKUP_TYPE = /html|xml/i;
+function mayBeJson(ct: string | string[] | undefined, body: Buffer): boolean {
+  if (typeof ct === 'string' && JSON_TYPE.test(ct)) return true;
+  if (Array.isArray(ct) || (ct !== undefined && MARKUP_TYPE.test(ct))) return false;
+  let i = 0;
+  while (i < body.length && (body[i] === 0x20 || body[i] === 0x09 || body[i] === 0x0a || body[i] === 0x0d)) i++;
+  return body[i] === 0x7b || body[i] === 0x5b;
+}
 
 /** Build the stage for one route's config: header lists, name sets and flags are fixed here. */
 export function createResponseProtectionStage(cfg: ResponseProtectionConfig, count?: (action: string) => void): Stage {
@@ -62,7 +75,7 @@ export function createResponseProtectionStage(cfg: ResponseProtectionConfig, cou
       const leak = detectLeak(body.toString('utf8'));
       if (leak !== undefined) return replace(res.status, `upstream error body showed a ${leak}`);
     }
-    if (names.size === 0 || !isJson(res.headers['content-type'])) return;
+    if (names.size === 0 || !mayBeJson(res.headers['content-type'], body)) return;
     const parsed = parseJsonBounded(body, RESPONSE_JSON_LIMITS);
     if (!parsed.ok) return;
     const touched = redactFields(parsed.value, names, cfg.sensitiveAction);

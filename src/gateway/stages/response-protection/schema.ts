@@ -34,7 +34,7 @@ export const responseProtectionSchema = Type.Object(
     }),
     sensitiveFields: Type.Array(Type.String({ minLength: 1 }), {
       default: [],
-      description: 'JSON member names (case, "_" and "-" ignored) never sent to clients: password, password_hash, secret... Buffers JSON responses.',
+      description: 'JSON member names (case, "_" and "-" ignored) never sent to clients: password, password_hash, secret... Read in JSON responses, and in any non-HTML, non-XML response whose body opens an object or array (clients parse those whatever the Content-Type). Buffers responses.',
     }),
     sensitiveAction: Type.Union([Type.Literal('remove'), Type.Literal('mask')], { default: 'remove', description: 'remove the member, or mask its value as "[redacted]".' }),
     maxScanBytes: Type.Integer({ minimum: 1024, default: 4_194_304, description: 'Larger bodies are not scanned (logged).' }),
