@@ -21,12 +21,15 @@ const SLOW_MS = 600;
 const CHECK_BUDGET_MS = 25_000;
 /** The least growth of the answer time over one step of SIZES that counts as super-linear. */
 const GROWTH = 2;
+/** A slow answer that could not be confirmed stops the walk at this time: longer inputs would only be slower. */
+const STOP_MS = 2_500;
 
 /**
  * API4: a parameter or body field whose handling time grows super-linearly with its length (ReDoS). Lengths grow
  * until an answer is slow; confirmed when the last step of a few characters at least doubled the time (a linear
- * algorithm grows by about 1.1), the shortest input was fast, and a repeat is slow again. Every request has a
- * strict time budget, and the check as a whole one too.
+ * algorithm grows by about 1.1), the shortest input was fast, and a repeat is slow again. A slow answer that does
+ * not confirm (noise) lets the walk go one length further, up to STOP_MS. Every request has a strict time budget,
+ * and the check as a whole one too.
  */
 export const redos = defineCheck({
   id: 'redos',
@@ -58,39 +61,51 @@ export const redos = defineCheck({
         const time = async (v: string): Promise<Exchange> => ctx.client.send({ ...t.build(v), timeoutMs: 4_000 });
         for (const fam of FAMILIES) {
           const seen: Array<{ n: number; ex: Exchange }> = [];
+          // Noise only ever adds time (a loaded machine; a slow input still being matched after the client gave up
+          // on it, when the server shares the client's process): a shorter input's cost is its fastest answer.
+          const costOf = async (n: number, ms: number, against: number, factor: number): Promise<number> => (ms * factor <= against ? ms : Math.min(ms, (await time(fam(n))).response.durationMs));
+          /** The repeat of a slow length when the step to it is confirmed super-linear, else undefined. */
+          const confirm = async (slow: { n: number; ex: Exchange }, prev: { n: number; ex: Exchange }, first: { n: number; ex: Exchange }): Promise<Exchange | undefined> => {
+            const slowMs = slow.ex.response.durationMs;
+            // Relative, not absolute, comparisons: a loaded machine slows every answer alike. The shortest input is
+            // timed again first, which also lets the server finish what it was doing.
+            const firstMs = Math.min(first.ex.response.durationMs, (await time(fam(first.n))).response.durationMs);
+            if (firstMs * 5 > slowMs) return undefined;
+            // A few more characters doubled the time at least: not linear (which grows by n/prev, about 1.1), nor
+            // quadratic or cubic (1.3, 1.4). Backtracking measured here grows 3-8x per step, so 2 leaves room for noise.
+            if ((await costOf(prev.n, prev.ex.response.durationMs, slowMs, GROWTH)) * GROWTH > slowMs) return undefined;
+            // Confirm in the other order: the long input slow again (at least half as slow: the first answer may have
+            // been just over SLOW_MS), the shorter one still GROWTH times faster right after it.
+            const again = await time(fam(slow.n));
+            if (again.response.durationMs < slowMs / 2) return undefined;
+            await time(fam(first.n));
+            const prevAgain = await time(fam(prev.n));
+            return (await costOf(prev.n, prevAgain.response.durationMs, again.response.durationMs, GROWTH)) * GROWTH > again.response.durationMs ? undefined : again;
+          };
+          let found: { slow: { n: number; ex: Exchange }; again: Exchange } | undefined;
           for (const n of SIZES) {
             const ex = await time(fam(n));
             seen.push({ n, ex });
-            if (ex.response.durationMs >= SLOW_MS) break;
+            const ms = ex.response.durationMs;
+            if (ms < SLOW_MS || seen.length < 2) continue;
+            const slow = seen[seen.length - 1]!;
+            const again = await confirm(slow, seen[seen.length - 2]!, seen[0]!);
+            if (again !== undefined) {
+              found = { slow, again };
+              break;
+            }
+            // Not confirmed (noise on a loaded machine): one more length makes a real explosion plainer, unless the
+            // answers are already this slow.
+            if (ms >= STOP_MS || Date.now() > until) break;
           }
-          const slow = seen[seen.length - 1]!;
-          const prev = seen[seen.length - 2];
-          const first = seen[0]!;
-          if (prev === undefined || slow.ex.response.durationMs < SLOW_MS) continue;
-          const slowMs = slow.ex.response.durationMs;
-          // Noise only ever adds time (a loaded machine; a slow input still being matched after the client gave up
-          // on it, when the server shares the client's process): a shorter input's cost is its fastest answer.
-          // The shortest input is timed again first, which also lets the server finish what it was doing.
-          const costOf = async (n: number, ms: number, against: number, factor: number): Promise<number> => (ms * factor <= against ? ms : Math.min(ms, (await time(fam(n))).response.durationMs));
-          // Relative, not absolute, comparisons: a loaded machine slows every answer alike.
-          const firstMs = Math.min(first.ex.response.durationMs, (await time(fam(first.n))).response.durationMs);
-          if (firstMs * 5 > slowMs) continue;
-          // A few more characters doubled the time at least: not linear (which grows by n/prev, about 1.1), nor
-          // quadratic or cubic (1.3, 1.4). Backtracking measured here grows 3-8x per step, so 2 leaves room for noise.
-          if ((await costOf(prev.n, prev.ex.response.durationMs, slowMs, GROWTH)) * GROWTH > slowMs) continue;
-          // Confirm in the other order: the long input slow again, the shorter one still fast right after it.
-          const again = await time(fam(slow.n));
-          if (again.response.durationMs < SLOW_MS) continue;
-          await time(fam(first.n));
-          const prevAgain = await time(fam(prev.n));
-          if ((await costOf(prev.n, prevAgain.response.durationMs, again.response.durationMs, GROWTH)) * GROWTH > again.response.durationMs) continue;
+          if (found === undefined) continue;
           const times = seen.map((x) => `${x.n}: ${x.ex.response.durationMs} ms`).join(', ');
           out.push({
             title: `${op.id}: "${t.name}" takes super-linear time (ReDoS)`,
             operation: op.id,
             key: t.name,
-            detail: `"${t.name}" (${t.where}) timed by length: ${times}; the repeat at ${slow.n} took ${again.response.durationMs} ms. Each few characters multiply the time.`,
-            evidence: [slow.ex, first.ex],
+            detail: `"${t.name}" (${t.where}) timed by length: ${times}; the repeat at ${found.slow.n} took ${found.again.response.durationMs} ms. Each few characters multiply the time.`,
+            evidence: [found.slow.ex, seen[0]!.ex],
             suggestion: { key: 'validation', value: { mode: 'strict' }, note: `declare "maxLength" on ${t.name} in the OpenAPI document; the regex itself must be fixed` },
           });
           break;
