@@ -48,6 +48,7 @@ const children = [];
 const stop = () => {
   for (const c of children) c.kill('SIGTERM');
   rmSync(dir, { recursive: true, force: true });
+  rmSync(noDetectFile, { force: true });
 };
 process.on('exit', stop);
 process.on('SIGINT', () => process.exit(130));

@@ -74,8 +74,12 @@ export class Upstream {
     readonly config: Readonly<UpstreamConfig>,
     private readonly deps: UpstreamDeps,
   ) {
+    let longestHost = 0; // the longest Host line plus base path among the targets
     this.targets = config.targets.map((t) => {
       const url = new URL(typeof t === 'string' ? t : t.url);
+      const basePath = url.pathname === '/' ? '' : url.pathname.replace(/\/$/, '');
+      // The target's Host line and base path, as undici writes them (headOverhead below).
+      longestHost = Math.max(longestHost, 'host: \r\n'.length + url.host.length + basePath.length);
       const pool = new Pool(url.origin, {
         connections: config.connections,
         pipelining: 1,
@@ -88,7 +92,7 @@ export class Upstream {
       return {
         url: url.href,
         origin: url.origin,
-        basePath: url.pathname === '/' ? '' : url.pathname.replace(/\/$/, ''),
+        basePath,
         weight: typeof t === 'string' ? 1 : (t.weight ?? 1),
         pool,
         inflight: 0,
@@ -103,9 +107,7 @@ export class Upstream {
       for (let w = 0; w < t.weight; w++) seq.push(i);
     });
     this.sequence = seq;
-    let longest = 0;
-    for (const t of this.targets) longest = Math.max(longest, t.basePath.length + 'host: \r\n'.length + new URL(t.origin).host.length);
-    this.headOverhead = '  HTTP/1.1\r\n'.length + longest + 'connection: keep-alive\r\n'.length + '\r\n'.length;
+    this.headOverhead = '  HTTP/1.1\r\n'.length + longestHost + 'connection: keep-alive\r\n'.length + '\r\n'.length;
   }
 
   /** A target is usable when it is not ejected by passive health and passes its active check. */

@@ -24,6 +24,38 @@ const GROWTH = 2;
 /** A slow answer that could not be confirmed stops the walk at this time: longer inputs would only be slower. */
 const STOP_MS = 2_500;
 
+interface Sample {
+  readonly n: number;
+  readonly ex: Exchange;
+}
+
+/** A shorter input's cost: its answer time, or the faster of two answers when that one is too slow to tell (noise only adds time). */
+async function fastest(msAt: (n: number) => Promise<number>, n: number, ms: number, against: number, factor: number): Promise<number> {
+  return ms * factor <= against ? ms : Math.min(ms, await msAt(n));
+}
+
+/**
+ * The repeat time of the slow length when the step to it from `prev` is confirmed super-linear, else undefined.
+ * Noise only ever adds time (a loaded machine; a slow input still being matched after the client gave up on it,
+ * when the server shares the client's process), so comparisons are relative and shorter inputs count their
+ * fastest answer.
+ */
+async function confirmed(msAt: (n: number) => Promise<number>, first: Sample, prev: Sample, slow: Sample): Promise<number | undefined> {
+  const slowMs = slow.ex.response.durationMs;
+  // The shortest input is timed again first, which also lets the server finish what it was doing.
+  const firstMs = Math.min(first.ex.response.durationMs, await msAt(first.n));
+  if (firstMs * 5 > slowMs) return undefined;
+  // A few more characters doubled the time at least: not linear (which grows by n/prev, about 1.1), nor
+  // quadratic or cubic (1.3, 1.4). Backtracking measured here grows 3-8x per step, so 2 leaves room for noise.
+  if ((await fastest(msAt, prev.n, prev.ex.response.durationMs, slowMs, GROWTH)) * GROWTH > slowMs) return undefined;
+  // Confirm in the other order: the long input slow again (at least half as slow: the first answer may have been
+  // just over SLOW_MS), the shorter one still GROWTH times faster right after it.
+  const again = await msAt(slow.n);
+  if (again < slowMs / 2) return undefined;
+  await msAt(first.n);
+  return (await fastest(msAt, prev.n, await msAt(prev.n), again, GROWTH)) * GROWTH > again ? undefined : again;
+}
+
 /**
  * API4: a parameter or body field whose handling time grows super-linearly with its length (ReDoS). Lengths grow
  * until an answer is slow; confirmed when the last step of a few characters at least doubled the time (a linear
@@ -60,52 +92,28 @@ export const redos = defineCheck({
         if (Date.now() > until || budget-- <= 0) return out;
         const time = async (v: string): Promise<Exchange> => ctx.client.send({ ...t.build(v), timeoutMs: 4_000 });
         for (const fam of FAMILIES) {
-          const seen: Array<{ n: number; ex: Exchange }> = [];
-          // Noise only ever adds time (a loaded machine; a slow input still being matched after the client gave up
-          // on it, when the server shares the client's process): a shorter input's cost is its fastest answer.
-          const costOf = async (n: number, ms: number, against: number, factor: number): Promise<number> => (ms * factor <= against ? ms : Math.min(ms, (await time(fam(n))).response.durationMs));
-          /** The repeat of a slow length when the step to it is confirmed super-linear, else undefined. */
-          const confirm = async (slow: { n: number; ex: Exchange }, prev: { n: number; ex: Exchange }, first: { n: number; ex: Exchange }): Promise<Exchange | undefined> => {
-            const slowMs = slow.ex.response.durationMs;
-            // Relative, not absolute, comparisons: a loaded machine slows every answer alike. The shortest input is
-            // timed again first, which also lets the server finish what it was doing.
-            const firstMs = Math.min(first.ex.response.durationMs, (await time(fam(first.n))).response.durationMs);
-            if (firstMs * 5 > slowMs) return undefined;
-            // A few more characters doubled the time at least: not linear (which grows by n/prev, about 1.1), nor
-            // quadratic or cubic (1.3, 1.4). Backtracking measured here grows 3-8x per step, so 2 leaves room for noise.
-            if ((await costOf(prev.n, prev.ex.response.durationMs, slowMs, GROWTH)) * GROWTH > slowMs) return undefined;
-            // Confirm in the other order: the long input slow again (at least half as slow: the first answer may have
-            // been just over SLOW_MS), the shorter one still GROWTH times faster right after it.
-            const again = await time(fam(slow.n));
-            if (again.response.durationMs < slowMs / 2) return undefined;
-            await time(fam(first.n));
-            const prevAgain = await time(fam(prev.n));
-            return (await costOf(prev.n, prevAgain.response.durationMs, again.response.durationMs, GROWTH)) * GROWTH > again.response.durationMs ? undefined : again;
-          };
-          let found: { slow: { n: number; ex: Exchange }; again: Exchange } | undefined;
+          const msAt = async (n: number): Promise<number> => (await time(fam(n))).response.durationMs;
+          const seen: Sample[] = [];
+          let again: number | undefined;
           for (const n of SIZES) {
             const ex = await time(fam(n));
             seen.push({ n, ex });
             const ms = ex.response.durationMs;
             if (ms < SLOW_MS || seen.length < 2) continue;
-            const slow = seen[seen.length - 1]!;
-            const again = await confirm(slow, seen[seen.length - 2]!, seen[0]!);
-            if (again !== undefined) {
-              found = { slow, again };
-              break;
-            }
+            again = await confirmed(msAt, seen[0]!, seen[seen.length - 2]!, seen[seen.length - 1]!);
             // Not confirmed (noise on a loaded machine): one more length makes a real explosion plainer, unless the
             // answers are already this slow.
-            if (ms >= STOP_MS || Date.now() > until) break;
+            if (again !== undefined || ms >= STOP_MS || Date.now() > until) break;
           }
-          if (found === undefined) continue;
+          if (again === undefined) continue;
+          const slow = seen[seen.length - 1]!;
           const times = seen.map((x) => `${x.n}: ${x.ex.response.durationMs} ms`).join(', ');
           out.push({
             title: `${op.id}: "${t.name}" takes super-linear time (ReDoS)`,
             operation: op.id,
             key: t.name,
-            detail: `"${t.name}" (${t.where}) timed by length: ${times}; the repeat at ${found.slow.n} took ${found.again.response.durationMs} ms. Each few characters multiply the time.`,
-            evidence: [found.slow.ex, seen[0]!.ex],
+            detail: `"${t.name}" (${t.where}) timed by length: ${times}; the repeat at ${slow.n} took ${again} ms. Each few characters multiply the time.`,
+            evidence: [slow.ex, seen[0]!.ex],
             suggestion: { key: 'validation', value: { mode: 'strict' }, note: `declare "maxLength" on ${t.name} in the OpenAPI document; the regex itself must be fixed` },
           });
           break;
