@@ -7,7 +7,7 @@ import { excerpt, rule, type Emitter, type Item, type ValueDetector } from '../r
 const R = {
   runtime: rule('js-injection', 'js.node-runtime', 1, 5, 'reaches the Node.js process, modules or child processes'),
   constructorChain: rule('js-injection', 'js.constructor-chain', 1, 5, 'constructor.constructor / Function constructor (sandbox escape)'),
-  serialized: rule('js-injection', 'js.serialized-function', 1, 5, 'node-serialize function marker'),
+  serialized: rule('js-injection', 'js.serialized-function', 1, 5, 'node-serialize or funcster function marker'),
   code: rule('js-injection', 'js.code', 2, 5, 'JavaScript function or module code'),
   loop: rule('js-injection', 'js.endless-loop', 1, 5, 'loop with a constant condition (denial of service through eval)'),
 };
@@ -24,7 +24,8 @@ export const jsDetector: ValueDetector = {
   trigger: M.PAREN | M.DOT | M.BRACKET | M.DOLLAR,
   inspect(view: View, _item: Item, out: Emitter): void {
     const s = view.text;
-    if (s.includes('_$$ND_FUNC$$_') || s.includes('_$$ND_CC$$_') || s.includes('__js_function')) out.emit(R.serialized, excerpt(s, Math.max(0, s.indexOf('_$$ND_'))));
+    const marker = serializedMarker(s);
+    if (marker >= 0) out.emit(R.serialized, excerpt(s, marker));
     if ((view.mask & M.PAREN) !== 0 && (view.lower.includes('while') || view.lower.includes('for'))) {
       const e = ENDLESS.exec(s);
       if (e !== null && (e[0].toLowerCase().startsWith('for') || alwaysTrue(e[0]))) out.emit(R.loop, excerpt(s, e.index));
@@ -39,6 +40,18 @@ export const jsDetector: ValueDetector = {
     }
   },
 };
+
+const SERIALIZED_MARKERS = ['_$$ND_FUNC$$_', '_$$ND_CC$$_', '__js_function'];
+
+/** Where a node-serialize (`_$$ND_FUNC$$_`, `_$$ND_CC$$_`) or funcster (`__js_function`) marker starts, or -1. */
+function serializedMarker(s: string): number {
+  let at = -1;
+  for (const m of SERIALIZED_MARKERS) {
+    const i = s.indexOf(m);
+    if (i >= 0 && (at < 0 || i < at)) at = i;
+  }
+  return at;
+}
 
 const OBJECTS = new Set(['string', 'object', 'array', 'number', 'boolean', 'date', 'function', 'symbol', 'math', 'json', 'window', 'self', 'globalthis']);
 

@@ -12,6 +12,15 @@ describe('crlf: request lines and response splitting', () => {
     expect(rules(query('GET /reports HTTP/2'))).toContain('crlf.request-smuggling');
   });
 
+  it('a whole request (a request line, then a Host field) inside a raw text body', () => {
+    const raw = (body: string): InspectRequest => ({ method: 'POST', path: '/', query: '', headers: { host: 'h', 'content-type': 'text/plain' }, body });
+    expect(rules(raw('barGET /a.html HTTP/1.1\nSomething: GET /b.html HTTP/1.1\nHost: foo.com\nAccept: */*\n\n'))).toContain('crlf.request-smuggling');
+    expect(rules(raw('0\r\n\r\nPOST /admin HTTP/1.1\r\nHost: localhost\r\nContent-Length: 5\r\n\r\nx=1'))).toContain('crlf.request-smuggling');
+    // Notes about HTTP with no request in them, and a request line with no Host field after it, pass.
+    expect(inspector.inspect(raw('Call GET /users over HTTP/1.1 first.\nThen the Host header must match.')).blocked).toBe(false);
+    expect(inspector.inspect(raw('Host: the server answering\nlog: GET /index.html HTTP/1.1 200\n')).blocked).toBe(false);
+  });
+
   it('a blank line then markup in a cookie or a query value', () => {
     expect(rules({ method: 'GET', path: '/', query: '', headers: { host: 'h', cookie: 'pref=a%0d%0a%0d%0a<html><body>x</body></html>' } })).toContain('crlf.response-splitting');
     expect(rules(query('x\r\n\r\nHTTP/1.1 200 OK'))).toContain('crlf.response-splitting');
@@ -379,5 +388,17 @@ describe('public-collection forms, third batch', () => {
     expect(rules(query("<%= Dir.entries('/') %>"))).toContain('ssti.object-traversal');
     expect(rules(query('{{ [].class.base.subclasses() }}'))).toContain('ssti.object-traversal');
     expect(inspector.inspect(query('<%= file.name %> uploaded')).blocked).toBe(false);
+  });
+});
+
+describe('js: serialized functions', () => {
+  it('node-serialize and funcster markers, with the marker as evidence', () => {
+    for (const [v, marker] of [
+      ['{"rce":"_$$ND_FUNC$$_function(){require(\'child_process\').exec(\'id\')}()"}', '_$$ND_FUNC$$_'],
+      ['{"f":{"__js_function":"function(){return process.mainModule}"}}', '__js_function'],
+    ] as const) {
+      const f = inspector.inspect(query(v)).findings.find((x) => x.ruleId === 'js.serialized-function');
+      expect(f?.fragment.startsWith(marker), v).toBe(true);
+    }
   });
 });

@@ -206,7 +206,14 @@ export const crlfDetector: ValueDetector = {
   rules: Object.values(CRLF),
   trigger: M.NEWLINE | M.SLASH | M.NONASCII,
   inspect(view: View, item: Item, out: Emitter): void {
-    if (item.kind === 'body' && item.location === 'body') return;
+    // A raw text body has lines of its own; only a whole request in it (a request line, then a Host field) counts.
+    if (item.kind === 'body' && item.location === 'body') {
+      if ((view.mask & M.NEWLINE) !== 0 && view.lower.includes(' http/')) {
+        const at = embeddedRequest(view.text);
+        if (at >= 0) out.emit(CRLF.request, excerpt(view.text, at));
+      }
+      return;
+    }
     let s = view.text;
     // `嘊嘍` (U+560A U+560D): a server that truncates characters to bytes writes LF and CR (Node.js CVE-2018-12116).
     // Only where the value may reach a header or a request line (CJK prose in bodies has such characters: 上 is U+4E0A).
@@ -246,6 +253,24 @@ export const crlfDetector: ValueDetector = {
     if (m !== null) out.emit(CRLF.mailProtocol, excerpt(s, m.index));
   },
 };
+
+const REQUEST_LINE_ANYWHERE = re('(?:get|post|put|delete|head|options|patch|trace|connect|propfind)[\\t ]{1,8}[^\\s]{1,2000}[\\t ]{1,8}http/\\d(?:\\.\\d)?[\\t ]{0,8}\\r?\\n', 'gi');
+const HOST_FIELD = re('[\\r\\n][\\t ]{0,4}host[\\t ]{0,4}:[\\t ]{0,8}[^\\s]', 'i');
+
+/**
+ * Where a request line followed within its next lines (2 KB) by a Host field starts in a raw body, or -1: a second
+ * request written into the body, for a front end and a back end that frame the message differently.
+ */
+function embeddedRequest(s: string): number {
+  REQUEST_LINE_ANYWHERE.lastIndex = 0;
+  for (let n = 0; n < 8; n++) {
+    const m = REQUEST_LINE_ANYWHERE.exec(s);
+    if (m === null) return -1;
+    const end = m.index + m[0].length - 1;
+    if (HOST_FIELD.test(s.slice(end, end + 2048))) return m.index;
+  }
+  return -1;
+}
 
 /** The text with each character whose low byte is LF or CR written as that byte, or undefined when none is. */
 function truncatedBreaks(s: string): string | undefined {
