@@ -21,6 +21,8 @@ export interface Item {
   readonly kind: ItemKind;
   /** Header name (lower case) for header items. */
   readonly header?: string;
+  /** A body (or multipart part) whose media type is binary (image/png, application/octet-stream...). */
+  readonly binary?: boolean;
 }
 
 export interface Emitter {

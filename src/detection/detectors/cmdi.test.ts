@@ -169,3 +169,21 @@ describe('cmdi: sqlite dot-commands, tilde and history expansion, escaped Englis
     expect(r.blocked, JSON.stringify(r.findings)).toBe(false);
   });
 });
+
+describe('cmdi: markdown is not shell syntax', () => {
+  const blocked = (v: string) => inspector.inspect(query(v)).blocked;
+
+  it('passes a pipe table and inline code in prose', () => {
+    expect(blocked('| Plan | Price | Seats |\n|------|-------|-------|\n| Free | $0 | 1 |\n| Pro | $12/mo | 5 |')).toBe(false);
+    expect(blocked("TIL you can use `ls -la | grep '^d'` to list only directories. Also `find . -type d -maxdepth 1`.")).toBe(false);
+    expect(blocked("I'm using `find /tmp/x -name '*.log' -mtime +7 -delete` in cron. Is `-delete` safer than piping to `xargs rm`?")).toBe(false);
+  });
+
+  it('still reads back-ticks with little text around them, unpaired ones and rows without a table', () => {
+    expect(blocked('`id`')).toBe(true);
+    expect(blocked('name;`whoami`')).toBe(true);
+    expect(blocked('hello `cat /etc/passwd` there')).toBe(true);
+    expect(blocked('a nice day for a walk`id`and more words here')).toBe(true);
+    expect(blocked('| Free | $0 |\n| Pro | $12 |')).toBe(true);
+  });
+});

@@ -1,6 +1,7 @@
 import { commandWords, globMatch, PREFIX_COMMANDS, type CommandWord } from '../lexers/shell.js';
 import { M } from '../normalize/charmask.js';
 import type { View } from '../normalize/views.js';
+import { maskMarkdownCode } from '../lexers/markdown.js';
 import { re } from '../patterns.js';
 import { excerpt, rule, type Emitter, type Item, type ValueDetector } from '../rule.js';
 
@@ -172,7 +173,9 @@ export const cmdiDetector: ValueDetector = {
     // (its segments, `path:N`, are read like any value).
     if ((view.mask & SHELL_PUNCT) !== 0 || quoted || globbed || emptySub || (item.location !== 'path' && startsWithCommand(l))) {
       // `&amp;`, `&#39;` are characters of HTML text, not `&` and `;` separators (the decoded view reads them).
-      const sh = (view.mask & (M.AMP | M.SEMI)) === (M.AMP | M.SEMI) ? maskEntities(s) : s;
+      const text = (view.mask & (M.AMP | M.SEMI)) === (M.AMP | M.SEMI) ? maskEntities(s) : s;
+      // Markdown table pipes and inline code in prose are not shell syntax.
+      const sh = (view.mask & (M.BACKTICK | M.PIPE)) !== 0 ? maskMarkdownCode(text) : text;
       for (const c of commandWords(sh)) command(sh, c, item, out);
     }
     if ((view.mask & M.BRACE) !== 0 && (view.mask & M.COMMA) !== 0) {

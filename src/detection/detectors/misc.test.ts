@@ -127,6 +127,16 @@ describe('crlf: characters truncated to line breaks', () => {
   });
 });
 
+describe('ldapi: a breakout opens a filter', () => {
+  it('after `*)(` comes a filter, not a regex group', () => {
+    expect(rules(query('*)(uid=*))(|(uid=*'))).toContain('ldapi.filter-breakout');
+    expect(rules(query('admin*)((|userpassword=*)'))).toContain('ldapi.filter-breakout');
+    expect(rules(query('*)(objectClass)'))).toContain('ldapi.filter-breakout');
+    expect(inspector.inspect(query('I use ^(0|[1-9]\\d*)(?:-[\\w.]+)?$ for semver')).blocked).toBe(false);
+    expect(inspector.inspect(query('\\d*)(?:\\.\\d+)?')).blocked).toBe(false);
+  });
+});
+
 describe('ldapi and ssti additions', () => {
   it('a composite filter matching every entry', () => {
     expect(rules(query('(|(cn=*))'))).toContain('ldapi.wildcard-filter');

@@ -9,7 +9,7 @@ const LDAP = {
   composite: rule('ldapi', 'ldapi.filter-composite', 2, 3, 'LDAP composite filter syntax'),
   wildcard: rule('ldapi', 'ldapi.wildcard-filter', 2, 5, 'LDAP composite filter with a presence test (attr=*) that matches every entry'),
 };
-const LDAP_BREAKOUT = re('\\)\\s{0,4}[|&!]?\\s{0,4}\\(\\s{0,4}(?:[|&!]|[a-z][\\w-]{0,40}\\s{0,4}[~<>]?=)|^\\s{0,4}\\*\\s{0,4}\\)|\\*\\)\\s{0,4}\\(', 'i');
+const LDAP_BREAKOUT = re('\\)\\s{0,4}[|&!]?\\s{0,4}\\(\\s{0,4}(?:[|&!]|[a-z][\\w-]{0,40}\\s{0,4}[~<>]?=)|^\\s{0,4}\\*\\s{0,4}\\)|\\*\\)\\s{0,4}\\(\\s{0,4}(?:\\(|[a-z][\\w-]{0,40}\\s{0,4}(?:[~<>]?=|\\)))', 'i');
 const LDAP_COMPOSITE = re('\\(\\s{0,4}[|&!]\\s{0,4}\\(\\s{0,4}[a-z][\\w-]{0,40}\\s{0,4}[~<>]?=', 'i');
 
 export const ldapDetector: ValueDetector = {

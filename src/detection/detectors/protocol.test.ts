@@ -155,3 +155,30 @@ describe('crlf: line breaks in names and smuggled parameters', () => {
     expect(ids('q=hello')).not.toContain('crlf.newline-in-name');
   });
 });
+
+describe('protocol: NUL and control characters', () => {
+  const png = Buffer.from('89504e470d0a1a0a0000000d4948445200000010000000100806000000', 'hex');
+  const ids = (r: { findings: readonly { ruleId: string }[] }) => r.findings.map((f) => f.ruleId);
+
+  it('a binary upload carries such bytes: raw image bodies and multipart files pass', () => {
+    expect(ids(inspector.inspect({ method: 'PUT', path: '/me/avatar', query: '', headers: { host: 'h', 'content-type': 'image/png' }, body: png }))).toEqual([]);
+    const b = 'XyZ';
+    const body = Buffer.concat([Buffer.from(`--${b}\r\nContent-Disposition: form-data; name="avatar"; filename="me.png"\r\nContent-Type: image/png\r\n\r\n`), png, Buffer.from(`\r\n--${b}--\r\n`)]);
+    expect(ids(inspector.inspect({ method: 'POST', path: '/me', query: '', headers: { host: 'h', 'content-type': `multipart/form-data; boundary=${b}` }, body }))).toEqual([]);
+  });
+
+  it('a NUL in text, an SVG or a part without a binary type still counts', () => {
+    const svg = inspector.inspect({ method: 'PUT', path: '/logo', query: '', headers: { host: 'h', 'content-type': 'image/svg+xml' }, body: '<svg>\0</svg>' });
+    expect(ids(svg)).toContain('protocol.nul-byte');
+    const text = inspector.inspect({ method: 'POST', path: '/n', query: '', headers: { host: 'h', 'content-type': 'text/plain' }, body: 'a\0b' });
+    expect(ids(text)).toContain('protocol.nul-byte');
+  });
+
+  it('`\\x00` spelt in a JSON string is text; %00 and a JSON \\u0000 are bytes', () => {
+    const json = (v: string) => inspector.inspect({ method: 'POST', path: '/r', query: '', headers: { host: 'h', 'content-type': 'application/json' }, body: JSON.stringify({ regex: v }) });
+    expect(ids(json('[^\\x00-\\x7F]+'))).not.toContain('protocol.nul-byte');
+    expect(ids(json('a\\u0001b'))).not.toContain('protocol.control-character');
+    expect(ids(json('../../etc/passwd\0.png'))).toContain('protocol.nul-byte');
+    expect(ids(inspector.inspect({ method: 'GET', path: '/f', query: 'file=shell.php%2500.jpg', headers: { host: 'h' } }))).toContain('protocol.nul-byte');
+  });
+});

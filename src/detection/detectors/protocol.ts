@@ -1,9 +1,10 @@
 import { BoundedMap } from '../../core/bounded-map.js';
-import { M } from '../normalize/charmask.js';
+import { charMask, M } from '../normalize/charmask.js';
 import type { View } from '../normalize/views.js';
 import type { Extracted } from '../extract/request.js';
 import { boundaryOf, parseMultipart } from '../extract/multipart.js';
-import { percentDecodeOnce } from '../normalize/percent.js';
+import { decodeHtmlEntities } from '../normalize/escapes.js';
+import { percentDecodeDeep, percentDecodeOnce } from '../normalize/percent.js';
 import { re } from '../patterns.js';
 import { excerpt, rule, type Emitter, type Item, type RequestDetector, type Rule, type ValueDetector } from '../rule.js';
 import type { InspectRequest } from '../types.js';
@@ -76,10 +77,16 @@ export const nulDetector: ValueDetector = {
   rules: [R.nul, R.control, R.newlineName, R.newlineParameter],
   trigger: M.CONTROL | M.NEWLINE,
   inspect(view: View, item: Item, out: Emitter): void {
+    // An image or an archive is made of such bytes; no string of it ends at a NUL.
+    if (item.binary === true) return;
     if ((view.mask & M.CONTROL) !== 0) {
-      const at = view.text.indexOf('\0');
-      if (at !== -1) out.emit(R.nul, excerpt(view.text.replaceAll('\0', '\\0'), Math.max(0, at - 20)));
-      else out.emit(R.control, '');
+      // A control character that only `\x00`, `\u0000` or `\0` spelt (a regex in a filter, C source) is text: no
+      // parser the value meets turns those escapes into a byte unless it evaluates code, which other detectors read.
+      // Percent-encoding and character references are undone by the servers and parsers behind.
+      const bytes = view.via === 'decoded' ? decodeHtmlEntities(percentDecodeDeep(item.value)) : view.text;
+      const at = bytes.indexOf('\0');
+      if (at !== -1) out.emit(R.nul, excerpt(bytes.replaceAll('\0', '\\0'), Math.max(0, at - 20)));
+      else if (bytes === view.text || (charMask(bytes) & M.CONTROL) !== 0) out.emit(R.control, '');
     }
     if ((view.mask & M.NEWLINE) === 0) return;
     // No form, query string, JSON member or cookie has a multi-line name: one that has is aimed at a parser that

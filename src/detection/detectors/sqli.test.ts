@@ -175,3 +175,15 @@ describe('bare operators: one English word is not SQL', () => {
     expect(rules(v)).toContain('sqli.bare-operator');
   });
 });
+
+describe('time functions: SQL calls, not other languages', () => {
+  it('passes a method of a named object and an empty call in prose', () => {
+    for (const v of ['In Python, `while True: do_work(); time.sleep(1)` drifts by seconds per hour.', 'Why does my sleep() in a loop drift?', 'Thread.sleep(500) blocks the caller']) {
+      expect(rules(v), v).not.toContain('sqli.time-function');
+    }
+  });
+
+  it('still reads the delay in SQL and in PHP concatenation', () => {
+    for (const v of ["1' and sleep(5)-- -", "'.sleep(5).'", '1;select pg_sleep(10)']) expect(rules(v), v).toContain('sqli.time-function');
+  });
+});

@@ -452,7 +452,8 @@ function anywhere(s: string, t: SqlToken[], out: Emitter): void {
     }
     if (a.t !== 'word') continue;
     if (next?.t === '(') {
-      if (TIME_FUNCS.has(v) && timeArgs(t, i + 2, v)) out.emit(R.timeFunction, excerpt(s, a.start));
+      // `time.sleep(1)`, `Thread.sleep(500)`: a method of a named object is another language's call, not SQL's.
+      if (TIME_FUNCS.has(v) && timeArgs(t, i + 2, v) && !(t[i - 1]?.t === '.' && t[i - 2]?.t === 'word')) out.emit(R.timeFunction, excerpt(s, a.start));
       else if (FILE_WORDS.has(v)) out.emit(R.dangerousFunction, excerpt(s, a.start));
       if (DANGEROUS_FUNCS.has(v)) funcs++;
     }
@@ -585,7 +586,8 @@ function timeArgs(t: SqlToken[], i: number, fn: string): boolean {
   if (fn === 'benchmark') return (a.t === 'num' || a.t === 'var' || a.t === '(') && t.slice(i + 1, i + 5).some((x) => x.t === ',');
   // (`10.to_i`: a method on the number.)
   if (a.t === 'num' || a.t === 'var' || a.t === 'str') return b === undefined || b.t === ')' || b.t === ',' || b.t === 'op' || b.t === 'comment' || a.v.endsWith('.');
-  if (a.t === '(' || a.t === ')') return true;
+  // `sleep()` delays nothing (and is an error in SQL): prose names the function that way.
+  if (a.t === '(') return true;
   return a.t === 'word' && (b?.t === '(' || b?.t === ')' || b?.t === 'op');
 }
 

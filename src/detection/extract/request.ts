@@ -263,7 +263,22 @@ function bodyItems(text: string, ct: string, rawCt: string, c: Collector, loc: s
     for (const leaf of xmlLeaves(text, MAX_ITEMS)) if (leaf.name !== true) c.add({ location: `${loc}:${leaf.path}`, value: leaf.value, kind: 'body' });
     return;
   }
-  c.add({ location: loc, value: text, kind: 'body' });
+  if (isBinaryType(ct)) c.add({ location: loc, value: text, kind: 'body', binary: true });
+  else c.add({ location: loc, value: text, kind: 'body' });
+}
+
+const BINARY_APPLICATION = new Set(['octet-stream', 'pdf', 'zip', 'gzip', 'x-gzip', 'x-tar', 'x-bzip2', 'x-xz', 'x-7z-compressed', 'x-rar-compressed', 'vnd.rar', 'zstd', 'wasm', 'protobuf', 'x-protobuf', 'grpc', 'msgpack', 'x-msgpack', 'cbor', 'vnd.ms-excel', 'msword', 'vnd.ms-powerpoint']);
+
+/** Image (but SVG, which is XML), audio, video and font types, and the application types of archives and encodings. */
+function isBinaryType(ct: string): boolean {
+  const slash = ct.indexOf('/');
+  if (slash === -1) return false;
+  const major = ct.slice(0, slash);
+  const semi = ct.indexOf(';', slash);
+  const sub = ct.slice(slash + 1, semi === -1 ? ct.length : semi).trim();
+  if (major === 'image') return !sub.startsWith('svg');
+  if (major === 'audio' || major === 'video' || major === 'font') return true;
+  return major === 'application' && (BINARY_APPLICATION.has(sub) || sub.startsWith('vnd.openxmlformats-officedocument.'));
 }
 
 /** JSON keys and string leaves with their JSON pointer; false when the text is not JSON. */
