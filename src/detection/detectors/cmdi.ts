@@ -94,12 +94,12 @@ const NET_ARG = re('^(?:[a-z][a-z0-9+.-]{1,10}://|@?\\d{1,3}\\.\\d{1,3}\\.\\d{1,
 const NET_TOOLS = new Set(['nslookup', 'dig', 'host', 'ping', 'curl', 'wget', 'nc', 'ncat', 'netcat', 'telnet', 'whois', 'traceroute', 'tracert', 'ssh', 'ftp', 'tftp']);
 const HOST_ARG = re('^[a-z0-9-]{1,63}(?:\\.[a-z0-9-]{1,63}){1,8}\\.?(?::\\d{1,5})?(?:\\s|$)', 'i');
 const DEV_TCP = re('/dev/(?:tcp|udp)/|\\bnc(?:at)?\\s{1,8}(?:-[a-z]{1,4}\\s{1,8}){0,4}-[a-z]{0,3}e\\s|\\bmkfifo\\s|\\bbash\\s{1,8}-i\\s|\\b0<&\\d|>&\\s{0,4}/dev/', 'i');
-const WINDOWS = re('%comspec%|\\bcmd(?:\\.exe)?\\s{0,8}/[ck]\\b|\\bpowershell(?:\\.exe)?\\s{1,8}-|^\\s{0,8}(?:for\\s{1,8}/[rfdl]\\b|for\\s{1,8}%%?[a-z]\\s|if\\s{1,8}(?:/i\\s|not\\s|exist\\s|defined\\s|errorlevel\\s|%))|\\$env:[a-z]|\\biex\\s{0,8}\\(|\\bdownloadstring\\s{0,4}\\(|\\bstart-process\\b|\\binvoke-(?:expression|webrequest)\\b', 'i');
+const WINDOWS = re('%comspec%|\\bcmd(?:\\.exe)?\\s{0,8}/[ck]\\b|\\bcall\\s{1,8}%[a-z_]\\w{0,30}%%[a-z_]\\w{0,30}%|\\bpowershell(?:\\.exe)?\\s{1,8}-|^\\s{0,8}(?:for\\s{1,8}/[rfdl]\\b|for\\s{1,8}%%?[a-z]\\s|if\\s{1,8}(?:/i\\s|not\\s|exist\\s|defined\\s|errorlevel\\s|%))|\\$env:[a-z]|\\biex\\s{0,8}\\(|\\bdownloadstring\\s{0,4}\\(|\\bstart-process\\b|\\binvoke-(?:expression|webrequest)\\b', 'i');
 const BATCH_FOR = re('\\bfor\\s{1,32}(?:/[a-z]\\s{1,16}(?:"[^"]{0,60}"\\s{1,16}|[^\\s%"]{1,60}\\s{1,16})?)?%{1,2}[^\\s%]{1,32}\\s{1,32}in\\s{0,32}\\(', 'i');
 // `if /i`, `if/i` (cmd.exe needs no blank before the switch); quoted operands may hold blanks.
 const BATCH_IF = re('\\bif(?:\\s{0,32}/i)?\\s{1,32}(?:not\\s{1,16})?(?:exist|defined|errorlevel|cmdextversion)\\s|\\bif(?:\\s{0,32}/i)?\\s{1,32}(?:"[^"]{0,40}"|[^\\s="/]{1,40})\\s{0,16}(?:==|\\s(?:equ|neq|lss|leq|gtr|geq)\\s)', 'i');
 const SHELLSHOCK = re('^\\s{0,8}\\(\\s{0,4}\\)\\s{0,8}\\{|:\\s{0,4}\\(\\s{0,4}\\)\\s{0,4}\\{\\s{0,4}:', '');
-const EXPANSION = re('\\$\\(\\(|\\$\\[[^\\]]{0,40}\\]|\\$\\{[a-z_][a-z0-9_]{0,40}(?:#|%|:[-=?+]|/|\\^|,)|\\$\\{#|[<>]\\(\\s{0,4}[a-z]{2,16}\\s|\\$\\{?shell\\}?\\s{1,8}-c\\b', 'i');
+const EXPANSION = re('\\$\\(\\(|\\$\\[[^\\]]{0,40}\\]|\\$\\{[a-z_][a-z0-9_]{0,40}(?:#|%|:[-=?+]|:\\d{1,3}:\\d{1,3}\\}|/|\\^|,)|\\$\\{#|[<>]\\(\\s{0,4}[a-z]{2,16}\\s|\\$\\{?shell\\}?\\s{1,8}-c\\b', 'i');
 const SHELL_C = re('\\b(?:sh|bash|zsh|ksh|dash|csh|tcsh|ash|busybox\\s{1,4}sh)\\s{1,8}-c\\b', 'i');
 const ALIAS = re('\\balias\\s{1,8}(?:[-+][a-z]{1,4}\\s{1,8}){0,3}[^\\s=]{1,40}=', 'i');
 const BIN_PATH = re('(?:^|[\\s;|&`(])(?:/usr|/usr/local)?/?s?bin/[a-z][\\w.-]{1,40}', 'i');
@@ -177,6 +177,11 @@ export const cmdiDetector: ValueDetector = {
       // Markdown table pipes and inline code in prose are not shell syntax.
       const sh = (view.mask & (M.BACKTICK | M.PIPE)) !== 0 ? maskMarkdownCode(text) : text;
       for (const c of commandWords(sh)) command(sh, c, item, out);
+    }
+    // cmd.exe drops its escape character: `p^o^w^e^r^s^h^e^l^l -c whoami` runs powershell.
+    if (l.includes('^') && CARET_SPLIT.test(l)) {
+      const c = caretCommand(l);
+      if (c !== -1) out.emit(R.obfuscated, excerpt(s, c));
     }
     if ((view.mask & M.BRACE) !== 0 && (view.mask & M.COMMA) !== 0) {
       const b = braceCommand(l);
@@ -291,8 +296,8 @@ function command(s: string, c: CommandWord, item: Item, out: Emitter): void {
   const ambiguous = AMBIGUOUS.has(c.word) && !c.pathQualified;
   // `kill '-'9`: the argument as the shell reads it.
   const arg0 = c.arg.includes("'") || c.arg.includes('"') || c.arg.startsWith('\\') ? unquoteWord(c.arg) + c.arg.slice(c.arg.search(WORD_END) === -1 ? c.arg.length : c.arg.search(WORD_END)) : c.arg;
-  // A trailing line break (a textarea's) is no argument.
-  const arg = arg0.trimEnd();
+  // A trailing line break (a textarea's) is no argument, nor the ')' that closes a subshell (`|| (id)`).
+  const arg = arg0.startsWith(')') ? '' : arg0.trimEnd();
   // A cmdlet-shaped name followed by plain words is English (`Get-Started guide`); cmdlets take -Options and $vars.
   if (!STRONG.has(c.word) && isCmdlet(c.word) && arg !== '' && !OPTION_OR_PATH.test(arg) && !'|$"\''.includes(arg[0] ?? '')) return;
   // `net user`, `| sleep 5`: a subcommand of a Windows tool, or a number for a delay command after a pipe or `&&`.
@@ -467,6 +472,17 @@ function maskEntities(s: string): string {
     }
   }
   return last === 0 ? s : out + s.slice(last);
+}
+
+const CARET_SPLIT = re('[a-z]\\^{1,2}[a-z]');
+
+/** Where a command name that only exists once cmd.exe has dropped the '^' in it stands, in the text without them. */
+function caretCommand(l: string): number {
+  const plain = l.replaceAll('^', '');
+  for (const c of commandWords(plain)) {
+    if (c.word.length >= 2 && !l.includes(c.word) && isCommand(c) && (c.after !== '^' || c.arg !== '' || !AMBIGUOUS.has(c.word))) return c.start;
+  }
+  return -1;
 }
 
 /**

@@ -65,6 +65,9 @@ const SSTI_DANGER = re('__(?:class|mro|subclasses|globals|builtins|init|import|b
 const SSTI_ARITH = re('^\\s{0,8}\\d{1,6}\\s{0,8}[*+/-]\\s{0,8}\\d{1,6}\\s{0,8}$|^\\s{0,8}\\d{1,6}\\s{0,8}\\*\\s{0,8}["\']\\d{1,6}["\']', '');
 const SSTI_DIRECTIVE = re('@\\{\\s{0,8}\\[|<#assign\\b|<#import\\b|#set\\s{0,4}\\(\\s{0,4}\\$|\\$class\\.inspect|#foreach\\s{0,4}\\(|\\{%\\s{0,8}(?:import|include|extends|set|for|if|macro|raw|debug|load)\\s|freemarker\\.template\\.utility|\\?(?:new|api|eval|interpret)\\b|<#(?:if|elseif|list|function|macro|attempt|setting|local|global|include)\\s|<%=?\\s{0,8}(?:if|for|while|end\\w{0,8}|import|include)\\b[^%]{0,100}%>', 'i');
 
+/** C# is case-sensitive: `@System.IO.File.ReadAllText(`, not an address at system.io. */
+const RAZOR_DOTNET = re('@System\\s{0,2}\\.\\s{0,2}(?:Diagnostics|IO|Reflection|Net|Runtime|Environment|AppDomain|Activator|Management)\\s{0,2}\\.\\s{0,2}[A-Z]\\w{0,40}\\s{0,2}[.(]', '');
+
 /** ERB: Ruby's file, directory and process classes (`<%= Dir.entries('/') %>`, `<%= IO.popen('id').read %>`). */
 const RUBY_RUNTIME = re('\\b(?:Dir|File|IO|Open3|Kernel|Process|ObjectSpace)\\s{0,4}(?:\\.|::)\\s{0,4}[a-z_]', '');
 
@@ -79,6 +82,11 @@ export const sstiDetector: ValueDetector = {
   trigger: SSTI_TRIGGER | M.AT,
   inspect(view: View, _item: Item, out: Emitter): void {
     const s = view.text;
+    // Razor's implicit expression on a .NET namespace (`@System.Diagnostics.Process.Start("cmd.exe")`).
+    if ((view.mask & M.AT) !== 0 && s.includes('@System.')) {
+      const r = RAZOR_DOTNET.exec(s);
+      if (r !== null) out.emit(SSTI.expression, excerpt(s, r.index));
+    }
     // '@' alone (every e-mail address) only for Razor's `@(`.
     if ((view.mask & SSTI_TRIGGER) === 0 && ((view.mask & M.PAREN) === 0 || !s.includes('@('))) return;
     const dir = SSTI_DIRECTIVE.exec(s);
@@ -234,13 +242,19 @@ export const crlfDetector: ValueDetector = {
       out.emit(CRLF.path, excerpt(s.replaceAll('\r', '\\r').replaceAll('\n', '\\n'), 0));
       return;
     }
-    // Multi-line free text (a message, an address block) legitimately has "Name: value" lines.
-    const lines = countLines(s);
-    const h = lines <= 3 ? HEADER_LINE.exec(s) : null;
+    // Multi-line free text in a body (a message, a forwarded mail, an address block) legitimately has "Name: value"
+    // lines; a URL part, a cookie or a header value has no lines at all, nor has a body field that names a single
+    // line (`subject`, `email`): there a header after the first line (`Hi\r\nBcc: x\r\n\r\nbody`) counts.
+    const free = item.kind === 'body' || item.kind === 'xml';
+    const lines = free ? countLines(s) : 0;
+    const h = HEADER_LINE.exec(s);
     if (h !== null) {
       const name = (h[1] ?? '').toLowerCase();
-      if (MAIL_HEADERS.has(name)) out.emit(CRLF.mail, excerpt(s, h.index));
-      else if (HTTP_HEADERS.has(name) || name.includes('-') || item.kind === 'key' || item.kind === 'header' || item.kind === 'cookie') out.emit(CRLF.header, excerpt(s, h.index));
+      const known = MAIL_HEADERS.has(name) || HTTP_HEADERS.has(name);
+      if (lines <= 3 || (known && s.lastIndexOf('\n', h.index - 1) === -1 && singleLineField(item.location))) {
+        if (MAIL_HEADERS.has(name)) out.emit(CRLF.mail, excerpt(s, h.index));
+        else if (known || name.includes('-') || item.kind === 'key' || item.kind === 'header' || item.kind === 'cookie') out.emit(CRLF.header, excerpt(s, h.index));
+      }
     }
     // Headers, cookies and URL parts never carry a message body; form text areas do, so only those places.
     if (item.kind !== 'body' && item.kind !== 'xml' && item.kind !== 'filename') {
@@ -272,6 +286,14 @@ function embeddedRequest(s: string): number {
   return -1;
 }
 
+const SINGLE_LINE_FIELDS = new Set(['subject', 'title', 'email', 'e-mail', 'mail', 'from', 'to', 'cc', 'bcc', 'reply-to', 'reply_to', 'replyto', 'sender', 'recipient', 'name', 'username', 'first_name', 'last_name', 'firstname', 'lastname', 'url', 'redirect', 'filename', 'phone']);
+
+/** The body field's own name (`body:subject`, `body:/message/subject`) is one of a line's: a subject, an address. */
+function singleLineField(location: string): boolean {
+  const cut = Math.max(location.lastIndexOf('/'), location.lastIndexOf(':'), location.lastIndexOf('.'));
+  return SINGLE_LINE_FIELDS.has(location.slice(cut + 1).toLowerCase());
+}
+
 /** The text with each character whose low byte is LF or CR written as that byte, or undefined when none is. */
 function truncatedBreaks(s: string): string | undefined {
   let out: string | undefined;
@@ -292,8 +314,12 @@ function countLines(s: string): number {
 }
 
 /** Server-side includes (Apache mod_include): `<!--#exec cmd=...-->`. */
-const SSI = { directive: rule('ssi', 'ssi.directive', 1, 5, 'server-side include directive') };
+const SSI = {
+  directive: rule('ssi', 'ssi.directive', 1, 5, 'server-side include directive'),
+  esi: rule('ssi', 'ssi.esi-tag', 1, 5, 'Edge Side Includes tag (a caching proxy fetches or evaluates it)'),
+};
 const SSI_RE = re('<!--\\s{0,4}#\\s{0,4}(?:exec|include|echo|config|printenv|fsize|flastmod|set|if|elif)\\b', 'i');
+const ESI_RE = re('<\\s{0,4}esi:(?:include|inline|vars|eval|debug|assign|choose|when|try|attempt|except|remove|comment|text|function|param|otherwise)\\b|<!--esi\\b', 'i');
 
 export const ssiDetector: ValueDetector = {
   name: 'ssi',
@@ -302,6 +328,10 @@ export const ssiDetector: ValueDetector = {
   inspect(view: View, _item: Item, out: Emitter): void {
     const m = SSI_RE.exec(view.text);
     if (m !== null) out.emit(SSI.directive, excerpt(view.text, m.index));
+    if (view.lower.includes('esi')) {
+      const e = ESI_RE.exec(view.text);
+      if (e !== null) out.emit(SSI.esi, excerpt(view.text, e.index));
+    }
   },
 };
 

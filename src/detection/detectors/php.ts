@@ -18,7 +18,10 @@ const R = {
   builtinCall: rule('php', 'php.builtin-call', 2, 5, 'the value is a call of a PHP built-in function'),
   variableVariable: rule('php', 'php.variable-variable', 1, 5, "PHP variable variable (${'name'}, ${$a}, $ {...})"),
   sessionFile: rule('php', 'php.session-file', 1, 5, 'file name of a PHP session file (sess_<id>): session poisoning or inclusion'),
+  renderCallback: rule('php', 'php.render-callback', 1, 5, 'Drupal render-array callback property in a parameter name (Drupalgeddon: #post_render runs a function)'),
 };
+/** `mail[#post_render][]`: render-array properties are internal to Drupal's form API; no browser form sends them. */
+const RENDER_CALLBACK = re('\\[\\s{0,4}#\\s{0,4}(?:post_render|pre_render|lazy_builder|access_callback|process|after_build|element_validate|value_callback|submit|validate|ajax)\\b', 'i');
 
 const DANGEROUS = new Set(
   ('system exec shell_exec passthru popen proc_open pcntl_exec eval assert create_function call_user_func call_user_func_array preg_replace ' +
@@ -63,6 +66,10 @@ export const phpDetector: ValueDetector = {
   inspect(view: View, item: Item, out: Emitter): void {
     const s = view.text;
     const l = view.lower;
+    if (item.kind === 'key' && (view.mask & (M.BRACKET | M.HASH)) === (M.BRACKET | M.HASH)) {
+      const r = RENDER_CALLBACK.exec(s);
+      if (r !== null) out.emit(R.renderCallback, excerpt(s, r.index));
+    }
     // Comments are whitespace to PHP: $f/**/(1), (x)/* c */('id') are calls.
     let code = (view.mask & M.STAR) !== 0 && l.includes('/*') ? stripBlockComments(l) : l;
     // `exec //c\n(x)`, `$a #c\n()`: line comments too, when a line break ends them.

@@ -94,7 +94,7 @@ export const sqliDetector: ValueDetector = {
   // Runs on every value: one-word values (INFORMATION_SCHEMA, xp_cmdshell) matter too; the gate below is cheap.
   trigger: 0,
   inspect(view: View, item: Item, out: Emitter): void {
-    inspectSql(view, out);
+    inspectSql(view, out, item.kind === 'key' && item.location.startsWith('body-key:/'));
     // `1+UNION+SELECT+password+FROM+users`: form encoding's '+' for a blank, left undecoded where no form parser ran
     // (a JSON string, a header; in a path '+' is itself). Words only: a value with escapes was decoded as form text already.
     if ((view.mask & (M.PLUS | M.SPACE | M.PERCENT)) === M.PLUS && item.kind !== 'key' && item.kind !== 'path' && view.via !== 'base64') {
@@ -106,7 +106,7 @@ export const sqliDetector: ValueDetector = {
 };
 
 /** The SQL readings of one view: string breakouts, numeric context, whole phrases, fragments, probes. */
-function inspectSql(view: View, out: Emitter): void {
+function inspectSql(view: View, out: Emitter, jsonKey = false): void {
   const s = view.text;
   if (s.length < 2) return;
   // Words and spaces only: nothing can break out of a string or a number, so only whole SQL phrases
@@ -136,7 +136,9 @@ function inspectSql(view: View, out: Emitter): void {
   const all = sqlTokens(s, 0, 256, view.lower);
   if (!found) numeric(s, all, out);
   anywhere(s, all, out);
-  if (all.length > 0 && all.length <= 8) bare(s, all, out);
+  // A JSON member named by an operator alone is a rule language's (JSONLogic `{">=": [...]}`), not SQL cut up. (A
+  // form body without '=' is all name: that one is read.)
+  if (all.length > 0 && all.length <= 8 && !jsonKey) bare(s, all, out);
   if (all.length > 0) fragment(s, all, out);
   if ((view.mask & M.PAREN) !== 0) noisyCall(view.lower, out);
   if ((view.mask & M.STAR) !== 0 && view.lower.includes('/*')) splitKeyword(s, view.lower, out);
@@ -464,9 +466,10 @@ function anywhere(s: string, t: SqlToken[], out: Emitter): void {
       out.emit(R.catalog, excerpt(s, a.start));
     }
     if (v === 'union' || v === 'except' || v === 'intersect') {
-      let j = i + 1;
-      if (t[j]?.v === 'all' || t[j]?.v === 'distinct') j++;
-      while (t[j]?.t === '(') j++;
+      // `UNION--\nSELECT`, `union#x\nselect`: a line comment as the blank between the words (sqlmap's space2dash).
+      let j = lineComments(t, i + 1);
+      if (t[j]?.v === 'all' || t[j]?.v === 'distinct') j = lineComments(t, j + 1);
+      while (t[j]?.t === '(') j = lineComments(t, j + 1);
       if (t[j]?.t === 'word' && (t[j]?.v === 'select' || t[j]?.v === 'values')) out.emit(R.union, excerpt(s, a.start));
     } else if (v === 'select') {
       select(s, t, i, out);
@@ -484,6 +487,12 @@ function anywhere(s: string, t: SqlToken[], out: Emitter): void {
     const e = s.indexOf('*/', c + 2);
     if (e !== -1 && isWordChar(s.charCodeAt(e + 2))) out.emit(R.commentObfuscation, excerpt(s, c));
   }
+}
+
+/** The index of the first token at or after `j` that is not a line comment (`--`, `#`: each ends at a line break). */
+function lineComments(t: SqlToken[], j: number): number {
+  while (t[j]?.t === 'comment' && (t[j]?.v === '--' || t[j]?.v === '#')) j++;
+  return j;
 }
 
 /** The comment at `from` says nothing (`#`, `-- `, `--+-`): an en-dash aside in prose has words after it. */

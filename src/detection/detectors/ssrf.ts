@@ -330,6 +330,13 @@ function embeddedAddress(h: string): HostKind {
       }
     }
   }
+  // `7f000001.a9fea9fe.rbndr.us`: a rebinding service answers with one address, then the other (two hex labels).
+  for (let i = 0; i + 1 < labels.length && i < 8; i++) {
+    const a = hexAddress(labels[i] ?? '');
+    const b = a === undefined ? undefined : hexAddress(labels[i + 1] ?? '');
+    if (a === undefined || b === undefined) continue;
+    for (const v of [a, b]) if (v === 0xa9fea9fe || isInternalV4(v)) return v === 0xa9fea9fe ? 'metadata' : 'internal';
+  }
   for (const label of labels.slice(0, 8)) {
     const parts = label.split('-');
     for (let i = 0; i + 4 <= parts.length && parts.length <= 12; i++) {
@@ -340,6 +347,16 @@ function embeddedAddress(h: string): HostKind {
     }
   }
   return 'name';
+}
+
+/** An IPv4 address written as eight hex digits (`7f000001`), or undefined. */
+function hexAddress(label: string): number | undefined {
+  if (label.length !== 8) return undefined;
+  for (let i = 0; i < 8; i++) {
+    const c = label.charCodeAt(i);
+    if (!((c >= 48 && c <= 57) || (c >= 97 && c <= 102))) return undefined;
+  }
+  return Number.parseInt(label, 16);
 }
 
 /** `/admin`, `/`: a path; `/24` alone is a CIDR prefix length. */

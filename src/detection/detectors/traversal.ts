@@ -1,3 +1,4 @@
+import { countWords } from '../lexers/markdown.js';
 import { M } from '../normalize/charmask.js';
 import type { View } from '../normalize/views.js';
 import { globMatch } from '../lexers/shell.js';
@@ -9,6 +10,7 @@ const R = {
   dotdotMany: rule('traversal', 'traversal.dot-dot', 1, 5, 'several ../ path segments'),
   dotdotOne: rule('traversal', 'traversal.dot-dot-single', 1, 3, 'a ../ path segment'),
   sensitive: rule('traversal', 'traversal.sensitive-file', 1, 5, 'reference to a sensitive system file'),
+  sensitiveInText: rule('traversal', 'traversal.sensitive-file-in-text', 2, 3, 'a sensitive system file named in a sentence'),
   wrapper: rule('traversal', 'traversal.stream-wrapper', 1, 5, 'file-reading stream wrapper (php://, phar://, zip://, expect://)'),
   dotdotParanoid: rule('traversal', 'traversal.dot-dot-single-pl2', 2, 2, 'a ../ path segment (paranoia 2 adds to the single-segment score)'),
   hidden: rule('traversal', 'traversal.hidden-path', 2, 5, 'request for a hidden file or directory (.git, .env, tool configs)'),
@@ -20,7 +22,7 @@ const SENSITIVE = re(
     '|proc[/\\\\](?:self|\\d{1,7})[/\\\\](?:environ|cmdline|fd|maps|status|mem|exe|cwd|root)|proc[/\\\\](?:version|cpuinfo|meminfo|mounts|net[/\\\\]|interrupts|modules|kcore|sched_debug|partitions|devices|filesystems|cmdline|config\\.gz)|sys[/\\\\](?:class|kernel|devices|block|bus|firmware|power|module)\\b' +
     '|boot\\.ini|win\\.ini|system\\.ini|autoexec\\.bat|windows[/\\\\](?:system32|win\\.ini|repair|panther)|winnt[/\\\\]|inetpub[/\\\\]|system32[/\\\\]' +
     '|\\.ssh[/\\\\]|id_(?:rsa|dsa|ecdsa|ed25519)\\b|authorized_keys|known_hosts|\\.htpasswd|\\.htaccess|web\\.config|web-inf[/\\\\]|meta-inf[/\\\\]' +
-    '|\\.git[/\\\\](?:config|head|index|objects)|\\.svn[/\\\\]|\\.env\\b|wp-config\\.php|\\.bash_history|\\.bashrc|\\.aws[/\\\\]credentials|\\.docker[/\\\\]config' +
+    '|\\.git[/\\\\](?:config|head|index|objects)|\\.svn[/\\\\]|\\.env\\b(?!\\.(?:example|sample|template|dist|defaults)\\b)|wp-config\\.php|\\.bash_history|\\.bashrc|\\.aws[/\\\\]credentials|\\.docker[/\\\\]config' +
     '|var[/\\\\](?:log|lib|run|www|mail|spool)[/\\\\]|usr[/\\\\]local[/\\\\](?:etc|apache)|\\.kube[/\\\\]config|php\\.ini|my\\.cnf|httpd\\.conf|\\.mysql_history|\\.viminfo' +
     '|root[/\\\\]\\.|localsettings\\.php|config\\.inc\\.php|\\.netrc|\\.pgpass|shadow\\.bak|\\.npmrc|\\.gitconfig|(?<![\\w-])\\.history\\b(?!\\.[a-z])|global\\.asa|applicationhost\\.config)',
   'i',
@@ -51,7 +53,7 @@ export const traversalDetector: ValueDetector = {
       // Shell bracket globs name one file: /etc/pas[s]wd, /[e]tc/[p]asswd.
       if ((view.mask & M.BRACKET) !== 0 && (view.mask & M.SLASH) !== 0) text = unbracket(text);
       const m = SENSITIVE.exec(text);
-      if (m !== null) out.emit(R.sensitive, excerpt(text, m.index));
+      if (m !== null) out.emit(inSentence(text, m.index) ? R.sensitiveInText : R.sensitive, excerpt(text, m.index));
       else if ((view.mask & M.BRACKET) !== 0 && (view.mask & M.SLASH) !== 0) {
         // `/etc/[!abc]asswd`, `/[?]tc/pa[?]swd`: a bracket class is one character to the shell.
         const g = globbedSensitive(s);
@@ -64,6 +66,29 @@ export const traversalDetector: ValueDetector = {
     }
   },
 };
+
+/**
+ * The path at `at` is one word of a sentence ("I checked /etc/sudoers with visudo"): four words or more besides it,
+ * and no `..` or NUL in it. A file parameter holds the path alone; a command or an include that reads the file is
+ * caught by its own detector.
+ */
+function inSentence(s: string, at: number): boolean {
+  if (s.length < 24) return false;
+  let a = at;
+  while (a > 0 && !isBlank(s.charCodeAt(a - 1))) a--;
+  let b = at;
+  while (b < s.length && !isBlank(s.charCodeAt(b))) b++;
+  let token = s.slice(a, b);
+  while (token !== '' && '\'"`([<'.includes(token[0] ?? '')) token = token.slice(1);
+  // The path starts the word (`/etc/sudoers`, `~/.bashrc`, `C:\Windows`), not an option's or a key's (`if=/etc/x`, `-X/var/www`).
+  const start = token[0] === '/' || token[0] === '~' || (/* drive letter */ token[1] === ':' && (token[2] === '\\' || token[2] === '/'));
+  if (!start || token.includes('..') || token.includes('\0') || token.includes('://')) return false;
+  return countWords(s.slice(0, a)) + countWords(s.slice(b)) >= 4;
+}
+
+function isBlank(c: number): boolean {
+  return c === 32 || c === 9 || c === 10 || c === 13;
+}
 
 /** Replace each short `[...]` glob class by its first letter (or drop it when it has none). */
 function unbracket(s: string): string {

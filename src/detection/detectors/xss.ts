@@ -89,6 +89,15 @@ export const xssDetector: ValueDetector = {
       const scheme = urlScheme(s);
       if (SCRIPT_SCHEMES.has(scheme) || (scheme === 'data' && /* data:text/html, data:image/svg+xml */ (l.includes('html') || l.includes('svg') || l.includes('script')))) {
         out.emit(R.scriptUrl, excerpt(s, 0));
+      } else if ((view.mask & M.BRACKET) !== 0 && (view.mask & M.PAREN) !== 0) {
+        // A markdown link's target is an href once rendered: `[a](javascript:alert(1))`.
+        let n = 0;
+        for (let i = s.indexOf(']('); i !== -1 && n++ < 8; i = s.indexOf('](', i + 2)) {
+          if (SCRIPT_SCHEMES.has(urlScheme(s.slice(i + 2, i + 64)))) {
+            out.emit(R.scriptUrl, excerpt(s, i));
+            break;
+          }
+        }
       }
     }
     if ((view.mask & M.EQ) !== 0) {

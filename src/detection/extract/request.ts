@@ -66,7 +66,10 @@ export function extract(req: InspectRequest, cap: number): Extracted {
     if (v !== undefined) c.add({ location: `query:${k}`, value: v, kind: 'query' });
   }
   for (const [name, value] of headers) {
-    if (SKIP_HEADERS.has(name)) continue;
+    if (SKIP_HEADERS.has(name)) {
+      if (name === 'authorization') basicUser(value, c);
+      continue;
+    }
     if (name === 'cookie') {
       for (const [k, v] of parseCookies(value, MAX_ITEMS)) {
         c.add({ location: `cookie-name:${k}`, value: k, kind: 'key' });
@@ -87,6 +90,18 @@ export function extract(req: InspectRequest, cap: number): Extracted {
   const bodyText = decodeBody(req.body);
   if (bodyText !== '') bodyItems(bodyText, contentType, req.contentType ?? headers.get('content-type') ?? '', c, 'body');
   return { items: c.items, skippedBytes: c.skipped, inspectedBytes: c.bytes, bodyText, contentType, headers };
+}
+
+/**
+ * The user name of `Authorization: Basic` credentials, which applications look up (in SQL, LDAP) as they would a
+ * form field. The password is not inspected: a password may hold any character.
+ */
+function basicUser(value: string, c: Collector): void {
+  if (value.length < 8 || value.length > 1024 || (value.charCodeAt(0) | 0x20) !== 98 || value.slice(0, 6).toLowerCase() !== 'basic ') return;
+  const decoded = Buffer.from(value.slice(6).trim(), 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  const user = colon === -1 ? decoded : decoded.slice(0, colon);
+  if (user !== '') c.add({ location: 'header:authorization', value: user, kind: 'query' });
 }
 
 function decodeBody(body: string | Uint8Array | undefined): string {

@@ -77,8 +77,8 @@ function runLength(s: string, at: number): number {
   return n;
 }
 
-/** Words of two letters or more. */
-function countWords(s: string): number {
+/** Words of two letters or more (ASCII letters): how much of a value reads as prose. */
+export function countWords(s: string): number {
   let n = 0;
   let run = 0;
   for (let i = 0; i <= s.length; i++) {

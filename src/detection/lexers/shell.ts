@@ -179,6 +179,8 @@ export function commandWords(s: string, maxWords = 32): CommandWord[] {
   const vars: ShellVars = new Map();
   for (const [at, after] of starts) {
     let b = skipBlank(s, at);
+    // `|| (id)`: a subshell after a separator runs its first word (not at the start: "(optional)" is prose).
+    for (let k = 0; k < 4 && after !== '^' && s[b] === '('; k++) b = skipBlank(s, b + 1);
     // `{,ip,a}`: brace expansion whose first alternative is empty.
     if (after === '{') while (s[b] === ',') b++;
     let [raw, end, obf, split] = readWord(s, b, vars);

