@@ -124,3 +124,18 @@ describe('false alarms on developer and API content', () => {
     }
   });
 });
+
+describe('a SAML response posted by a browser (base64 XML)', () => {
+  const form = (xml: string): InspectRequest => ({ method: 'POST', path: '/saml/acs', query: '', headers: { host: 'h', 'content-type': 'application/x-www-form-urlencoded' }, body: `SAMLResponse=${encodeURIComponent(Buffer.from(xml).toString('base64'))}&RelayState=%2Fdashboard` });
+
+  it('passes with its own namespaces; an XHTML namespace or an event handler in it does not', () => {
+    const saml = '<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" ID="_8e8dc5f6" Version="2.0" Destination="https://sp.example.com/saml/acs"><saml:Issuer xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion">https://idp.example.com/metadata</saml:Issuer><samlp:Status><samlp:StatusCode Value="urn:oasis:names:tc:SAML:2.0:status:Success"/></samlp:Status></samlp:Response>';
+    expect(passes(form(saml))).toBe(true);
+    expect(passes(form('<x:script xmlns:x="http://www.w3.org/1999/xhtml">alert(1)</x:script>'))).toBe(false);
+    expect(passes(form('<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol"><img src=x onerror=alert(1)></samlp:Response>'))).toBe(false);
+  });
+
+  it('a namespace declaration in a plain form value is still markup the page did not expect', () => {
+    expect(q('<oez xmlns="http://a.b/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">oez</oez>')).toContain('xss.active-element');
+  });
+});

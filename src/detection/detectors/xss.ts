@@ -80,7 +80,7 @@ export const xssDetector: ValueDetector = {
     const s = view.text;
     const l = view.lower;
     if ((view.mask & M.LT) !== 0) {
-      tags(s, htmlTags(s), out);
+      tags(s, htmlTags(s), out, view.via === 'base64');
       const sp = spacedTag(l);
       if (sp !== -1) out.emit(R.spacedTag, excerpt(s, sp));
       if (l.includes('<?import')) out.emit(R.activeElement, excerpt(s, l.indexOf('<?import')));
@@ -228,11 +228,17 @@ function stripComments(s: string): string {
   return out + s.slice(i);
 }
 
+function activeNamespace(uri: string): boolean {
+  const u = uri.toLowerCase();
+  return !(u.startsWith('urn:') || u.startsWith('http://') || u.startsWith('https://')) || ACTIVE_NAMESPACES.some((n) => u.includes(n));
+}
+const ACTIVE_NAMESPACES = ['w3.org/1999/xhtml', 'w3.org/2000/svg', 'w3.org/1998/math/mathml', 'w3.org/1999/xsl/transform', 'microsoft-com:vml', 'microsoft-com:time'];
+
 function isEventOrUrl(s: string, at: number): boolean {
   return at >= 0 && at < s.length;
 }
 
-function tags(s: string, list: HtmlTag[], out: Emitter): void {
+function tags(s: string, list: HtmlTag[], out: Emitter, document: boolean): void {
   for (const t of list) {
     const frag = excerpt(s, t.start, t.end);
     if (t.name === 'script') {
@@ -242,7 +248,9 @@ function tags(s: string, list: HtmlTag[], out: Emitter): void {
     if (t.closing) continue;
     let strong = false;
     for (const a of t.attrs) {
-      if (a.name === 'xmlns' || a.name.startsWith('xmlns:')) {
+      // A namespace declaration in markup makes elements XML the page did not expect. In a base64 document (a SAML
+      // response posted by a browser) only one that makes them HTML, SVG, MathML or XSLT, where script runs.
+      if ((a.name === 'xmlns' || a.name.startsWith('xmlns:')) && (!document || activeNamespace(a.value))) {
         out.emit(R.activeElement, frag);
         strong = true;
         continue;

@@ -1,3 +1,4 @@
+import { graphqlStrings } from './graphql.js';
 import type { InspectRequest, JsonHint } from '../types.js';
 import type { Item } from '../rule.js';
 import { hasBase64Run, looksBase64 } from '../normalize/base64.js';
@@ -63,7 +64,10 @@ export function extract(req: InspectRequest, cap: number): Extracted {
   for (const [k, v] of parseUrlEncoded(req.query, MAX_ITEMS)) {
     if (inertQuery !== undefined && inertQuery.has(k)) continue;
     c.add({ location: `query-key:${k}`, value: k, kind: 'key' });
-    if (v !== undefined) c.add({ location: `query:${k}`, value: v, kind: 'query' });
+    // GraphQL over GET: `?query={user(id:"7"){name}}` is a document whose string literals are the values.
+    const strings = k === 'query' && v !== undefined ? graphqlStrings(v) : undefined;
+    if (strings !== undefined) for (const s of strings) c.add({ location: `query:${k}`, value: s, kind: 'query' });
+    else if (v !== undefined) c.add({ location: `query:${k}`, value: v, kind: 'query' });
   }
   for (const [name, value] of headers) {
     if (SKIP_HEADERS.has(name)) {
@@ -315,7 +319,10 @@ function jsonItems(text: string, c: Collector, loc: string): boolean {
 function walkValue(v: unknown, h: JsonHint | undefined, ptr: string, depth: number, c: Collector, loc: string): void {
   if (h !== undefined && h.inert) return;
   if (typeof v === 'string') {
-    c.add({ location: `${loc}:${ptr}`, value: v, kind: 'body' });
+    // A GraphQL request's document: its string literals are the values (see graphql.ts).
+    const strings = ptr.endsWith('/query') ? graphqlStrings(v) : undefined;
+    if (strings === undefined) c.add({ location: `${loc}:${ptr}`, value: v, kind: 'body' });
+    else for (const s of strings) c.add({ location: `${loc}:${ptr}`, value: s, kind: 'body' });
     return;
   }
   if (depth > 32 || v === null || typeof v !== 'object') return;
