@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createInspector } from './index.js';
-import { corpusRequest as toRequest, loadCorpus as load, type CorpusLine as Line } from './testing/corpus.js';
+import { corpusRequest as toRequest, loadCorpus as load } from './testing/corpus.js';
 
 const inspector = createInspector();
 
@@ -10,10 +10,9 @@ describe('own corpora at the default paranoia', () => {
     expect(lines.length).toBeGreaterThan(300);
     const blocked = lines.filter((l) => inspector.inspect(toRequest(l)).blocked);
     expect(1 - blocked.length / lines.length).toBeGreaterThanOrEqual(0.95);
-    // SQL and shell snippets posted to a code field are what per-parameter exclusions are for.
-    // "...cat /etc/hosts? No - I'm kidding": prose naming a system file is blocked on purpose (sensitive-file rule).
-    const text = (l: Line) => decodeURIComponent((l.body ?? l.query ?? '').replaceAll('+', ' '));
-    const unexpected = blocked.filter((l) => l.category !== 'code-snippet' && !text(l).includes('/etc/hosts'));
+    // SQL and shell snippets posted to a code field are what per-parameter exclusions are for. (Prose naming a
+    // system file, "...cat /etc/hosts? No - I'm kidding", scores below the threshold since session 5.)
+    const unexpected = blocked.filter((l) => l.category !== 'code-snippet');
     expect(unexpected.map((l) => l.id)).toEqual([]);
   });
 
@@ -28,5 +27,20 @@ describe('own corpora at the default paranoia', () => {
   it('code snippets pass once the code field is excluded', () => {
     const excluded = createInspector({ exclusions: [{ location: 'body:/code' }] });
     for (const l of load('benign-api.jsonl').filter((x) => x.category === 'code-snippet')) expect(excluded.inspect(toRequest(l)).blocked, l.id).toBe(false);
+  });
+});
+
+describe('probe corpora (written apart from the engine in session 5, then used to mend it)', () => {
+  it('blocks probe-attacks.jsonl: every category, at least 99% overall', () => {
+    const lines = load('probe-attacks.jsonl');
+    expect(lines.length).toBeGreaterThan(450);
+    const missed = lines.filter((l) => !inspector.inspect(toRequest(l)).blocked);
+    expect(missed.length / lines.length, missed.map((l) => l.id).join(' ')).toBeLessThanOrEqual(0.01);
+  });
+
+  it('passes probe-benign.jsonl: at least 93% (developer prose with code, MongoDB Data API filters and localhost callbacks are the known rest)', () => {
+    const lines = load('probe-benign.jsonl');
+    const blocked = lines.filter((l) => inspector.inspect(toRequest(l)).blocked);
+    expect(1 - blocked.length / lines.length).toBeGreaterThanOrEqual(0.93);
   });
 });
