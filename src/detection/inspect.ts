@@ -124,11 +124,28 @@ export function createInspector(options: InspectOptions = {}): Inspector {
         location = 'request';
         d.inspect(request, ex, out, (loc) => (location = loc));
       }
-      let score = 0;
-      for (const f of findings) score += f.score;
+      const score = anomalyScore(findings);
       return { score, blocked: score >= threshold, findings, truncated: ex.skippedBytes > 0, inspectedBytes: ex.inspectedBytes };
     },
   };
+}
+
+/**
+ * The anomaly score: every finding's score, except that a weak rule (below 5) found again elsewhere counts once. Two
+ * rich-text fields with a `<p>` each are one piece of evidence, not two; different weak rules still add up, and a
+ * strong rule blocks on its own wherever it is found.
+ */
+function anomalyScore(findings: readonly Finding[]): number {
+  let score = 0;
+  let weak: Set<string> | undefined;
+  for (const f of findings) {
+    if (f.score >= 5) score += f.score;
+    else if (!(weak ??= new Set()).has(f.ruleId)) {
+      weak.add(f.ruleId);
+      score += f.score;
+    }
+  }
+  return score;
 }
 
 function compileExclusion(e: Exclusion): CompiledExclusion {

@@ -135,6 +135,7 @@ const ANY_JAVA_ROOT = re(JAVA_ROOTS.map(literal).join('|'));
 
 function dangerousIdentifiers(s: string, l: string, mask: number, camel: boolean, dotted: boolean, out: Emitter): void {
   let qualified = false;
+  let trace: boolean | undefined;
   if (dotted && ANY_JAVA_ROOT.test(l)) {
     QUALIFIED.lastIndex = 0;
     let m: RegExpExecArray | null;
@@ -142,6 +143,9 @@ function dangerousIdentifiers(s: string, l: string, mask: number, camel: boolean
     while ((m = QUALIFIED.exec(l)) !== null && n++ < 8) {
       qualified = true;
       const parts = m[0].split('.');
+      // A stack trace names classes without running them: a frame (`java.lang.reflect.Method.invoke(Method.java:498)`,
+      // `(Native Method)`), an exception class, a value type (`java.lang.String.length()` in the message).
+      if ((trace ??= isStackTrace(l)) && traceName(l, m.index + m[0].length, parts)) continue;
       if (parts.slice(1).some((p) => DANGEROUS.has(p))) {
         out.emit(R.dangerousClass, excerpt(s, m.index));
         return;
@@ -175,6 +179,24 @@ function dangerousIdentifiers(s: string, l: string, mask: number, camel: boolean
       return;
     }
   }
+}
+
+const VALUE_TYPES = new Set(['string', 'integer', 'long', 'boolean', 'double', 'float', 'short', 'byte', 'character', 'number', 'object', 'stringbuilder', 'enum', 'void', 'iterable', 'comparable', 'math', 'bigdecimal', 'biginteger', 'optional', 'arraylist', 'hashmap', 'list', 'map', 'collections', 'arrays']);
+const FRAME = re('^\\((?:[a-z0-9_$]{1,64}\\.(?:java|kt|scala|groovy):\\d{1,6}|native method|unknown source)\\)');
+
+/** The text has stack-trace frames: `at a.b.C.m(C.java:42)` lines. */
+function isStackTrace(l: string): boolean {
+  const at = l.indexOf('at ');
+  return at !== -1 && (l.includes('.java:') || l.includes('.kt:') || l.includes('(native method)') || l.includes('(unknown source)')) && STACK_FRAME_LINE.test(l);
+}
+const STACK_FRAME_LINE = re('(?:^|\\n)\\s{0,16}at\\s{1,4}[a-z_$][\\w$.]{0,200}\\(', '');
+
+/** In a stack trace: the qualified name ending at `end` is a frame, an exception class or a value type. */
+function traceName(l: string, end: number, parts: readonly string[]): boolean {
+  if (l.charCodeAt(end) === 40 && FRAME.test(l.slice(end, end + 80))) return true;
+  const last = parts[parts.length - 1] ?? '';
+  if (last.endsWith('exception') || last.endsWith('error')) return true;
+  return parts.length <= 4 && parts[0] === 'java' && (parts[1] === 'lang' || parts[1] === 'util') && VALUE_TYPES.has(parts[2] ?? '');
 }
 
 /** Gadget names are glued into longer identifiers too (ProcessBuilder.evil.clonetransformerX): a bounded scan. */

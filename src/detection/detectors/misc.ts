@@ -63,7 +63,7 @@ const SSTI = {
 const TEMPLATE_OPEN = re('(?:\\{\\{|\\$\\{\\{|\\$\\{|#\\{|\\*\\{|@\\{|@\\(|<%=?|\\{%|\\[\\[)', 'g');
 const SSTI_DANGER = re('__(?:class|mro|subclasses|globals|builtins|init|import|base|bases)__|\\b(?:getclass|forname|getruntime|processbuilder|runtime|classloader|getmethod|newinstance|invoke|popen|os\\.system|subprocess|request\\.application|self\\._|lipsum|cycler|joiner|url_for|get_flashed_messages|config\\.items|constructor|app\\.request|dump|subclasses|settings\\.secret|_self\\.env|registerundefinedfiltercallback|getfilter|exec|eval|system|require|process|child_process|import|t\\s{0,4}\\(\\s{0,4}java)\\b|\\|\\s{0,4}attr\\s{0,4}\\(|\\.\\s{0,4}getclass|\\?new\\s{0,4}\\(', 'i');
 const SSTI_ARITH = re('^\\s{0,8}\\d{1,6}\\s{0,8}[*+/-]\\s{0,8}\\d{1,6}\\s{0,8}$|^\\s{0,8}\\d{1,6}\\s{0,8}\\*\\s{0,8}["\']\\d{1,6}["\']', '');
-const SSTI_DIRECTIVE = re('@\\{\\s{0,8}\\[|<#assign\\b|<#import\\b|#set\\s{0,4}\\(\\s{0,4}\\$|\\$class\\.inspect|#foreach\\s{0,4}\\(|\\{%\\s{0,8}(?:import|include|extends|set|for|if|macro|raw|debug|load)\\s|freemarker\\.template\\.utility|\\?(?:new|api|eval|interpret)\\b|<#(?:if|elseif|list|function|macro|attempt|setting|local|global|include)\\s|<%=?\\s{0,8}(?:if|for|while|end\\w{0,8}|import|include)\\b[^%]{0,100}%>', 'i');
+const SSTI_DIRECTIVE = re('@\\{\\s{0,8}\\[|<#assign\\b|<#import\\b|#set\\s{0,4}\\(\\s{0,4}\\$|\\$class\\.inspect|#foreach\\s{0,4}\\(|\\{%\\s{0,8}(?:import|include|extends|macro|debug|load)\\s|\\{%-?\\s{0,8}if\\s{1,8}(?:true|false|none|\\d{1,6}(?:\\s{0,4}[*+/=<>!-]{1,2}\\s{0,4}\\d{1,6}){0,2})\\s{0,8}-?%\\}|freemarker\\.template\\.utility|\\?(?:new|api|eval|interpret)\\b|<#(?:if|elseif|list|function|macro|attempt|setting|local|global|include)\\s|<%=?\\s{0,8}(?:if|for|while|end\\w{0,8}|import|include)\\b[^%]{0,100}%>', 'i');
 
 /** C# is case-sensitive: `@System.IO.File.ReadAllText(`, not an address at system.io. */
 const RAZOR_DOTNET = re('@System\\s{0,2}\\.\\s{0,2}(?:Diagnostics|IO|Reflection|Net|Runtime|Environment|AppDomain|Activator|Management)\\s{0,2}\\.\\s{0,2}[A-Z]\\w{0,40}\\s{0,2}[.(]', '');
@@ -374,7 +374,7 @@ function isIdentifier(p: string): boolean {
   return true;
 }
 /** Django / Prisma-style lookups whose field is a secret: `password__startswith`, `user__token__regex`. */
-const ORM_SECRET = re('(?:^|__|\\.|\\[)(?:password|passwd|pwd|password_hash|secret|token|api_?key|hash|salt|otp|reset_token|session_key)(?:__|\\]\\[|\\.)(?:i?startswith|i?endswith|i?contains|i?regex|i?exact|gte?|lte?|in|isnull|range|starts_?with|ends_?with)\\b', 'i');
+const ORM_SECRET = re('(?:^|__|\\.|\\[)(?:password|passwd|pwd|password_hash|secret|token|api_?key|hash|salt|otp|reset_token|session_key)(?:__|\\]\\[\\$?|\\.)(?:i?startswith|i?endswith|i?contains|i?regex|i?exact|gte?|lte?|in|isnull|range|starts_?with|ends_?with)\\b', 'i');
 /** `__proto__[x]=`, `constructor[prototype][x]=`, `"__proto__":{`, `__proto__.x=`: a path through the prototype that is assigned. */
 const PROTO_ASSIGN = re('(?:__proto__|constructor\\s{0,4}(?:\\[\\s{0,4}["\']?|\\.)\\s{0,4}prototype)\\s{0,4}["\']?\\s{0,4}(?:\\]\\s{0,4})?(?:(?:\\[[^\\]=]{0,40}\\]|\\.[\\w$]{1,40})\\s{0,4}=|["\']?\\s{0,4}:\\s{0,4}\\{)', 'i');
 

@@ -20,6 +20,8 @@ const DB_SHELL = re('\\bdb\\s{0,4}\\.\\s{0,4}(?:[a-z_$][\\w$]{0,40}\\s{0,4}\\.\\
 const OPERATORS = new Set(
   '$ne $eq $gt $gte $lt $lte $in $nin $regex $where $exists $expr $function $accumulator $or $and $not $nor $elemmatch $size $type $all $mod $text $jsonschema $lookup $merge $out $options $comment $geowithin $near $set $unset $rename $push $inc $search $match $group $project $unwind $addfields $replaceroot'.split(' '),
 );
+const STRAPI_OPERATORS = new Set('$eq $eqi $ne $nei $lt $lte $gt $gte $in $notin $contains $notcontains $containsi $notcontainsi $null $notnull $between $startswith $startswithi $endswith $endswithi $or $and $not'.split(' '));
+const SECRET_FIELD = re('\\[(?:password|passwd|pwd|password_?hash|secret|token|api_?key|hash|salt|otp|reset_?password_?token|reset_?token|confirmation_?token|session_?key)\\]', 'i');
 const ODATA_OPTIONS = new Set(['$search', '$filter', '$select', '$expand', '$orderby', '$top', '$skip', '$count', '$format', '$apply', '$compute', '$levels', '$skiptoken', '$deltatoken', '$inlinecount', '$schemaversion', '$index']);
 const EMBEDDED = re('[{,\\[]\\s{0,8}["\']?\\$[a-z]{2,16}["\']?\\s{0,8}:|\\[\\s{0,4}\\$[a-z]{2,16}\\s{0,4}\\]', 'i');
 const WHERE_JS = re('\\b(?:this\\.[a-z_$][\\w$]{0,40}\\s{0,8}(?:==|!=|>|<)|sleep\\s{0,4}\\(\\s{0,4}\\d|db\\.[a-z_$][\\w$]{0,40}\\.(?:find|drop|insert|remove|update)\\s{0,4}\\(|return\\s{1,8}(?:true|1)\\b|tojson\\s{0,4}\\(\\s{0,4}this)', 'i');
@@ -46,6 +48,9 @@ export const nosqlDetector: ValueDetector = {
     if (item.kind === 'key') {
       // OData's system query options (`?$search="x"&$top=5`) are whole query names; MongoDB has no top-level $search.
       if (ODATA_OPTIONS.has(s) && item.location.startsWith('query-key:')) return;
+      // Strapi's documented filter syntax (`filters[slug][$eq]=x`, `filters[$or][0][title][$containsi]=y`): the API
+      // takes operators there on purpose. A filter on a secret field is the ORM-leak rule's (nosqli.orm-secret-lookup).
+      if (s.startsWith('filters[') && !SECRET_FIELD.test(s) && operatorsIn(s).every((op) => STRAPI_OPERATORS.has(op))) return;
       for (const op of operatorsIn(s)) {
         if (OPERATORS.has(op)) {
           out.emit(R.operatorKey, excerpt(view.text, s.indexOf(op)));

@@ -139,3 +139,55 @@ describe('a SAML response posted by a browser (base64 XML)', () => {
     expect(q('<oez xmlns="http://a.b/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">oez</oez>')).toContain('xss.active-element');
   });
 });
+
+describe('round 2: false alarms on e-commerce, health, CMS, mobile and template traffic', () => {
+  const json = (field: string, v: unknown) => jsonRequest(field, v);
+
+  it('a base64 JSON cursor is read member by member; an operator inside one still counts', () => {
+    expect(passes({ method: 'GET', path: '/orders', query: 'cursor=eyJvZmZzZXQiOjIwfQ%3D%3D&limit=20', headers: { host: 'h' } })).toBe(true);
+    const ne = Buffer.from('{"user":{"$ne":null}}').toString('base64');
+    expect(ruleIds(pl2, { method: 'GET', path: '/login', query: `state=${encodeURIComponent(ne)}`, headers: { host: 'h' } })).toContain('nosqli.operator-key');
+    const sql = Buffer.from(JSON.stringify({ id: "1' UNION SELECT password FROM users--" })).toString('base64');
+    expect(pl2.inspect({ method: 'GET', path: '/x', query: `q=${encodeURIComponent(sql)}`, headers: { host: 'h' } }).findings.some((f) => f.location === 'query:q#base64:/id')).toBe(true);
+  });
+
+  it('an Android crash report names java.lang classes in its frames; a payload that calls them does not pass', () => {
+    const trace = "java.lang.NullPointerException: Attempt to invoke virtual method 'int java.lang.String.length()' on a null object reference\n\tat com.example.app.MainActivity.onCreate(MainActivity.java:42)\n\tat java.lang.reflect.Method.invoke(Native Method)\n\tat java.lang.Thread.run(Thread.java:919)";
+    expect(passes(json('stack', trace))).toBe(true);
+    expect(passes(json('stack', `${trace}\n${'${T(java.lang.Runtime).getRuntime().exec("id")}'}`))).toBe(false);
+    expect(ruleIds(pl2, json('x', 'java.lang.Integer'))).toContain('java.dangerous-class');
+  });
+
+  it("Strapi's filter syntax passes; a filter on a secret field or a $where does not", () => {
+    const get = (k: string): InspectRequest => ({ method: 'GET', path: '/api/articles', query: `${encodeURIComponent(k)}=x`, headers: { host: 'h' } });
+    expect(passes(get('filters[slug][$eq]'))).toBe(true);
+    expect(passes(get('filters[$or][0][title][$containsi]'))).toBe(true);
+    expect(ruleIds(pl2, get('filters[updatedBy][password][$startsWith]'))).toContain('nosqli.orm-secret-lookup');
+    expect(ruleIds(pl2, get('filters[x][$where]'))).toContain('nosqli.operator-key');
+  });
+
+  it("FHIR's XHTML narrative div passes; a prefixed XHTML namespace on another element does not", () => {
+    expect(passes(json('div', '<div xmlns="http://www.w3.org/1999/xhtml"><p>Blood pressure 120/80</p></div>'), pl1)).toBe(true);
+    expect(ruleIds(pl2, json('x', '<x:script xmlns:x="http://www.w3.org/1999/xhtml">alert(1)</x:script>'))).toContain('xss.active-element');
+  });
+
+  it('Liquid and Jinja control flow passes; a constant-condition probe does not', () => {
+    for (const v of ['{% if fulfillment.tracking_url %}Track it{% endif %}', '{% for line in invoice.lines %}{{ line.title }}{% endfor %}']) expect(passes(json('template', v)), v).toBe(true);
+    expect(q('{% if True %}49{% endif %}')).toContain('ssti.directive');
+  });
+
+  it('a weak rule found in two fields counts once; two different weak rules still add up', () => {
+    const two = JSON.stringify({ title_html: '<p>Spring sale</p>', body_html: '<p>Up to <b>50%</b> off</p>' });
+    expect(pl2.inspect({ method: 'POST', path: '/pages', query: '', headers: { host: 'h', 'content-type': 'application/json' }, body: two }).score).toBe(3);
+  });
+
+  it('a printf format in a body is not a control character; one in a cookie is', () => {
+    expect(passes(json('msg', 'Loaded %10s items in %08.2f ms, plural=(n%10==1)'))).toBe(true);
+    expect(ruleIds(pl2, { method: 'GET', path: '/', query: '', headers: { host: 'h', cookie: 'hi%13=bye' } })).toContain('protocol.control-character');
+  });
+
+  it('"; if" in clinical text is not a stacked IF; ;IF(1=1) is', () => {
+    expect(passes(json('dosage', 'Take 10 units before meals; if BG < 70 mg/dL hold dose'))).toBe(true);
+    expect(q("1;IF(1=1) WAITFOR DELAY '0:0:5'--")).toContain('sqli.stacked-query');
+  });
+});

@@ -1,5 +1,5 @@
 import { BoundedMap } from '../../core/bounded-map.js';
-import { charMask, M } from '../normalize/charmask.js';
+import { M } from '../normalize/charmask.js';
 import type { View } from '../normalize/views.js';
 import type { Extracted } from '../extract/request.js';
 import { boundaryOf, parseMultipart } from '../extract/multipart.js';
@@ -80,13 +80,16 @@ export const nulDetector: ValueDetector = {
     // An image or an archive is made of such bytes; no string of it ends at a NUL.
     if (item.binary === true) return;
     if ((view.mask & M.CONTROL) !== 0) {
-      // A control character that only `\x00`, `\u0000` or `\0` spelt (a regex in a filter, C source) is text: no
-      // parser the value meets turns those escapes into a byte unless it evaluates code, which other detectors read.
-      // Percent-encoding and character references are undone by the servers and parsers behind.
+      // A NUL that only `\x00`, `\u0000` or `\0` spelt (a regex in a filter, C source) is text: no parser the value
+      // meets turns those escapes into a byte unless it evaluates code, which other detectors read. Percent-encoding
+      // and character references are undone by the servers and parsers behind (`%2500`).
       const bytes = view.via === 'decoded' ? decodeHtmlEntities(percentDecodeDeep(item.value)) : view.text;
       const at = bytes.indexOf('\0');
       if (at !== -1) out.emit(R.nul, excerpt(bytes.replaceAll('\0', '\\0'), Math.max(0, at - 20)));
-      else if (bytes === view.text || (charMask(bytes) & M.CONTROL) !== 0) out.emit(R.control, '');
+      // Other control characters count as received, or once a cookie's percent-encoding is undone (frameworks
+      // decode cookies); one that a decoding layer made of a body or header value (`%10s`, `%08.2f` in a printf
+      // format string read as percent-escapes) is nobody's byte.
+      else if (view.via !== 'decoded' || item.kind === 'cookie' || item.location.startsWith('cookie-name:')) out.emit(R.control, '');
     }
     if ((view.mask & M.NEWLINE) === 0) return;
     // No form, query string, JSON member or cookie has a multi-line name: one that has is aimed at a parser that

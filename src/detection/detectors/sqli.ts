@@ -701,8 +701,11 @@ function stackedStatement(t: SqlToken[], i: number): boolean {
     case 'waitfor':
     case 'sleep':
     case 'set':
-    case 'if':
       return b !== undefined && b.t !== 'comment';
+    case 'if':
+      // `;IF(1=1)`, `;if @@version`, `;if 1=1`, `;IF EXISTS (`: a condition SQL writes; "; if BG < 70 mg/dL hold
+      // the dose" is a sentence.
+      return b !== undefined && (b.t === '(' || b.t === 'var' || b.t === 'num' || b.t === 'str' || (b.t === 'word' && (b.v === 'exists' || b.v === 'not')));
     default:
       return false;
   }

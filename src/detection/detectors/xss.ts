@@ -232,6 +232,7 @@ function activeNamespace(uri: string): boolean {
   const u = uri.toLowerCase();
   return !(u.startsWith('urn:') || u.startsWith('http://') || u.startsWith('https://')) || ACTIVE_NAMESPACES.some((n) => u.includes(n));
 }
+const XHTML_CONTAINERS = new Set(['div', 'span', 'p', 'html', 'body', 'section', 'article', 'table', 'ul', 'ol', 'blockquote', 'pre']);
 const ACTIVE_NAMESPACES = ['w3.org/1999/xhtml', 'w3.org/2000/svg', 'w3.org/1998/math/mathml', 'w3.org/1999/xsl/transform', 'microsoft-com:vml', 'microsoft-com:time'];
 
 function isEventOrUrl(s: string, at: number): boolean {
@@ -250,7 +251,8 @@ function tags(s: string, list: HtmlTag[], out: Emitter, document: boolean): void
     for (const a of t.attrs) {
       // A namespace declaration in markup makes elements XML the page did not expect. In a base64 document (a SAML
       // response posted by a browser) only one that makes them HTML, SVG, MathML or XSLT, where script runs.
-      if ((a.name === 'xmlns' || a.name.startsWith('xmlns:')) && (!document || activeNamespace(a.value))) {
+      // (`<div xmlns="http://www.w3.org/1999/xhtml">`, FHIR's narrative: an HTML element declared HTML, nothing new.)
+      if ((a.name === 'xmlns' || a.name.startsWith('xmlns:')) && (!document || activeNamespace(a.value)) && !(a.name === 'xmlns' && XHTML_CONTAINERS.has(t.name) && a.value.trim().toLowerCase() === 'http://www.w3.org/1999/xhtml')) {
         out.emit(R.activeElement, frag);
         strong = true;
         continue;

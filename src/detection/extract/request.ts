@@ -1,7 +1,7 @@
 import { graphqlStrings } from './graphql.js';
 import type { InspectRequest, JsonHint } from '../types.js';
 import type { Item } from '../rule.js';
-import { hasBase64Run, looksBase64 } from '../normalize/base64.js';
+import { base64Json, hasBase64Run, looksBase64 } from '../normalize/base64.js';
 import { percentDecodeOnce } from '../normalize/percent.js';
 import { parseCookies, parseUrlEncoded } from './form.js';
 import { boundaryOf, parseMultipart } from './multipart.js';
@@ -47,6 +47,11 @@ class Collector {
     }
     this.bytes += n;
     this.items.push(item);
+    // A base64 JSON document (a cursor, a state blob) is read member by member, once (not inside another).
+    if (item.kind !== 'key' && item.kind !== 'xml' && n >= 8 && !item.location.includes('#base64')) {
+      const doc = base64Json(item.value);
+      if (doc !== undefined) walkValue(doc, undefined, '', 0, this, `${item.location}#base64`);
+    }
   }
 }
 

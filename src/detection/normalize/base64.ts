@@ -176,3 +176,24 @@ export function hasBase64Run(s: string, min: number): boolean {
   }
   return false;
 }
+
+/**
+ * The object or array a base64 (or base64url) value encodes as JSON text — an opaque pagination cursor
+ * (`eyJvZmZzZXQiOjIwfQ==` is `{"offset":20}`), a state parameter, a session blob — or undefined. Its members are
+ * inspected like a JSON body's: the text whole would read `"offset"` as a quote breakout into an OFFSET clause.
+ */
+export function base64Json(value: string): object | undefined {
+  const v = value.trim();
+  // '{' encodes to 'e' then 'y' ('{"', '{ '), 'w' ('{\n') or '3' ('{}'); '[' to 'W'.
+  if (v.length < 8 || v.length > 65_536 || !((v[0] === 'e' && (v[1] === 'y' || v[1] === 'w' || v[1] === '3')) || v[0] === 'W')) return undefined;
+  if (!looksBase64(v, 8)) return undefined;
+  const text = Buffer.from(v, 'base64').toString('utf8').trim();
+  const last = text[text.length - 1];
+  if (!((text[0] === '{' && last === '}') || (text[0] === '[' && last === ']'))) return undefined;
+  try {
+    const doc: unknown = JSON.parse(text);
+    return doc !== null && typeof doc === 'object' ? doc : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,4 +1,4 @@
-import { decodeBase64Text, looksBase64, unwrapBase64 } from './base64.js';
+import { base64Json, decodeBase64Text, looksBase64, unwrapBase64 } from './base64.js';
 import { charMask, charMaskShape, M, S } from './charmask.js';
 import { decodeBackslashEscapes, decodeHtmlEntities } from './escapes.js';
 import { isEscapeAt, percentDecodeDeep } from './percent.js';
@@ -104,7 +104,8 @@ function maybeTrimmed(s: string): boolean {
 function base64View(value: string, out: View[]): void {
   // Lines joined once here: looksBase64 and decodeBase64Text then see one line and do not join them again.
   const joined = unwrapBase64(value.trim());
-  if (joined !== undefined && joined.length >= 8 && looksBase64(joined, 8)) {
+  // A JSON document's members are items of their own (extract reads base64 JSON), not one text.
+  if (joined !== undefined && joined.length >= 8 && looksBase64(joined, 8) && base64Json(joined) === undefined) {
     const text = decodeBase64Text(joined);
     if (text !== undefined && text.length >= 4) out.push(view(deepDecode(text, charMask(text)), 'base64'));
   }
