@@ -1,4 +1,5 @@
 import { cmdiDetector } from './detectors/cmdi.js';
+import { deserializationDetector } from './detectors/deserialization.js';
 import { javaDetector } from './detectors/java.js';
 import { jsDetector } from './detectors/js.js';
 import { crlfDetector, jndiDetector, ldapDetector, prototypeDetector, ssiDetector, sstiDetector, xxeDetector } from './detectors/misc.js';
@@ -29,6 +30,7 @@ export const VALUE_DETECTORS: readonly ValueDetector[] = [
   javaDetector,
   phpDetector,
   jsDetector,
+  deserializationDetector,
   nulDetector,
 ];
 

@@ -18,6 +18,7 @@ export const CATEGORIES = [
   'java',
   'php',
   'js-injection',
+  'deserialization',
   'protocol',
   'scanner',
   'session-fixation',

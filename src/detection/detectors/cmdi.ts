@@ -11,6 +11,7 @@ import { excerpt, rule, type Emitter, type Item, type ValueDetector } from '../r
  */
 const R = {
   chained: rule('cmdi', 'cmdi.chained-command', 1, 5, 'a shell command after a command separator'),
+  argument: rule('cmdi', 'cmdi.argument-injection', 1, 5, 'an option that makes git, ssh, tar or rsync run a command (--upload-pack, -oProxyCommand...)'),
   substitution: rule('cmdi', 'cmdi.substitution', 1, 5, 'command substitution $(...) or `...`'),
   ifs: rule('cmdi', 'cmdi.ifs', 1, 5, '${IFS} used as a word separator'),
   glob: rule('cmdi', 'cmdi.glob-path', 1, 5, 'globbed path to a system binary'),
@@ -94,12 +95,13 @@ const NET_ARG = re('^(?:[a-z][a-z0-9+.-]{1,10}://|@?\\d{1,3}\\.\\d{1,3}\\.\\d{1,
 const NET_TOOLS = new Set(['nslookup', 'dig', 'host', 'ping', 'curl', 'wget', 'nc', 'ncat', 'netcat', 'telnet', 'whois', 'traceroute', 'tracert', 'ssh', 'ftp', 'tftp']);
 const HOST_ARG = re('^[a-z0-9-]{1,63}(?:\\.[a-z0-9-]{1,63}){1,8}\\.?(?::\\d{1,5})?(?:\\s|$)', 'i');
 const DEV_TCP = re('/dev/(?:tcp|udp)/|\\bnc(?:at)?\\s{1,8}(?:-[a-z]{1,4}\\s{1,8}){0,4}-[a-z]{0,3}e\\s|\\bmkfifo\\s|\\bbash\\s{1,8}-i\\s|\\b0<&\\d|>&\\s{0,4}/dev/', 'i');
-const WINDOWS = re('%comspec%|\\bcmd(?:\\.exe)?\\s{0,8}/[ck]\\b|\\bcall\\s{1,8}%[a-z_]\\w{0,30}%%[a-z_]\\w{0,30}%|\\bpowershell(?:\\.exe)?\\s{1,8}-|^\\s{0,8}(?:for\\s{1,8}/[rfdl]\\b|for\\s{1,8}%%?[a-z]\\s|if\\s{1,8}(?:/i\\s|not\\s|exist\\s|defined\\s|errorlevel\\s|%))|\\$env:[a-z]|\\biex\\s{0,8}\\(|\\bdownloadstring\\s{0,4}\\(|\\bstart-process\\b|\\binvoke-(?:expression|webrequest)\\b', 'i');
+const WINDOWS = re('%comspec%|\\bcmd(?:\\.exe)?\\s{0,8}/[ck]\\b|\\bcall\\s{1,8}%[a-z_]\\w{0,30}%%[a-z_]\\w{0,30}%|%[a-z_]\\w{0,30}:~-?\\d{1,3}(?:,-?\\d{1,3})?%|\\bpowershell(?:\\.exe)?\\s{1,8}-|^\\s{0,8}(?:for\\s{1,8}/[rfdl]\\b|for\\s{1,8}%%?[a-z]\\s|if\\s{1,8}(?:/i\\s|not\\s|exist\\s|defined\\s|errorlevel\\s|%))|\\$env:[a-z]|\\biex\\s{0,8}\\(|\\bdownloadstring\\s{0,4}\\(|\\bstart-process\\b|\\binvoke-(?:expression|webrequest)\\b', 'i');
 const BATCH_FOR = re('\\bfor\\s{1,32}(?:/[a-z]\\s{1,16}(?:"[^"]{0,60}"\\s{1,16}|[^\\s%"]{1,60}\\s{1,16})?)?%{1,2}[^\\s%]{1,32}\\s{1,32}in\\s{0,32}\\(', 'i');
 // `if /i`, `if/i` (cmd.exe needs no blank before the switch); quoted operands may hold blanks.
 const BATCH_IF = re('\\bif(?:\\s{0,32}/i)?\\s{1,32}(?:not\\s{1,16})?(?:exist|defined|errorlevel|cmdextversion)\\s|\\bif(?:\\s{0,32}/i)?\\s{1,32}(?:"[^"]{0,40}"|[^\\s="/]{1,40})\\s{0,16}(?:==|\\s(?:equ|neq|lss|leq|gtr|geq)\\s)', 'i');
 const SHELLSHOCK = re('^\\s{0,8}\\(\\s{0,4}\\)\\s{0,8}\\{|:\\s{0,4}\\(\\s{0,4}\\)\\s{0,4}\\{\\s{0,4}:', '');
 const EXPANSION = re('\\$\\(\\(|\\$\\[[^\\]]{0,40}\\]|\\$\\{[a-z_][a-z0-9_]{0,40}(?:#|%|:[-=?+]|:\\d{1,3}:\\d{1,3}\\}|/|\\^|,)|\\$\\{#|[<>]\\(\\s{0,4}[a-z]{2,16}\\s|\\$\\{?shell\\}?\\s{1,8}-c\\b', 'i');
+const ARG_INJECTION = re('(?:^|[\\s\'"=])(?:--(?:upload|receive)-pack(?:=|\\s{1,4}[\'"/$])|-o\\s{0,4}proxycommand\\s{0,4}=|--use-compress-program(?:=|\\s{1,4}[\'"/$])|--checkpoint-action\\s{0,4}=\\s{0,4}exec|--to-command(?:=|\\s{1,4}[\'"/$])|--rsh(?:=|\\s{1,4}[\'"/$])|--config\\s{0,4}=?\\s{0,4}core\\.(?:sshcommand|fsmonitor|pager|editor)\\s{0,4}=)');
 const SHELL_C = re('\\b(?:sh|bash|zsh|ksh|dash|csh|tcsh|ash|busybox\\s{1,4}sh)\\s{1,8}-c\\b', 'i');
 const ALIAS = re('\\balias\\s{1,8}(?:[-+][a-z]{1,4}\\s{1,8}){0,3}[^\\s=]{1,40}=', 'i');
 const BIN_PATH = re('(?:^|[\\s;|&`(])(?:/usr|/usr/local)?/?s?bin/[a-z][\\w.-]{1,40}', 'i');
@@ -140,6 +142,11 @@ export const cmdiDetector: ValueDetector = {
     if ((view.mask & (M.DOLLAR | M.LT | M.GT)) !== 0) {
       const e = EXPANSION.exec(s);
       if (e !== null) out.emit(R.expansion, excerpt(s, e.index));
+    }
+    // Argument injection: the value reaches a tool's argument list (no shell needed), as an option that runs a program.
+    if ((view.mask & M.DASH) !== 0 && (l.includes('pack') || l.includes('proxycommand') || l.includes('-program') || l.includes('action') || l.includes('command') || l.includes('rsh'))) {
+      const a = ARG_INJECTION.exec(l);
+      if (a !== null) out.emit(R.argument, excerpt(s, a.index));
     }
     if ((view.mask & M.DASH) !== 0 && l.includes('-c')) {
       const c = SHELL_C.exec(s.replaceAll("'", '').replaceAll('"', ''));
@@ -301,7 +308,9 @@ function command(s: string, c: CommandWord, item: Item, out: Emitter): void {
   // A cmdlet-shaped name followed by plain words is English (`Get-Started guide`); cmdlets take -Options and $vars.
   if (!STRONG.has(c.word) && isCmdlet(c.word) && arg !== '' && !OPTION_OR_PATH.test(arg) && !'|$"\''.includes(arg[0] ?? '')) return;
   // `net user`, `| sleep 5`: a subcommand of a Windows tool, or a number for a delay command after a pipe or `&&`.
-  const sub = SUBCOMMANDS.get(c.word)?.has(firstWord(arg)) === true || (SHELL_SEPARATORS.has(c.after) && DELAYS.has(c.word) && isNumber(c.rest.trim()));
+  // (`127.0.0.1\nsleep 10`: after a line break too, when the first line was no sentence.)
+  const delayAfter = SHELL_SEPARATORS.has(c.after) || (c.after === '\n' && !s.slice(0, c.start).includes(' '));
+  const sub = SUBCOMMANDS.get(c.word)?.has(firstWord(arg)) === true || (delayAfter && DELAYS.has(c.word) && isNumber(c.rest.trim()));
   // `& more <b>`: an HTML tag after an English word is markup (entity-decoded rich text), not a redirection.
   const shellArg = (SHELL_ARG.test(arg) && !(arg.startsWith('<') && TAG_LIKE.test(arg))) || sub;
   // POSIX shells look names up case-sensitively: `Python; Docker` is a list of names, not commands.

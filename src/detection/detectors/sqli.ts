@@ -468,9 +468,11 @@ function anywhere(s: string, t: SqlToken[], out: Emitter): void {
     if (v === 'union' || v === 'except' || v === 'intersect') {
       // `UNION--\nSELECT`, `union#x\nselect`: a line comment as the blank between the words (sqlmap's space2dash).
       let j = lineComments(t, i + 1);
-      if (t[j]?.v === 'all' || t[j]?.v === 'distinct') j = lineComments(t, j + 1);
+      if (t[j]?.v === 'all' || t[j]?.v === 'distinct' || t[j]?.v === 'distinctrow') j = lineComments(t, j + 1);
       while (t[j]?.t === '(') j = lineComments(t, j + 1);
       if (t[j]?.t === 'word' && (t[j]?.v === 'select' || t[j]?.v === 'values')) out.emit(R.union, excerpt(s, a.start));
+      // MySQL 8's TABLE statement (`union table users`): a table name, then the end of the statement.
+      else if (t[j]?.v === 'table' && (t[j + 1]?.t === 'word' || t[j + 1]?.t === 'ident') && statementEnd(t[j + 2])) out.emit(R.union, excerpt(s, a.start));
     } else if (v === 'select') {
       select(s, t, i, out);
     } else if (isLogic(a) && tautology(t, i + 1)) {
@@ -487,6 +489,11 @@ function anywhere(s: string, t: SqlToken[], out: Emitter): void {
     const e = s.indexOf('*/', c + 2);
     if (e !== -1 && isWordChar(s.charCodeAt(e + 2))) out.emit(R.commentObfuscation, excerpt(s, c));
   }
+}
+
+/** Nothing, a comment, `;`, `)` or a clause that may close a statement. */
+function statementEnd(x: SqlToken | undefined): boolean {
+  return x === undefined || x.t === 'comment' || x.t === ';' || x.t === ')' || (x.t === 'word' && (x.v === 'order' || x.v === 'limit' || x.v === 'union'));
 }
 
 /** The index of the first token at or after `j` that is not a line comment (`--`, `#`: each ends at a line break). */

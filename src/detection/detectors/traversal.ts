@@ -37,7 +37,11 @@ export const traversalDetector: ValueDetector = {
     const s = view.text;
     if ((view.mask & M.DOT) !== 0) {
       const n = dotDotSegments(s);
-      if (n >= 2) out.emit(R.dotdotMany, excerpt(s, s.indexOf('..')));
+      // In a request path: `..;/` (Tomcat drops the path parameter, a client never sends it). A segment ending in
+      // `..` (`/static../app`: nginx's alias without a trailing slash climbs out of its directory) is weaker: such
+      // names exist.
+      if (n >= 2 || (item.kind === 'path' && s.includes('..;'))) out.emit(R.dotdotMany, excerpt(s, s.indexOf('..')));
+      else if (item.kind === 'path' && aliasClimb(s)) out.emit(R.dotdotOne, excerpt(s, s.indexOf('..')));
       else if (n === 1 && item.kind !== 'path') {
         out.emit(R.dotdotOne, excerpt(s, s.indexOf('..')));
         out.emit(R.dotdotParanoid, excerpt(s, s.indexOf('..')));
@@ -125,6 +129,15 @@ function hiddenSegment(path: string): number {
 }
 
 /** Count `..` segments: delimited by start/end or a slash/backslash (so `..foo` and `foo..` are not). */
+/** A path segment that ends in `..` after other characters, followed by a slash: `/static../`. */
+function aliasClimb(s: string): boolean {
+  for (let i = s.indexOf('../'); i > 0; i = s.indexOf('../', i + 3)) {
+    const c = s[i - 1];
+    if (c !== '/' && c !== '.' && c !== '\\') return true;
+  }
+  return false;
+}
+
 export function dotDotSegments(s: string): number {
   let n = 0;
   let i = s.indexOf('..');

@@ -2,6 +2,8 @@
 export interface Part {
   readonly name: string | undefined;
   readonly filename: string | undefined;
+  /** RFC 5987 / 7578 `filename*=UTF-8''...`, decoded: frameworks prefer it to `filename`. */
+  readonly filenameStar: string | undefined;
   readonly contentType: string | undefined;
   readonly headers: string;
   readonly body: string;
@@ -36,6 +38,19 @@ function param(headers: string, name: string): string | undefined {
   return headers.slice(from, end).trim();
 }
 
+/** `UTF-8''na%C3%AFve.txt` -> `naïve.txt` (charset, language, percent-encoded octets); malformed escapes kept. */
+function extValue(v: string | undefined): string | undefined {
+  if (v === undefined) return undefined;
+  const q = v.indexOf("'");
+  const q2 = q === -1 ? -1 : v.indexOf("'", q + 1);
+  const raw = q2 === -1 ? v : v.slice(q2 + 1);
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return raw;
+  }
+}
+
 function isNameChar(c: number): boolean {
   return (c >= 97 && c <= 122) || c === 42;
 }
@@ -66,7 +81,7 @@ export function parseMultipart(body: string, boundary: string, max: number): Par
     else if (content.endsWith('\n')) content = content.slice(0, -1);
     const ctAt = headers.toLowerCase().indexOf('content-type:');
     const contentType = ctAt === -1 ? undefined : (headers.slice(ctAt + 13).split(/* header end */ '\n')[0] ?? '').trim();
-    out.push({ name: param(headers, 'name'), filename: param(headers, 'filename'), contentType, headers, body: content });
+    out.push({ name: param(headers, 'name'), filename: param(headers, 'filename'), filenameStar: extValue(param(headers, 'filename*')), contentType, headers, body: content });
     at = next;
   }
   return out;

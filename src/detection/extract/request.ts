@@ -66,7 +66,8 @@ export function extract(req: InspectRequest, cap: number): Extracted {
   }
   pathItems(req.path, c);
   const inertQuery = req.inertQuery;
-  for (const [k, v] of parseUrlEncoded(req.query, MAX_ITEMS)) {
+  const pairs = parseUrlEncoded(req.query, MAX_ITEMS);
+  for (const [k, v] of pairs) {
     if (inertQuery !== undefined && inertQuery.has(k)) continue;
     c.add({ location: `query-key:${k}`, value: k, kind: 'key' });
     // GraphQL over GET: `?query={user(id:"7"){name}}` is a document whose string literals are the values.
@@ -74,9 +75,13 @@ export function extract(req: InspectRequest, cap: number): Extracted {
     if (strings !== undefined) for (const s of strings) c.add({ location: `query:${k}`, value: s, kind: 'query' });
     else if (v !== undefined) c.add({ location: `query:${k}`, value: v, kind: 'query' });
   }
+  if (pairs.length > 1) joinRepeated(pairs, c);
   for (const [name, value] of headers) {
     if (SKIP_HEADERS.has(name)) {
       if (name === 'authorization') basicUser(value, c);
+      // Negotiation and credential headers have a fixed grammar and are not read; a lookup in one (`Accept-Language:
+      // en,${jndi:ldap://x}`, a Bearer token of `${jndi:...}`) is what Log4Shell scanners spray, and a logger expands it.
+      if (value.includes('${')) c.add({ location: `header:${name}`, value, kind: 'header', header: name });
       continue;
     }
     if (name === 'cookie') {
@@ -99,6 +104,30 @@ export function extract(req: InspectRequest, cap: number): Extracted {
   const bodyText = decodeBody(req.body);
   if (bodyText !== '') bodyItems(bodyText, contentType, req.contentType ?? headers.get('content-type') ?? '', c, 'body');
   return { items: c.items, skippedBytes: c.skipped, inspectedBytes: c.bytes, bodyText, contentType, headers };
+}
+
+/**
+ * HTTP parameter pollution: ASP.NET (and others) join a repeated parameter's values with commas, so
+ * `id=1/*&id=*\/union/*&id=*\/select...` reaches the application as one statement. Each repeated key's joined
+ * values are read as one more value (a few keys, bounded).
+ */
+function joinRepeated(pairs: ReadonlyArray<readonly [string, string | undefined]>, c: Collector): void {
+  const n = Math.min(pairs.length, 64);
+  let joined = 0;
+  for (let i = 0; i < n && joined < 4; i++) {
+    const k = pairs[i]?.[0];
+    let first = true;
+    for (let j = 0; j < i; j++) if (pairs[j]?.[0] === k) first = false;
+    if (!first) continue;
+    const values: string[] = [];
+    for (let j = i; j < n; j++) {
+      const p = pairs[j];
+      if (p !== undefined && p[0] === k && p[1] !== undefined) values.push(p[1]);
+    }
+    if (values.length < 2) continue;
+    joined++;
+    c.add({ location: `query:${k}`, value: values.join(','), kind: 'query' });
+  }
 }
 
 /**
@@ -277,6 +306,7 @@ function bodyItems(text: string, ct: string, rawCt: string, c: Collector, loc: s
         const name = p.name ?? '';
         if (name !== '') c.add({ location: `${loc}-key:${name}`, value: name, kind: 'key' });
         if (p.filename !== undefined) c.add({ location: `${loc}-file:${name}`, value: p.filename, kind: 'filename' });
+        if (p.filenameStar !== undefined && p.filenameStar !== p.filename) c.add({ location: `${loc}-file:${name}`, value: p.filenameStar, kind: 'filename' });
         bodyItems(p.body, (p.contentType ?? 'text/plain').toLowerCase(), p.contentType ?? '', c, `${loc}:${name}`);
       }
       return;
