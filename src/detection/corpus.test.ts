@@ -30,10 +30,10 @@ describe('own corpora at the default paranoia', () => {
   });
 });
 
-describe('probe corpora (written apart from the engine in session 5, then used to mend it)', () => {
+describe('probe corpora (two rounds written apart from the engine in session 5, then used to mend it)', () => {
   it('blocks probe-attacks.jsonl: every category, at least 99% overall', () => {
     const lines = load('probe-attacks.jsonl');
-    expect(lines.length).toBeGreaterThan(450);
+    expect(lines.length).toBeGreaterThan(850);
     const missed = lines.filter((l) => !inspector.inspect(toRequest(l)).blocked);
     expect(missed.length / lines.length, missed.map((l) => l.id).join(' ')).toBeLessThanOrEqual(0.01);
   });

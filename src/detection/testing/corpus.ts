@@ -14,6 +14,8 @@ export interface CorpusLine {
   query: string | null;
   headers: Record<string, string>;
   body: string | null;
+  /** A body that is not UTF-8 text (UTF-16, a serialized object), base64-encoded. */
+  body_b64?: string;
 }
 
 /** The lines of a corpus file in src/detection/corpus/. */
@@ -24,5 +26,6 @@ export function loadCorpus(name: string): CorpusLine[] {
 
 /** The request a corpus line describes. */
 export function corpusRequest(l: CorpusLine): InspectRequest {
-  return { method: l.method, path: l.path, query: l.query ?? '', headers: l.headers, body: l.body ?? undefined };
+  const body = l.body_b64 !== undefined ? Buffer.from(l.body_b64, 'base64') : (l.body ?? undefined);
+  return { method: l.method, path: l.path, query: l.query ?? '', headers: l.headers, body };
 }
