@@ -35,12 +35,18 @@ export const deserializationDetector: ValueDetector = {
       const y = YAML_TAG.exec(s);
       if (y !== null) out.emit(R.yaml, excerpt(s, y.index));
     }
-    if ((view.mask & M.DOT) !== 0 && (view.lower.includes('system.') || view.lower.includes('objectdataprovider') || view.lower.includes('expandedwrapper') || view.lower.includes('textformatting') || view.lower.includes('typeconfuse') || view.lower.includes('surrogate'))) {
+    // An assembly-qualified type name (`System.Windows.Data.ObjectDataProvider, PresentationFramework`) has a comma;
+    // XAML has markup.
+    if ((view.mask & M.DOT) !== 0 && (view.mask & (M.COMMA | M.LT)) !== 0 && hasGadgetStem(view.lower)) {
       const d = DOTNET_GADGET.exec(view.lower);
       if (d !== null) out.emit(R.dotnet, excerpt(s, d.index));
     }
   },
 };
+
+function hasGadgetStem(l: string): boolean {
+  return l.includes('system.') || l.includes('objectdataprovider') || l.includes('expandedwrapper') || l.includes('textformatting') || l.includes('typeconfuse') || l.includes('surrogate');
+}
 
 /**
  * Base64 of a protocol 2-5 pickle (`gAN`, `gASV`, `gAWV`: the bytes 0x80 0x02..0x05) whose bytes name one of the
