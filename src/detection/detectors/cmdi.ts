@@ -187,8 +187,9 @@ export const cmdiDetector: ValueDetector = {
     }
     // cmd.exe drops its escape character: `p^o^w^e^r^s^h^e^l^l -c whoami` runs powershell.
     if (l.includes('^') && CARET_SPLIT.test(l)) {
+      // The index is in the text without carets: the evidence is that text.
       const c = caretCommand(l);
-      if (c !== -1) out.emit(R.obfuscated, excerpt(s, c));
+      if (c !== -1) out.emit(R.obfuscated, excerpt(s.replaceAll('^', ''), c));
     }
     if ((view.mask & M.BRACE) !== 0 && (view.mask & M.COMMA) !== 0) {
       const b = braceCommand(l);
