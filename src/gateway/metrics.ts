@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { deferredChild, type CounterChild } from './deferred-counter.js';
 
 /** The gateway's Prometheus metrics (prom-client). Labels are bounded: route ids, never raw paths. */
 export interface GatewayMetrics {
@@ -10,7 +11,7 @@ export interface GatewayMetrics {
   readonly targetHealthy: Gauge<'upstream' | 'target'>;
   readonly reloads: Counter<'result'>;
   readonly clientErrors: Counter<'code'>;
-  /** Count one call and its duration (label children are cached: no label hashing per request). */
+  /** Count one call and its duration (the count is summed in a number until a scrape: no label hashing per request). */
   observeCall(route: string, method: string, status: number, decision: string, stage: string, seconds: number): void;
 }
 
@@ -24,7 +25,7 @@ export function createMetrics(registry = new Registry()): GatewayMetrics {
       registers: [registry],
     });
   const duration = new Histogram({ name: 'rampart_request_duration_seconds', help: 'Time from request to last response byte.', labelNames: ['route'] as const, buckets, registers: [registry] });
-  const counterChildren = new Map<string, { inc(): void }>();
+  const counterChildren = new Map<string, CounterChild>();
   const durationChildren = new Map<string, { observe(v: number): void }>();
   const STATUS = ['0xx', '1xx', '2xx', '3xx', '4xx', '5xx'];
   return {
@@ -35,7 +36,7 @@ export function createMetrics(registry = new Registry()): GatewayMetrics {
       let c = counterChildren.get(key);
       if (c === undefined) {
         // Bounded: routes x methods x classes x decisions x stages, all from closed sets.
-        c = requests.labels(route, method.length <= 16 ? method : 'OTHER', cls, decision, stage);
+        c = deferredChild(requests, { route, method: method.length <= 16 ? method : 'OTHER', status: cls, decision, stage });
         counterChildren.set(key, c);
       }
       c.inc();

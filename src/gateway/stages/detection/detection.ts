@@ -3,6 +3,7 @@ import { problem, type Problem } from '../../../core/problems/index.js';
 import { createInspector, REQUEST_DETECTORS, VALUE_DETECTORS, type Finding, type InspectRequest, type InspectResult, type Paranoia } from '../../../detection/index.js';
 import type { StageBuild, StageEnv, StageModule } from '../../pipeline/module.js';
 import { CONTINUE, reject, type Decision, type RequestContext, type Stage } from '../../pipeline/types.js';
+import { deferredChild } from '../../deferred-counter.js';
 import type { DetectionConfig } from './schema.js';
 
 declare module '../../pipeline/types.js' {
@@ -94,8 +95,8 @@ function createStage(routeId: string, cfg: DetectionConfig, metrics: DetectionMe
   });
   const detectOnly = cfg.mode === 'detect';
   const overLimitBlocks = cfg.overLimit === 'block';
-  // Label lookups hash their labels: the per-request outcome counters are resolved once.
-  const passed = metrics.decisions.labels(routeId, 'pass');
+  // The per-request outcome is counted in a number until a scrape (prom-client hashes labels on every inc).
+  const passed = deferredChild(metrics.decisions, { route: routeId, outcome: 'pass' });
   return {
     name: 'detection',
     needsBody: true,
