@@ -11,6 +11,11 @@ describe('graphqlStrings', () => {
     expect(graphqlStrings('{ a(x: -1.5e3, y: true, z: null, e: ENUM) @include(if: $v) { b } }')).toEqual([]);
   });
 
+  it('is undefined past 200 strings, so that no string is left unread', () => {
+    const many = `{ a(${Array.from({ length: 201 }, (_, i) => `x${i}: "v"`).join(' ')}) { b } }`;
+    expect(graphqlStrings(many)).toBeUndefined();
+  });
+
   it('is undefined for text that is not a GraphQL operation', () => {
     for (const v of ['drop table users', "{ user(id: \"1\") { name } } ' or 1=1", 'query{a} OR 1=1', '{ a(x: 1a) { b } }', '{ a { b }', '{ a } }', 'select * from t where a = "x"', '{ a(x: "unterminated) { b } }', '<script>{}</script>']) {
       expect(graphqlStrings(v), v).toBeUndefined();

@@ -40,7 +40,9 @@ export function graphqlStrings(doc: string): string[] | undefined {
     if (c === 34) {
       const r = doc.startsWith('"""', i) ? blockString(doc, i + 3) : string(doc, i + 1);
       if (r === undefined) return undefined;
-      if (out.length < MAX_STRINGS) out.push(r[0]);
+      // More strings than that: read the document whole rather than leave any out.
+      if (out.length >= MAX_STRINGS) return undefined;
+      out.push(r[0]);
       i = r[1];
       continue;
     }
