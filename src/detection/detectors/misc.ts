@@ -373,8 +373,14 @@ function isIdentifier(p: string): boolean {
   }
   return true;
 }
+/**
+ * Field names that hold secrets, as a regex alternation: a filter on one leaks it (the ORM-leak rule here, Strapi's
+ * `filters[password][...]` in the NoSQL detector). Every name contains pass, secret, token, key, hash, salt, otp or
+ * pwd: the gates before these regexes test those stems.
+ */
+export const SECRET_FIELD_NAMES = 'password|passwd|pwd|password_?hash|secret|token|api_?key|hash|salt|otp|reset_?password_?token|reset_?token|confirmation_?token|session_?key';
 /** Django / Prisma-style lookups whose field is a secret: `password__startswith`, `user__token__regex`. */
-const ORM_SECRET = re('(?:^|__|\\.|\\[)(?:password|passwd|pwd|password_hash|secret|token|api_?key|hash|salt|otp|reset_token|session_key)(?:__|\\]\\[\\$?|\\.)(?:i?startswith|i?endswith|i?contains|i?regex|i?exact|gte?|lte?|in|isnull|range|starts_?with|ends_?with)\\b', 'i');
+const ORM_SECRET = re('(?:^|__|\\.|\\[)(?:' + SECRET_FIELD_NAMES + ')(?:__|\\]\\[\\$?|\\.)(?:i?startswith|i?endswith|i?contains|i?regex|i?exact|gte?|lte?|in|isnull|range|starts_?with|ends_?with)\\b', 'i');
 /** `__proto__[x]=`, `constructor[prototype][x]=`, `"__proto__":{`, `__proto__.x=`: a path through the prototype that is assigned. */
 const PROTO_ASSIGN = re('(?:__proto__|constructor\\s{0,4}(?:\\[\\s{0,4}["\']?|\\.)\\s{0,4}prototype)\\s{0,4}["\']?\\s{0,4}(?:\\]\\s{0,4})?(?:(?:\\[[^\\]=]{0,40}\\]|\\.[\\w$]{1,40})\\s{0,4}=|["\']?\\s{0,4}:\\s{0,4}\\{)', 'i');
 

@@ -1,6 +1,7 @@
 import { M } from '../normalize/charmask.js';
 import type { View } from '../normalize/views.js';
 import { re } from '../patterns.js';
+import { SECRET_FIELD_NAMES } from './misc.js';
 import { excerpt, rule, type Emitter, type Item, type ValueDetector } from '../rule.js';
 
 /** NoSQL (MongoDB) operator injection: `$ne`, `$gt`, `$where`, `$regex`... as JSON keys, bracketed query keys or embedded JSON. */
@@ -21,7 +22,7 @@ const OPERATORS = new Set(
   '$ne $eq $gt $gte $lt $lte $in $nin $regex $where $exists $expr $function $accumulator $or $and $not $nor $elemmatch $size $type $all $mod $text $jsonschema $lookup $merge $out $options $comment $geowithin $near $set $unset $rename $push $inc $search $match $group $project $unwind $addfields $replaceroot'.split(' '),
 );
 const STRAPI_OPERATORS = new Set('$eq $eqi $ne $nei $lt $lte $gt $gte $in $notin $contains $notcontains $containsi $notcontainsi $null $notnull $between $startswith $startswithi $endswith $endswithi $or $and $not'.split(' '));
-const SECRET_FIELD = re('\\[(?:password|passwd|pwd|password_?hash|secret|token|api_?key|hash|salt|otp|reset_?password_?token|reset_?token|confirmation_?token|session_?key)\\]', 'i');
+const SECRET_FIELD = re('\\[(?:' + SECRET_FIELD_NAMES + ')\\]', 'i');
 const ODATA_OPTIONS = new Set(['$search', '$filter', '$select', '$expand', '$orderby', '$top', '$skip', '$count', '$format', '$apply', '$compute', '$levels', '$skiptoken', '$deltatoken', '$inlinecount', '$schemaversion', '$index']);
 const EMBEDDED = re('[{,\\[]\\s{0,8}["\']?\\$[a-z]{2,16}["\']?\\s{0,8}:|\\[\\s{0,4}\\$[a-z]{2,16}\\s{0,4}\\]', 'i');
 const WHERE_JS = re('\\b(?:this\\.[a-z_$][\\w$]{0,40}\\s{0,8}(?:==|!=|>|<)|sleep\\s{0,4}\\(\\s{0,4}\\d|db\\.[a-z_$][\\w$]{0,40}\\.(?:find|drop|insert|remove|update)\\s{0,4}\\(|return\\s{1,8}(?:true|1)\\b|tojson\\s{0,4}\\(\\s{0,4}this)', 'i');

@@ -47,10 +47,11 @@ class Collector {
     }
     this.bytes += n;
     this.items.push(item);
-    // A base64 JSON document (a cursor, a state blob) is read member by member, once (not inside another).
-    if (item.kind !== 'key' && item.kind !== 'xml' && n >= 8 && !item.location.includes('#base64')) {
+    // A base64 JSON document (a cursor, a state blob) is read member by member, once (not inside another). The
+    // prefix test in base64Json rejects nearly every value before the location is looked at.
+    if (n >= 8 && item.kind !== 'key' && item.kind !== 'xml') {
       const doc = base64Json(item.value);
-      if (doc !== undefined) walkValue(doc, undefined, '', 0, this, `${item.location}#base64`);
+      if (doc !== undefined && !item.location.includes('#base64')) walkValue(doc, undefined, '', 0, this, `${item.location}#base64`);
     }
   }
 }
