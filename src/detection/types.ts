@@ -8,6 +8,7 @@ export const CATEGORIES = [
   'rfi',
   'nosqli',
   'ldapi',
+  'xpathi',
   'xxe',
   'ssti',
   'jndi',

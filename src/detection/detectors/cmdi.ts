@@ -1,7 +1,7 @@
 import { commandWords, globMatch, PREFIX_COMMANDS, type CommandWord } from '../lexers/shell.js';
 import { M } from '../normalize/charmask.js';
 import type { View } from '../normalize/views.js';
-import { maskMarkdownCode } from '../lexers/markdown.js';
+import { countWords, maskMarkdownCode } from '../lexers/markdown.js';
 import { re } from '../patterns.js';
 import { excerpt, rule, type Emitter, type Item, type ValueDetector } from '../rule.js';
 
@@ -49,7 +49,7 @@ const STRONG = new Set(
     'gcc c89 c99 gdb strace ltrace regedit vi vim nano emacs ed iex invoke-expression invoke-webrequest iwr new-object start-process get-content set-content out-file get-childitem gci iwmi gwmi invoke-wmimethod get-wmiobject ' +
     // Package managers, admin and GTFOBins-style tools (programs that read files, run commands or open shells).
     'adduser deluser addgroup apt apt-get aptitude yum dnf rpm dpkg apk pacman zypper snap flatpak brew pipx composer yarn pnpm bundle bundler rake cpan ' +
-    'perf flock rmt rmt-tar rmt-dump lastlogin bsdtar cpio pax ar arj xz lzma unxz 7za zipinfo ' +
+    'perf flock rmt rmt-tar rmt-dump lastlogin bsdtar cpio pax ar arj xz lzma unxz 7za zipinfo xzcat bzcat lzcat zstdcat unzstd unlzma zgrep zegrep zfgrep zless zmore zdiff xzgrep bzgrep ' +
     'comm column fold fmt paste join expand unexpand split csplit shuf tr od hd look ptx pr tsort ' +
     'ssh-copy-id ssh-keyscan ssh-agent sshpass sftp rsync lftp ncftp smbclient rlogin rsh ' +
     'aa-exec aa-disable aa-status capsh setcap getcap setfacl getfacl nsenter unshare pkexec runuser ksu sg newgrp ' +
@@ -66,6 +66,8 @@ const STRONG_NAMES = [...STRONG];
 const DEV_TOOLS = new Set(
   'npm npx pip pip3 pipx yarn pnpm gem cargo docker podman kubectl helm git node nodejs python python2 python3 ruby java javac go composer bundle bundler make gcc g++ clang brew apt apt-get yum dnf terraform vagrant gcloud aws az rake cpan mvn gradle dotnet php perl'.split(' '),
 );
+/** Language runtimes SDKs name in their User-Agent. */
+const RUNTIMES = new Set(['python', 'python2', 'python3', 'node', 'nodejs', 'java', 'ruby', 'php', 'perl', 'go', 'dotnet']);
 /** Prefix commands that are also English words (`time python is slow`). */
 const ENGLISH_PREFIX = new Set(['time', 'watch', 'env', 'exec', 'command', 'nice', 'builtin', 'timeout', 'script']);
 
@@ -101,7 +103,7 @@ const BATCH_FOR = re('\\bfor\\s{1,32}(?:/[a-z]\\s{1,16}(?:"[^"]{0,60}"\\s{1,16}|
 const BATCH_IF = re('\\bif(?:\\s{0,32}/i)?\\s{1,32}(?:not\\s{1,16})?(?:exist|defined|errorlevel|cmdextversion)\\s|\\bif(?:\\s{0,32}/i)?\\s{1,32}(?:"[^"]{0,40}"|[^\\s="/]{1,40})\\s{0,16}(?:==|\\s(?:equ|neq|lss|leq|gtr|geq)\\s)', 'i');
 const SHELLSHOCK = re('^\\s{0,8}\\(\\s{0,4}\\)\\s{0,8}\\{|:\\s{0,4}\\(\\s{0,4}\\)\\s{0,4}\\{\\s{0,4}:', '');
 const EXPANSION = re('\\$\\(\\(|\\$\\[[^\\]]{0,40}\\]|\\$\\{[a-z_][a-z0-9_]{0,40}(?:#|%|:[-=?+]|:\\d{1,3}:\\d{1,3}\\}|/|\\^|,)|\\$\\{#|[<>]\\(\\s{0,4}[a-z]{2,16}\\s|\\$\\{?shell\\}?\\s{1,8}-c\\b', 'i');
-const ARG_INJECTION = re('(?:^|[\\s\'"=])(?:--(?:upload|receive)-pack(?:=|\\s{1,4}[\'"/$])|-o\\s{0,4}proxycommand\\s{0,4}=|--use-compress-program(?:=|\\s{1,4}[\'"/$])|--checkpoint-action\\s{0,4}=\\s{0,4}exec|--to-command(?:=|\\s{1,4}[\'"/$])|--rsh(?:=|\\s{1,4}[\'"/$])|--config\\s{0,4}=?\\s{0,4}core\\.(?:sshcommand|fsmonitor|pager|editor)\\s{0,4}=)');
+const ARG_INJECTION = re('(?:^|[\\s\'"=])(?:--(?:upload|receive)-pack(?:=|\\s{1,4}[\'"/$])|-o\\s{0,4}proxycommand\\s{0,4}=|--use-compress-program(?:=|\\s{1,4}[\'"/$])|--checkpoint-action\\s{0,4}=\\s{0,4}exec|--to-command(?:=|\\s{1,4}[\'"/$])|--rsh(?:=|\\s{1,4}[\'"/$])|--config\\s{0,4}=?\\s{0,4}core\\.(?:sshcommand|fsmonitor|pager|editor)\\s{0,4}=|-x\\s{0,4}/[\\w./-]{1,200}\\.(?:php\\d?|phtml|phar|jsp|aspx?|cgi|pl|sh)\\b|-oq\\s{0,4}/)');
 const SHELL_C = re('\\b(?:sh|bash|zsh|ksh|dash|csh|tcsh|ash|busybox\\s{1,4}sh)\\s{1,8}-c\\b', 'i');
 const ALIAS = re('\\balias\\s{1,8}(?:[-+][a-z]{1,4}\\s{1,8}){0,3}[^\\s=]{1,40}=', 'i');
 const BIN_PATH = re('(?:^|[\\s;|&`(])(?:/usr|/usr/local)?/?s?bin/[a-z][\\w.-]{1,40}', 'i');
@@ -144,7 +146,8 @@ export const cmdiDetector: ValueDetector = {
       if (e !== null) out.emit(R.expansion, excerpt(s, e.index));
     }
     // Argument injection: the value reaches a tool's argument list (no shell needed), as an option that runs a program.
-    if ((view.mask & M.DASH) !== 0 && (l.includes('pack') || l.includes('proxycommand') || l.includes('-program') || l.includes('action') || l.includes('command') || l.includes('rsh'))) {
+    // (sendmail's `-X/var/www/html/x.php` logs the message, code included, to a file the web server runs: PHPMailer.)
+    if ((view.mask & M.DASH) !== 0 && (l.includes('pack') || l.includes('proxycommand') || l.includes('-program') || l.includes('action') || l.includes('command') || l.includes('rsh') || l.includes('-x') || l.includes('-oq'))) {
       const a = ARG_INJECTION.exec(l);
       if (a !== null) out.emit(R.argument, excerpt(s, a.index));
     }
@@ -351,6 +354,12 @@ function command(s: string, c: CommandWord, item: Item, out: Emitter): void {
     return;
   }
   if (capitalised) return;
+  // `faster search & more`, `Tom & who`: an English command word closing a phrase after a lone '&' is prose (an
+  // injection after '&' follows a value, not a sentence: `127.0.0.1 & id`).
+  if (c.after === '&' && ambiguous && arg === '' && countWords(s.slice(0, c.start)) >= 2) return;
+  // `sendgrid/6.11.0;python`: an SDK's User-Agent names its runtime after ';'. A runtime with nothing to run is no
+  // command line.
+  if (item.header === 'user-agent' && c.after === ';' && arg === '' && RUNTIMES.has(c.word)) return;
   if (SHELL_SEPARATORS.has(c.after) ? !ambiguous || shellArg : shellArg || lineArgs || (!ambiguous && (arg === '' || NET_ARG.test(arg) || (NET_TOOLS.has(c.word) && HOST_ARG.test(arg)))) || c.pathQualified) out.emit(R.chained, frag);
 }
 

@@ -26,6 +26,26 @@ export const ldapDetector: ValueDetector = {
   },
 };
 
+/**
+ * XPath injection: a value that closes a string literal and the predicate around it (`'] | //user/*`, `'] or
+ * '1'='1`), or a function argument (`') | //*`), and goes on as a path or a condition of the query.
+ */
+const XPATH = {
+  breakout: rule('xpathi', 'xpathi.predicate-breakout', 1, 5, 'closes an XPath string and predicate, then adds a union, a condition or a path'),
+};
+const XPATH_BREAKOUT = re('[\'"]\\s{0,8}\\]\\s{0,8}(?:\\|\\s{0,8}(?:/{1,2}\\s{0,4}[a-z*@(]|\\(|[a-z][\\w-]{0,30}\\s{0,4}(?:/|\\[))|(?:or|and)\\s{1,8}(?:[\'"\\d(]|(?:contains|starts-with|name|local-name|string-length|substring|count|not|text|position|last)\\s{0,4}\\()|/{1,2}\\s{0,4}(?:[a-z*@][\\w-]{0,30}\\s{0,4})?(?:\\[|\\||/))|[\'"]\\s{0,8}\\)\\s{0,8}\\|\\s{0,8}(?:/{1,2}\\s{0,4}[a-z*@(]|\\()', 'i');
+
+export const xpathDetector: ValueDetector = {
+  name: 'xpathi',
+  rules: Object.values(XPATH),
+  trigger: M.BRACKET | M.PAREN,
+  inspect(view: View, _item: Item, out: Emitter): void {
+    if ((view.mask & (M.QUOTE | M.DQUOTE)) === 0) return;
+    const m = XPATH_BREAKOUT.exec(view.text);
+    if (m !== null) out.emit(XPATH.breakout, excerpt(view.text, m.index));
+  },
+};
+
 /** XML external entities (and XInclude): DOCTYPE with an internal subset or external id, ENTITY declarations. */
 const XXE = {
   entity: rule('xxe', 'xxe.entity', 1, 5, 'XML entity declaration'),
@@ -195,7 +215,14 @@ const CRLF = {
   mail: rule('mail', 'mail.header-injection', 1, 5, 'line break followed by a mail header (To, Cc, Bcc...)'),
   mailProtocol: rule('mail', 'mail.protocol-injection', 1, 5, 'line break followed by an SMTP or IMAP command'),
   splitting: rule('crlf', 'crlf.response-splitting', 1, 5, 'blank line followed by markup or a status line (a second message body)'),
+  log: rule('crlf', 'crlf.log-injection', 2, 5, 'line break followed by a forged log record (a timestamp or a log level)'),
 };
+/**
+ * A log record's start after a line break: an ISO 8601 or syslog timestamp, Apache's `[10/Oct/2024:13:55:36`, or
+ * an upper-case level (`INFO `, `[ERROR]`). In a value that has no lines of its own, that is a forged log entry.
+ */
+const LOG_LINE = re('[\\r\\n][\\t ]{0,4}\\[?(?:\\d{4}-\\d\\d-\\d\\d[t ]\\d\\d:\\d\\d|\\d\\d/[a-z]{3}/\\d{4}:\\d\\d|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec) {1,2}\\d{1,2} \\d\\d:\\d\\d:\\d\\d)', 'i');
+const LOG_LEVEL = re('[\\r\\n][\\t ]{0,4}\\[?(?:INFO|WARN|WARNING|ERROR|DEBUG|TRACE|FATAL|CRITICAL|NOTICE|AUDIT)\\]?(?::|[\\t ]{1,4}[A-Za-z])');
 const HEADER_LINE = re('[\\r\\n][\\t ]{0,4}([a-z][a-z0-9-]{1,40})[\\t \\r]{0,8}:[\\t ]{0,8}[^\\s]', 'i');
 const HTTP_LINE = re('(?:get|post|put|delete|head|options|patch|trace|connect|propfind)\\s{1,8}[^\\s]{1,2000}\\s{1,8}http/\\d|[\\r\\n][\\t ]{0,4}(?:http/\\d(?:\\.\\d)?\\s{1,8}\\d{3}\\b|(?:get|post|put|delete|head|options|patch|trace|connect)\\s{1,8}/)', 'i');
 /** A value that is a whole request line: request-line injection into a client the application drives. */
@@ -247,6 +274,10 @@ export const crlfDetector: ValueDetector = {
     // line (`subject`, `email`): there a header after the first line (`Hi\r\nBcc: x\r\n\r\nbody`) counts.
     const free = item.kind === 'body' || item.kind === 'xml';
     const lines = free ? countLines(s) : 0;
+    if (!free || singleLineField(item.location)) {
+      const g = LOG_LINE.exec(s) ?? LOG_LEVEL.exec(s);
+      if (g !== null) out.emit(CRLF.log, excerpt(s, g.index + 1));
+    }
     const h = HEADER_LINE.exec(s);
     if (h !== null) {
       const name = (h[1] ?? '').toLowerCase();
@@ -340,6 +371,7 @@ const PROTO = {
   key: rule('prototype-pollution', 'proto.key', 1, 5, '__proto__ or constructor.prototype used as a key'),
   value: rule('prototype-pollution', 'proto.in-value', 2, 3, '__proto__ referenced in a value'),
   assignment: rule('prototype-pollution', 'proto.path-assignment', 1, 5, 'a prototype path assigned inside a value (a nested query string, JSON or dotted path)'),
+  pythonClass: rule('prototype-pollution', 'proto.python-class-pollution', 1, 5, 'a path through Python object internals (__class__.__init__.__globals__): class pollution'),
   ormLookup: rule('nosqli', 'nosqli.orm-secret-lookup', 2, 5, 'ORM filter lookup on a secret field (field__startswith leaks it character by character)'),
   ormRelations: rule('nosqli', 'nosqli.orm-relation-lookup', 2, 5, 'ORM filter lookup across three or more relations (a__b__c__startswith reads related tables)'),
   ormJson: rule('nosqli', 'nosqli.orm-json-lookup', 3, 3, 'ORM filter lookup probing JSON keys or containment (data__has_key)'),
@@ -384,6 +416,27 @@ const ORM_SECRET = re('(?:^|__|\\.|\\[)(?:' + SECRET_FIELD_NAMES + ')(?:__|\\]\\
 /** `__proto__[x]=`, `constructor[prototype][x]=`, `"__proto__":{`, `__proto__.x=`: a path through the prototype that is assigned. */
 const PROTO_ASSIGN = re('(?:__proto__|constructor\\s{0,4}(?:\\[\\s{0,4}["\']?|\\.)\\s{0,4}prototype)\\s{0,4}["\']?\\s{0,4}(?:\\]\\s{0,4})?(?:(?:\\[[^\\]=]{0,40}\\]|\\.[\\w$]{1,40})\\s{0,4}=|["\']?\\s{0,4}:\\s{0,4}\\{)', 'i');
 
+/**
+ * Python's object internals. A merge that sets attributes along a path (`{"__class__": {"__init__": {"__globals__":
+ * ...}}}`, pydash `set_(obj, "__class__.__init__.__globals__.x", v)`) walks from any object to the module's globals:
+ * two of these names in one key path is that walk. One alone is a type tag (`{"__class__": "Decimal"}`). In a value
+ * (prose about Python: `self.__class__.__name__`) the walk must also reach globals, builtins or the class tree.
+ */
+const DUNDER = re('__(?:class|init|globals|builtins|base|bases|mro|subclasses|dict|module|loader|spec|getattribute|reduce|reduce_ex|import|code|func|self|wrapped|kwdefaults|defaults)__', 'g');
+const DUNDER_REACH = re('__(?:globals|builtins|subclasses|mro|bases?|loader|spec|kwdefaults|import)__');
+
+/** Where the first of two dunder names in `s` starts, or -1. */
+function dunderPath(s: string): number {
+  DUNDER.lastIndex = 0;
+  let n = 0;
+  let first = -1;
+  for (let m = DUNDER.exec(s); m !== null && n < 2; m = DUNDER.exec(s)) {
+    if (n === 0) first = m.index;
+    n++;
+  }
+  return n >= 2 ? first : -1;
+}
+
 export const prototypeDetector: ValueDetector = {
   name: 'prototype-pollution',
   rules: Object.values(PROTO),
@@ -396,6 +449,8 @@ export const prototypeDetector: ValueDetector = {
         const o = ORM_SECRET.exec(l);
         if (o !== null) out.emit(PROTO.ormLookup, excerpt(view.text, o.index));
       }
+      // The key's location holds the path to it (`body-key:/__class__/__init__`, `query-key:__class__[__init__]`).
+      if (l.length >= 6 && l.includes('__') && dunderPath(item.location.toLowerCase()) !== -1) out.emit(PROTO.pythonClass, excerpt(item.location, 0));
       if (!l.includes('proto') && !l.includes('constructor')) return;
       const loc = item.location.toLowerCase();
       if (l.includes('__proto__') || (l.includes('constructor') && (l.includes('prototype') || loc.includes('prototype'))) || (l === 'prototype' && loc.includes('constructor/prototype'))) {
@@ -403,7 +458,13 @@ export const prototypeDetector: ValueDetector = {
       }
       return;
     }
-    if ((view.mask & (M.BRACKET | M.DOT | M.DQUOTE)) === 0 || (!l.includes('__proto__') && !l.includes('prototype'))) return;
+    if ((view.mask & (M.BRACKET | M.DOT | M.DQUOTE)) === 0) return;
+    // A path, not a template expression (`{{''.__class__.__mro__[1]...()}}` is the SSTI detector's): no braces, no calls.
+    if (l.includes('__') && (view.mask & (M.DOT | M.BRACKET)) !== 0 && (view.mask & (M.PAREN | M.BRACE)) === 0) {
+      const d = dunderPath(l);
+      if (d !== -1 && DUNDER_REACH.test(l)) out.emit(PROTO.pythonClass, excerpt(view.text, d));
+    }
+    if (!l.includes('__proto__') && !l.includes('prototype')) return;
     const a = PROTO_ASSIGN.exec(l);
     if (a !== null) out.emit(PROTO.assignment, excerpt(view.text, a.index));
     else if (l.includes('__proto__')) out.emit(PROTO.value, excerpt(view.text, l.indexOf('__proto__')));

@@ -115,13 +115,15 @@ describe('false alarms on developer and API content', () => {
   });
 
   it('a sensitive path in a sentence scores less than one alone', () => {
-    for (const v of ['On Ubuntu I checked /etc/sudoers with visudo and the timeout is zero', 'The file is at /var/log/nginx/access.log on my machine']) {
-      expect(q(v), v).toEqual(['traversal.sensitive-file-in-text']);
-    }
+    expect(q('On Ubuntu I checked /etc/sudoers with visudo and the timeout is zero')).toEqual(['traversal.sensitive-file-in-text']);
+    // A system directory (logs, service configs) named in a sentence is nothing at all (session 6).
+    expect(q('The file is at /var/log/nginx/access.log on my machine')).toEqual([]);
     expect(q('The file is at /home/me/app/.env.example on my machine')).toEqual([]);
-    for (const v of ['/etc/sudoers', '../../etc/passwd in the file', 'dd if=/etc/passwd of=/tmp/evil.sh bs=1 skip=22 count=9', '"attacker\\" -oQ/tmp/ -X/var/www/html/shell.php some"@example.com']) {
+    for (const v of ['/etc/sudoers', '../../etc/passwd in the file', 'dd if=/etc/passwd of=/tmp/evil.sh bs=1 skip=22 count=9']) {
       expect(q(v), v).toContain('traversal.sensitive-file');
     }
+    // PHPMailer (CVE-2016-10033): sendmail options that write the message to a script the web server runs.
+    expect(q('"attacker\\" -oQ/tmp/ -X/var/www/html/shell.php some"@example.com')).toContain('cmdi.argument-injection');
   });
 });
 

@@ -171,8 +171,12 @@ describe('bare operators: one English word is not SQL', () => {
     expect(rules(v)).not.toContain('sqli.bare-operator');
   });
 
-  it.each(['XOR', 'rlike', 'regexp', 'is null', '<=>'])('still reads %s as operator syntax', (v) => {
+  it.each(['XOR', 'rlike', 'regexp', 'is null', '<=> null', '|| not'])('still reads %s as operator syntax', (v) => {
     expect(rules(v)).toContain('sqli.bare-operator');
+  });
+
+  it.each(['<=>', '>=', '!=', '<>'])('passes the operator %s alone as a value (a filter API op field)', (v) => {
+    expect(rules(v)).not.toContain('sqli.bare-operator');
   });
 });
 

@@ -1,3 +1,4 @@
+import { maskMarkdownCode } from '../lexers/markdown.js';
 import { M } from '../normalize/charmask.js';
 import type { View } from '../normalize/views.js';
 import { isEscapeAt } from '../normalize/percent.js';
@@ -94,7 +95,7 @@ export const sqliDetector: ValueDetector = {
   // Runs on every value: one-word values (INFORMATION_SCHEMA, xp_cmdshell) matter too; the gate below is cheap.
   trigger: 0,
   inspect(view: View, item: Item, out: Emitter): void {
-    inspectSql(view, out, item.kind === 'key' && item.location.startsWith('body-key:/'));
+    inspectSql(view, out, item.kind === 'key' && item.location.startsWith('body-key:/'), item.kind === 'key');
     // `1+UNION+SELECT+password+FROM+users`: form encoding's '+' for a blank, left undecoded where no form parser ran
     // (a JSON string, a header; in a path '+' is itself). Words only: a value with escapes was decoded as form text already.
     if ((view.mask & (M.PLUS | M.SPACE | M.PERCENT)) === M.PLUS && item.kind !== 'key' && item.kind !== 'path' && view.via !== 'base64') {
@@ -106,7 +107,7 @@ export const sqliDetector: ValueDetector = {
 };
 
 /** The SQL readings of one view: string breakouts, numeric context, whole phrases, fragments, probes. */
-function inspectSql(view: View, out: Emitter, jsonKey = false): void {
+function inspectSql(view: View, out: Emitter, jsonKey = false, key = false): void {
   const s = view.text;
   if (s.length < 2) return;
   // Words and spaces only: nothing can break out of a string or a number, so only whole SQL phrases
@@ -120,6 +121,9 @@ function inspectSql(view: View, out: Emitter, jsonKey = false): void {
   let found = false;
   for (const q of ["'", '"', '`']) {
     if (s.indexOf(q) === -1) continue;
+    // Back-ticks that pair as markdown code spans in prose ("titles with `&` showed as `&amp;`") quote code, not
+    // an identifier the value closes.
+    if (q === '`' && !maskMarkdownCode(s).includes('`')) continue;
     const at = stringBreakout(s, q);
     // Standard SQL (PostgreSQL, SQLite, MSSQL) has no backslash escapes: \' ends the string there.
     const std = (s.includes('\\') ? stringBreakout(s, q, false) : at);
@@ -138,7 +142,7 @@ function inspectSql(view: View, out: Emitter, jsonKey = false): void {
   anywhere(s, all, out);
   // A JSON member named by an operator alone is a rule language's (JSONLogic `{">=": [...]}`), not SQL cut up. (A
   // form body without '=' is all name: that one is read.)
-  if (all.length > 0 && all.length <= 8 && !jsonKey) bare(s, all, out);
+  if (all.length > 0 && all.length <= 8 && !jsonKey) bare(s, all, out, key);
   if (all.length > 0) fragment(s, all, out);
   if ((view.mask & M.PAREN) !== 0) noisyCall(view.lower, out);
   if ((view.mask & M.STAR) !== 0 && view.lower.includes('/*')) splitKeyword(s, view.lower, out);
@@ -168,8 +172,9 @@ function breakout(s: string, at: number, t: SqlToken[], out: Emitter): boolean {
   // A plain word after the operator must go on as an expression: `'/content/0/type` is a path in a message.
   const next = t[i + 1];
   // `'/'`, `'*'`: an operator quoted on its own (the next quote opens the rest) is text, not arithmetic.
-  // (`'&'` alone is the login-bypass probe: `''&''` is 0.)
-  const quotedOp = s.trim().length > 3 && next?.t === 'str' && next.open === true && (a.v === '/' || a.v === '*' || a.v === '%' || a.v === '&' || a.v === '^' || a.v === '|');
+  // (`'&'` alone is the login-bypass probe: `''&''` is 0.) `Unexpected token '<', "<!DOCTYPE"...`: a browser's
+  // error message quoting the character it choked on.
+  const quotedOp = s.trim().length > 3 && next?.t === 'str' && next.open === true && (a.v === '/' || a.v === '*' || a.v === '%' || a.v === '&' || a.v === '^' || a.v === '|' || ((a.v === '<' || a.v === '>') && s[a.start + 1] === s[at - 1]));
   const wordGoesOn = !quotedOp && (next?.t !== 'word' || t[i + 2] === undefined || t[i + 2]?.t === '(' || t[i + 2]?.t === 'comment' || isComparison(t[i + 2]) || (t[i + 2]?.t === 'op' && t[i + 2]?.v !== '/'));
   // `'%2011`: in a value read before percent-decoding, '%' and two hex digits is an escape, not a modulo.
   const escape = a.v === '%' && isEscapeAt(s, a.start);
@@ -567,7 +572,7 @@ function execTarget(b: SqlToken | undefined): boolean {
 }
 
 /** A value made only of SQL operators and operator keywords (`XOR`, `<=>`, `IS NULL`, `IN (1,2)`). */
-function bare(s: string, t: SqlToken[], out: Emitter): void {
+function bare(s: string, t: SqlToken[], out: Emitter, key: boolean): void {
   // `11!=1`, `42<=>42`, `1 is not 2`: nothing but two literals compared.
   const lit = (x: SqlToken | undefined) => x !== undefined && (x.t === 'num' || (x.t === 'str' && x.open !== true));
   // Only a comparison that is true is a tautology (11=1 is just a false condition).
@@ -587,6 +592,9 @@ function bare(s: string, t: SqlToken[], out: Emitter): void {
   // One English word alone ("like", "group", "order", "null") is a button, a sort key or a JSON null written as
   // text; XOR, RLIKE and REGEXP are SQL's own.
   const word = t.length === 1 && t[0]?.t === 'word' ? t[0].v : undefined;
+  // One operator alone as a value (`"op": ">="`) is a filter API's: it changes no statement it is put in. (As a
+  // name, `>>` is no API's vocabulary: a probe for an error.)
+  if (!key && t.length === 1 && t[0]?.t === 'op') return;
   if (keyword && (word === undefined || word === 'xor' || word === 'rlike' || word === 'regexp')) out.emit(R.bareOperator, excerpt(s, 0));
 }
 

@@ -21,7 +21,30 @@ const R = {
   ftpUrl: rule('rfi', 'rfi.ftp-url', 2, 5, 'FTP URL in a parameter (remote include over FTP; browsers no longer use FTP)'),
   unc: rule('rfi', 'rfi.unc-path', 2, 5, 'UNC path to an IP literal or to code (SMB include, NTLM hash leak)'),
   oast: rule('ssrf', 'ssrf.oast-host', 1, 5, 'host of an out-of-band interaction service (Burp Collaborator, interactsh, dnslog)'),
+  loopbackRedirect: rule('ssrf', 'ssrf.loopback-browser-url', 3, 3, 'loopback URL in a field a browser follows (an OAuth redirect URI, an origin)'),
 };
+/**
+ * Fields whose URL a browser follows or compares, never the server: OAuth redirect URIs (a native or development
+ * client registers `http://localhost:3000/callback`: RFC 8252 §7.3), origins, checkout return URLs. Names with
+ * `_` and `-` removed.
+ */
+const BROWSER_URL_FIELDS = new Set(['redirecturi', 'redirecturis', 'redirecturl', 'redirecturls', 'postlogoutredirecturi', 'postlogoutredirecturis', 'origin', 'origins', 'allowedorigins', 'corsorigins', 'weborigins', 'returnto', 'returnurl', 'successurl', 'cancelurl']);
+
+/** The field named last in a location (`body:/redirect_uris/1` is redirect_uris), `_` and `-` removed. */
+function browserUrlField(location: string): boolean {
+  let end = location.length;
+  let start = Math.max(location.lastIndexOf('/'), location.lastIndexOf(':')) + 1;
+  // An array element: its array's name.
+  if (start > 0 && start < end && /* digit */ location.charCodeAt(start) >= 48 && location.charCodeAt(start) <= 57) {
+    end = start - 1;
+    start = Math.max(location.lastIndexOf('/', end - 1), location.lastIndexOf(':', end - 1)) + 1;
+  }
+  return BROWSER_URL_FIELDS.has(location.slice(start, end).toLowerCase().replaceAll('_', '').replaceAll('-', ''));
+}
+
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host.endsWith('.localhost') || host.startsWith('127.') || host === '::1' || host === '[::1]';
+}
 const UNC_CODE = re('\\.(?:php\\d?|phtml|jsp|aspx?|exe|dll|hta|scr|bat|cmd|ps1|vbs|js|jar|lnk|url|scf)\\s{0,4}$', 'i');
 const UNC_SUFFIX = re('@(?:ssl)?(?:@\\d{1,5})?$', 'i');
 /** Out-of-band interaction services: a scanner or attacker waiting for a DNS/HTTP callback. */
@@ -65,7 +88,7 @@ export const ssrfDetector: ValueDetector = {
     if (urls === 0 && item.kind !== 'path') {
       const v = s.trim();
       // `//203.0.113.7/shell.txt`: a scheme-relative URL takes the page's scheme (an include or fetch target).
-      if (v.startsWith('//') && (view.mask & M.DOT) !== 0) schemeRelative(view.text, v, out);
+      if (v.startsWith('//') && (view.mask & M.DOT) !== 0) schemeRelative(view.text, v, item, out);
       const c = v.charCodeAt(0);
       // ('local' covers localhost, .local, .localdomain, localtest.me and localhost.direct.)
       const addressish = (c >= 48 && c <= 57) || c === 91 || v.includes('local') || v.includes('metadata') || v.includes('.internal') || v.includes('loopback') || v.includes('lvh.me') || v.includes('vcap.me') || v.includes('lacolhost');
@@ -85,12 +108,15 @@ export const ssrfDetector: ValueDetector = {
   },
 };
 
-function schemeRelative(text: string, v: string, out: Emitter): void {
+function schemeRelative(text: string, v: string, item: Item, out: Emitter): void {
   const auth = authority(v, 2);
-  const kind = classifyHost(hostOf(auth.slice(auth.lastIndexOf('@') + 1)));
+  const host = hostOf(auth.slice(auth.lastIndexOf('@') + 1));
+  const kind = classifyHost(host);
   if (kind === 'internal' || kind === 'metadata') out.emit(R.internal, excerpt(text, 0));
   else if (kind === 'obfuscated') out.emit(R.obfuscatedIp, excerpt(text, 0));
   else if (kind === 'ip') out.emit(R.ipUrl, excerpt(text, 0));
+  // `module=//evil.example/x`: a remote include written without its scheme (the page's own is used).
+  else if (kind === 'name' && host.includes('.') && isIncludeParam(item.location)) out.emit(R.includeParam, excerpt(text, 0));
 }
 
 function isDigitStart(s: string): boolean {
@@ -107,9 +133,17 @@ function isSchemeChar(c: number): boolean {
 
 const INCLUDE_WORDS = new Set(['include', 'inc', 'root', 'module', 'plugin', 'conf', 'config', 'template', 'tpl', 'lib', 'require']);
 
-/** Parameter names of file-include style (PHP apps: _CONF[path], mosConfig_absolute_path, include_dir...). */
+/** A file name used as a key (a ConfigMap's `default.conf`, `app.yaml`): its extension is no parameter word. */
+const FILE_KEY = re('\\.(?:conf|cfg|ini|ya?ml|json|xml|toml|properties|txt|env|sh|js|py|php|tpl|html?)$');
+
+/**
+ * Parameter names of file-include style (PHP apps: _CONF[path], mosConfig_absolute_path, include_dir...). Only the
+ * parameter's own name counts: a URL under a JSON `config` or `plugin` object (`/config/webhook_url`) is not one.
+ */
 function isIncludeParam(location: string): boolean {
-  const name = location.slice(location.indexOf(':') + 1).toLowerCase();
+  let name = location.slice(location.indexOf(':') + 1).toLowerCase();
+  if (name.startsWith('/')) name = name.slice(name.lastIndexOf('/') + 1);
+  if (name.includes('.')) name = name.replace(FILE_KEY, '');
   let token = '';
   for (let i = 0; i <= name.length; i++) {
     const c = name.charCodeAt(i);
@@ -162,7 +196,8 @@ function url(text: string, s: string, start: number, scheme: string, colon: numb
   const kind = classifyHost(host);
   if (special && kind === 'name' && isIncludeParam(item.location)) out.emit(R.includeParam, frag);
   else if (special && kind === 'name') out.emit(R.offDomain, frag);
-  if (kind === 'internal' || kind === 'metadata') out.emit(R.internal, frag);
+  if (kind === 'internal' && special && isLoopback(host) && browserUrlField(item.location)) out.emit(R.loopbackRedirect, frag);
+  else if (kind === 'internal' || kind === 'metadata') out.emit(R.internal, frag);
   else if (kind === 'obfuscated') out.emit(R.obfuscatedIp, frag);
   else if (kind === 'ip' && special) out.emit(R.ipUrl, frag);
   // Parsers disagree on where userinfo ends: any "@host" later in the URL that is internal counts.

@@ -14,19 +14,26 @@ const R = {
   wrapper: rule('traversal', 'traversal.stream-wrapper', 1, 5, 'file-reading stream wrapper (php://, phar://, zip://, expect://)'),
   dotdotParanoid: rule('traversal', 'traversal.dot-dot-single-pl2', 2, 2, 'a ../ path segment (paranoia 2 adds to the single-segment score)'),
   hidden: rule('traversal', 'traversal.hidden-path', 2, 5, 'request for a hidden file or directory (.git, .env, tool configs)'),
+  systemPath: rule('traversal', 'traversal.system-path', 2, 3, 'a path under a system directory (logs, service configs, web roots)'),
+  systemPathParanoid: rule('traversal', 'traversal.system-path-pl3', 3, 2, 'a path under a system directory (paranoia 3 adds to its score)'),
 };
 
 /** Files and directories attackers read (OS credentials, keys, server and app configs). */
 const SENSITIVE = re(
-  '(?:^|[/\\\\]|\\.\\.|\\b)(?:etc[/\\\\](?:passwd|shadow|master\\.passwd|group|hosts|issue|sudoers|crontab|security[/\\\\]|ssh[/\\\\]|mysql[/\\\\]|apache2?[/\\\\]|httpd[/\\\\]|nginx[/\\\\]|profile|environment|motd|fstab|hostname|resolv\\.conf|network)' +
+  '(?:^|[/\\\\]|\\.\\.|\\b)(?:etc[/\\\\](?:passwd|shadow|master\\.passwd|group|hosts|issue|sudoers|crontab|security[/\\\\]|ssh[/\\\\]|profile|environment|motd|fstab|hostname|resolv\\.conf|network)' +
     '|proc[/\\\\](?:self|\\d{1,7})[/\\\\](?:environ|cmdline|fd|maps|status|mem|exe|cwd|root)|proc[/\\\\](?:version|cpuinfo|meminfo|mounts|net[/\\\\]|interrupts|modules|kcore|sched_debug|partitions|devices|filesystems|cmdline|config\\.gz)|sys[/\\\\](?:class|kernel|devices|block|bus|firmware|power|module)\\b' +
     '|boot\\.ini|win\\.ini|system\\.ini|autoexec\\.bat|windows[/\\\\](?:system32|win\\.ini|repair|panther)|winnt[/\\\\]|inetpub[/\\\\]|system32[/\\\\]' +
     '|\\.ssh[/\\\\]|id_(?:rsa|dsa|ecdsa|ed25519)\\b|authorized_keys|known_hosts|\\.htpasswd|\\.htaccess|web\\.config|web-inf[/\\\\]|meta-inf[/\\\\]' +
     '|\\.git[/\\\\](?:config|head|index|objects)|\\.svn[/\\\\]|\\.env\\b(?!\\.(?:example|sample|template|dist|defaults)\\b)|wp-config\\.php|\\.bash_history|\\.bashrc|\\.aws[/\\\\]credentials|\\.docker[/\\\\]config' +
-    '|var[/\\\\](?:log|lib|run|www|mail|spool)[/\\\\]|usr[/\\\\]local[/\\\\](?:etc|apache)|\\.kube[/\\\\]config|php\\.ini|my\\.cnf|httpd\\.conf|\\.mysql_history|\\.viminfo' +
+    '|\\.kube[/\\\\]config|php\\.ini|my\\.cnf|httpd\\.conf|\\.mysql_history|\\.viminfo' +
     '|root[/\\\\]\\.|localsettings\\.php|config\\.inc\\.php|\\.netrc|\\.pgpass|shadow\\.bak|\\.npmrc|\\.gitconfig|(?<![\\w-])\\.history\\b(?!\\.[a-z])|global\\.asa|applicationhost\\.config)',
   'i',
 );
+/**
+ * Directories of logs, service configurations and web roots: what a file parameter reads when it is attacked (log
+ * poisoning, config disclosure), and what log search, deployment and monitoring APIs name every day. Weak alone.
+ */
+const SYSTEM_DIRS = re('(?:^|[/\\\\]|\\.\\.)(?:etc[/\\\\](?:mysql|apache2?|httpd|nginx)[/\\\\]|var[/\\\\](?:log|lib|run|www|mail|spool)[/\\\\]|usr[/\\\\]local[/\\\\](?:etc|apache))', 'i');
 const WRAPPER = re('\\b(?:php|phar|zip|expect|glob|data|compress\\.zlib|compress\\.bzip2|ogg|rar|ssh2(?:\\.[a-z]{1,8})?)://', 'i');
 
 export const traversalDetector: ValueDetector = {
@@ -57,8 +64,14 @@ export const traversalDetector: ValueDetector = {
       // Shell bracket globs name one file: /etc/pas[s]wd, /[e]tc/[p]asswd.
       if ((view.mask & M.BRACKET) !== 0 && (view.mask & M.SLASH) !== 0) text = unbracket(text);
       const m = SENSITIVE.exec(text);
+      let d: RegExpExecArray | null;
       if (m !== null) out.emit(inSentence(text, m.index) ? R.sensitiveInText : R.sensitive, excerpt(text, m.index));
-      else if ((view.mask & M.BRACKET) !== 0 && (view.mask & M.SLASH) !== 0) {
+      else if ((view.mask & M.SLASH) !== 0 && (d = SYSTEM_DIRS.exec(text)) !== null) {
+        if (!inSentence(text, d.index)) {
+          out.emit(R.systemPath, excerpt(text, d.index));
+          out.emit(R.systemPathParanoid, excerpt(text, d.index));
+        }
+      } else if ((view.mask & M.BRACKET) !== 0 && (view.mask & M.SLASH) !== 0) {
         // `/etc/[!abc]asswd`, `/[?]tc/pa[?]swd`: a bracket class is one character to the shell.
         const g = globbedSensitive(s);
         if (g !== -1) out.emit(R.sensitive, excerpt(s, g));

@@ -34,6 +34,7 @@ const SINK = re('(?:\\b(?:alert|prompt|confirm|eval|settimeout|setinterval|execs
 const CSS_EXPR = re('expression\\s{0,16}\\(|url\\s{0,16}\\(\\s{0,16}["\']?\\s{0,16}(?:javascript|vbscript)\\s{0,4}(?::|$)|-moz-binding|behavior\\s{0,16}:\\s{0,16}url\\s{0,8}\\(', 'i');
 /** A style element that imports a style sheet from elsewhere (CSS injection reads the page through selectors). */
 const STYLE_IMPORT = re('<style\\b[^>]{0,200}>[^<]{0,200}@import\\b', 'i');
+const STYLESHEET_PI = re('<\\?\\s{0,4}(?:xml|xsl)-stylesheet\\b');
 const TEMPLATE = re('\\{\\{[^{}]{0,200}(?:constructor|\\$on|\\$eval|alert|\\$emit|\\[\\s{0,4}["\']|=>|\\(\\s{0,4}\\))', 'i');
 
 /** DOM event handler names (HTML Living Standard §8.1.8.2 plus common vendor ones). */
@@ -84,6 +85,9 @@ export const xssDetector: ValueDetector = {
       const sp = spacedTag(l);
       if (sp !== -1) out.emit(R.spacedTag, excerpt(s, sp));
       if (l.includes('<?import')) out.emit(R.activeElement, excerpt(s, l.indexOf('<?import')));
+      // An XSLT style sheet for the document: the browser fetches it and runs what it builds (script included).
+      const pi = l.includes('<?') ? STYLESHEET_PI.exec(l) : null;
+      if (pi !== null) out.emit(R.activeElement, excerpt(s, pi.index));
     }
     if ((view.mask & M.COLON) !== 0) {
       const scheme = urlScheme(s);
@@ -102,7 +106,7 @@ export const xssDetector: ValueDetector = {
     }
     if ((view.mask & M.EQ) !== 0) {
       const b = BREAKOUT.exec(s);
-      if (b !== null && isEventOrUrl(s, b.index)) out.emit(R.attributeBreakout, excerpt(s, b.index));
+      if (b !== null && !insideOwnTag(s, b.index)) out.emit(R.attributeBreakout, excerpt(s, b.index));
       else {
         const e = EVENT.exec(s);
         if (e !== null && isEventName(e[0])) out.emit((view.mask & (M.QUOTE | M.DQUOTE | M.LT | M.SLASH)) !== 0 || e.index === 0 || s.slice(0, e.index).trim() === '' ? R.attributeBreakout : R.markupElement, excerpt(s, e.index));
@@ -235,8 +239,13 @@ function activeNamespace(uri: string): boolean {
 const XHTML_CONTAINERS = new Set(['div', 'span', 'p', 'html', 'body', 'section', 'article', 'table', 'ul', 'ol', 'blockquote', 'pre']);
 const ACTIVE_NAMESPACES = ['w3.org/1999/xhtml', 'w3.org/2000/svg', 'w3.org/1998/math/mathml', 'w3.org/1999/xsl/transform', 'microsoft-com:vml', 'microsoft-com:time'];
 
-function isEventOrUrl(s: string, at: number): boolean {
-  return at >= 0 && at < s.length;
+/**
+ * The quote at `at` closes an attribute of a tag this value itself opened (`<link rel="x" href="...">`, full
+ * HTML in a CMS field): the tag reader judges those attributes. A breakout closes an attribute the page opened.
+ */
+function insideOwnTag(s: string, at: number): boolean {
+  const lt = s.lastIndexOf('<', at);
+  return lt !== -1 && s.lastIndexOf('>', at) < lt;
 }
 
 function tags(s: string, list: HtmlTag[], out: Emitter, document: boolean): void {
@@ -275,6 +284,22 @@ function tags(s: string, list: HtmlTag[], out: Emitter, document: boolean): void
     if (strong) continue;
     const local = t.name.slice(t.name.indexOf(':') + 1);
     if (ACTIVE.has(local) || (t.name === 'meta' && t.attrs.some((a) => a.name === 'http-equiv' || a.name === 'charset'))) out.emit(R.activeElement, frag);
-    else if (MARKUP.has(t.name) && (t.attrs.length > 0 || t.end <= s.length)) out.emit(R.markupElement, frag);
+    else if (MARKUP.has(t.name) && (t.attrs.length > 0 || t.end <= s.length)) out.emit(closesAttribute(s, t.start) ? R.attributeBreakout : R.markupElement, frag);
   }
+}
+
+/**
+ * The tag at `start` follows a quote and '>' that no tag of this value opened (`"><img src='//x/?`): the value
+ * closes an attribute and its element in the page, then adds markup (dangling markup, injected forms). Inside
+ * a value's own HTML (`<a href="x"><img>`) the quote closes the value's own attribute.
+ */
+function closesAttribute(s: string, start: number): boolean {
+  let i = start - 1;
+  while (i >= 0 && (s[i] === ' ' || s[i] === '\t' || s[i] === '\n' || s[i] === '\r')) i--;
+  if (s[i] !== '>') return false;
+  i--;
+  if (s[i] === '/') i--;
+  while (i >= 0 && (s[i] === ' ' || s[i] === '\t')) i--;
+  const q = s[i];
+  return (q === '"' || q === "'" || q === '`') && s.lastIndexOf('<', i) === -1;
 }

@@ -1,7 +1,7 @@
 import { graphqlStrings } from './graphql.js';
 import type { InspectRequest, JsonHint } from '../types.js';
 import type { Item } from '../rule.js';
-import { base64Json, hasBase64Run, looksBase64 } from '../normalize/base64.js';
+import { base64Json, hasBase64Run, jwtHeader, looksBase64 } from '../normalize/base64.js';
 import { percentDecodeOnce } from '../normalize/percent.js';
 import { parseCookies, parseUrlEncoded } from './form.js';
 import { boundaryOf, parseMultipart } from './multipart.js';
@@ -52,7 +52,13 @@ class Collector {
     if (n >= 8 && item.kind !== 'key' && item.kind !== 'xml') {
       const doc = base64Json(item.value);
       if (doc !== undefined && !item.location.includes('#base64')) walkValue(doc, undefined, '', 0, this, `${item.location}#base64`);
+      // A JWT in a cookie, a parameter or a header: its JOSE header's members (`kid`, `jku`) are read one by one.
+      else if (n >= 16 && item.value.charCodeAt(0) === 101) this.jwt(item.value, item.location);
     }
+  }
+  jwt(token: string, location: string): void {
+    const header = jwtHeader(token);
+    if (header !== undefined && !location.includes('#jwt')) walkValue(header, undefined, '', 0, this, `${location}#jwt-header`);
   }
 }
 
@@ -79,7 +85,11 @@ export function extract(req: InspectRequest, cap: number): Extracted {
   if (pairs.length > 1) joinRepeated(pairs, c);
   for (const [name, value] of headers) {
     if (SKIP_HEADERS.has(name)) {
-      if (name === 'authorization') basicUser(value, c);
+      if (name === 'authorization') {
+        basicUser(value, c);
+        // A bearer JWT's header is read before its signature is checked (`kid` injection, `jku` fetches).
+        if (value.length > 23 && (value.charCodeAt(0) | 0x20) === 98 && value.slice(0, 7).toLowerCase() === 'bearer ') c.jwt(value.slice(7).trim(), 'header:authorization');
+      }
       // Negotiation and credential headers have a fixed grammar and are not read; a lookup in one (`Accept-Language:
       // en,${jndi:ldap://x}`, a Bearer token of `${jndi:...}`) is what Log4Shell scanners spray, and a logger expands it.
       if (value.includes('${')) c.add({ location: `header:${name}`, value, kind: 'header', header: name });
@@ -352,11 +362,12 @@ function jsonItems(text: string, c: Collector, loc: string): boolean {
  * Every string leaf and every key that is not a plain identifier, with its JSON pointer. With a hint (the schema
  * the value validated against), inert members are skipped and declared member names are not inspected.
  */
-function walkValue(v: unknown, h: JsonHint | undefined, ptr: string, depth: number, c: Collector, loc: string): void {
+function walkValue(v: unknown, h: JsonHint | undefined, ptr: string, depth: number, c: Collector, loc: string, key?: string): void {
   if (h !== undefined && h.inert) return;
   if (typeof v === 'string') {
-    // A GraphQL request's document: its string literals are the values (see graphql.ts).
-    const strings = ptr.endsWith('/query') ? graphqlStrings(v) : undefined;
+    // A GraphQL request's document (a member named `query`): its string literals are the values (see graphql.ts).
+    // The member's name is passed down: testing the end of the pointer would flatten every pointer string.
+    const strings = key === 'query' ? graphqlStrings(v) : undefined;
     if (strings === undefined) c.add({ location: `${loc}:${ptr}`, value: v, kind: 'body' });
     else for (const s of strings) c.add({ location: `${loc}:${ptr}`, value: s, kind: 'body' });
     return;
@@ -388,6 +399,6 @@ function walkValue(v: unknown, h: JsonHint | undefined, ptr: string, depth: numb
     if (!inspectKey && (!leaf || (child !== undefined && child.inert))) continue;
     const p = ptr + '/' + (k.includes('~') || k.includes('/') ? k.replaceAll('~', '~0').replaceAll('/', '~1') : k);
     if (inspectKey) c.add({ location: `${loc}-key:${p}`, value: k, kind: 'key' });
-    if (leaf) walkValue(e, child, p, depth + 1, c, loc);
+    if (leaf) walkValue(e, child, p, depth + 1, c, loc, k);
   }
 }

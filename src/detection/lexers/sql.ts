@@ -176,6 +176,11 @@ function scanNumber(s: string, i: number): number {
 /**
  * Where the value escapes a string context opened by `quote`: the index just after the first unescaped quote
  * character, or -1 when the value never leaves the string.
+ *
+ * A quote right after an operator, a colon or an opening bracket (`route!~"/healthz"`, `mean("usage")`,
+ * `{"a":`) that is closed again later opens a string of the value's own language (a PromQL selector, a filter
+ * expression, JSON): the literal is skipped and the next quote is looked at. A value that closes the string it
+ * sits in starts with that quote or follows data with it (`1'`, `admin'`), not an operator.
  */
 export function stringBreakout(s: string, quote: string, backslashEscapes = true): number {
   let j = 0;
@@ -185,8 +190,32 @@ export function stringBreakout(s: string, quote: string, backslashEscapes = true
       j += 2;
       continue;
     }
-    if (c === quote) return j + 1;
+    if (c === quote) {
+      const close = opensLiteral(s, j, quote, backslashEscapes);
+      if (close === -1) return j + 1;
+      j = close + 1;
+      continue;
+    }
     j++;
+  }
+  return -1;
+}
+
+/** The index of the quote closing a literal opened at `at` after an operator or opening bracket, or -1. */
+function opensLiteral(s: string, at: number, quote: string, backslashEscapes: boolean): number {
+  let p = at - 1;
+  while (p >= 0 && (s[p] === ' ' || s[p] === '\t')) p--;
+  const before = s[p];
+  if (before === undefined || !'=~:({[,'.includes(before)) return -1;
+  // The literal must close on the same line: an unclosed quote after `=` (`x=' or 1=1`) is still a breakout.
+  for (let k = at + 1; k < s.length; k++) {
+    const c = s[k];
+    if (c === '\\' && backslashEscapes) {
+      k++;
+      continue;
+    }
+    if (c === quote) return k;
+    if (c === '\n') return -1;
   }
   return -1;
 }

@@ -57,19 +57,26 @@ export function unwrapBase64(s: string): string | undefined {
   return out;
 }
 
-function decodeFrom(s: string, from: number, end: number): number[] {
-  const out: number[] = [];
+/** Bytes of the last decoding (grown as needed): an attempt allocates nothing. */
+let scratch = new Uint8Array(256);
+
+/** Decode s[from, end) into `scratch`; returns the number of bytes. */
+function decodeFrom(s: string, from: number, end: number): number {
+  const need = Math.ceil(((end - from) * 6) / 8);
+  if (need > scratch.length) scratch = new Uint8Array(Math.max(need, scratch.length * 2));
+  const buf = scratch;
+  let n = 0;
   let acc = 0;
   let bits = 0;
   for (let i = from; i < end; i++) {
-    acc = (acc << 6) | (B64[s.charCodeAt(i)] ?? 0);
+    acc = ((acc << 6) | (B64[s.charCodeAt(i)] ?? 0)) & 0xffffff;
     bits += 6;
     if (bits >= 8) {
       bits -= 8;
-      out.push((acc >> bits) & 0xff);
+      buf[n++] = (acc >> bits) & 0xff;
     }
   }
-  return out;
+  return n;
 }
 
 function printable(b: number): boolean {
@@ -80,54 +87,67 @@ function printable(b: number): boolean {
  * The text the value decodes to, when at least `minRatio` of the bytes are printable ASCII or well-formed UTF-8
  * (the run of printable characters is returned, without the binary prefix an alignment leaves), else undefined.
  * UTF-8 counts: `http://①②⑦.⓪.⓪.①/` and text in other scripts are base64-wrapped too, and random bytes
- * almost never form valid multi-byte sequences.
+ * almost never form valid multi-byte sequences. An alignment stops at the first byte past the allowed share of
+ * non-text bytes: most values that only look like base64 (`Europe/London`, `BABBAGE1843`) fail within a few bytes.
  */
 export function decodeBase64Text(value: string, minRatio = 0.85): string | undefined {
   const s = unwrapBase64(value);
   if (s === undefined) return undefined;
   let end = s.length;
   while (end > 0 && s.charCodeAt(end - 1) === 61) end--;
-  let best: number[] | undefined;
+  let bestShift = -1;
   let bestScore = -1;
   for (let shift = 0; shift < 4; shift++) {
-    const bytes = decodeFrom(s, shift, end);
-    const score = bytes.length === 0 ? 0 : textBytes(bytes, undefined) / bytes.length;
+    const len = decodeFrom(s, shift, end);
+    if (len === 0) continue;
+    // Below max(minRatio, best so far) this alignment cannot win: stop counting at that many non-text bytes.
+    const floor = Math.max(minRatio, bestScore);
+    const text = textBytes(scratch, len, undefined, Math.floor(len * (1 - floor)));
+    if (text < 0) continue;
+    const score = text / len;
     if (score > bestScore) {
       bestScore = score;
-      best = bytes;
+      bestShift = shift;
     }
     if (score === 1) break;
   }
-  if (best === undefined || bestScore < minRatio) return undefined;
+  if (bestShift < 0 || bestScore < minRatio) return undefined;
+  const len = decodeFrom(s, bestShift, end);
   const out: string[] = [];
-  textBytes(best, out);
+  textBytes(scratch, len, out, len);
   return out.join('');
 }
 
-/** How many bytes are printable ASCII or part of a well-formed UTF-8 sequence; their characters go to `out`. */
-function textBytes(b: number[], out: string[] | undefined): number {
+/**
+ * How many of the first `len` bytes are printable ASCII or part of a well-formed UTF-8 sequence; their characters
+ * go to `out`. -1 as soon as more than `maxBad` bytes are neither.
+ */
+function textBytes(b: Uint8Array, len: number, out: string[] | undefined, maxBad: number): number {
   let n = 0;
-  for (let i = 0; i < b.length; i++) {
+  let bad = 0;
+  for (let i = 0; i < len; i++) {
     const c = b[i] ?? 0;
     if (printable(c)) {
       n++;
       out?.push(String.fromCharCode(c));
       continue;
     }
-    const len = c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3 : c >= 0xf0 && c <= 0xf4 ? 4 : 0;
-    if (len === 0 || i + len > b.length) continue;
-    let cp = c & (len === 2 ? 0x1f : len === 3 ? 0x0f : 0x07);
-    let ok = true;
-    for (let k = 1; k < len && ok; k++) {
+    const seq = c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3 : c >= 0xf0 && c <= 0xf4 ? 4 : 0;
+    let cp = c & (seq === 2 ? 0x1f : seq === 3 ? 0x0f : 0x07);
+    let ok = seq !== 0 && i + seq <= len;
+    for (let k = 1; k < seq && ok; k++) {
       const x = b[i + k] ?? 0;
       ok = (x & 0xc0) === 0x80;
       cp = (cp << 6) | (x & 0x3f);
     }
     // Overlong forms and surrogates are not text.
-    if (!ok || cp < (len === 2 ? 0x80 : len === 3 ? 0x800 : 0x10000) || (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff) continue;
-    n += len;
+    if (!ok || cp < (seq === 2 ? 0x80 : seq === 3 ? 0x800 : 0x10000) || (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff) {
+      if (++bad > maxBad) return -1;
+      continue;
+    }
+    n += seq;
     out?.push(String.fromCodePoint(cp));
-    i += len - 1;
+    i += seq - 1;
   }
   return n;
 }
@@ -193,6 +213,29 @@ export function base64Json(value: string): object | undefined {
   try {
     const doc: unknown = JSON.parse(text);
     return doc !== null && typeof doc === 'object' ? doc : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The JOSE header of a compact JWS or JWE (`eyJhbGciOi...`.`...`.`...`), or undefined. Its members are input
+ * the server acts on before any signature is checked: `kid` is looked up in a key store (a file path, an SQL
+ * row), `jku` and `x5u` are fetched. The payload's claims are only trusted once the signature verifies.
+ */
+export function jwtHeader(value: string): object | undefined {
+  if (value.length < 16 || value.charCodeAt(0) !== 101 || value.charCodeAt(1) !== 121 || value.charCodeAt(2) !== 74) return undefined;
+  const dot = value.indexOf('.');
+  if (dot < 8 || dot > 8192 || value.indexOf('.', dot + 1) === -1) return undefined;
+  for (let i = 0; i < dot; i++) {
+    const c = value.charCodeAt(i);
+    if (c >= 128 || (B64[c] ?? -1) < 0) return undefined;
+  }
+  const text = Buffer.from(value.slice(0, dot), 'base64url').toString('utf8');
+  if (text[0] !== '{' || text[text.length - 1] !== '}') return undefined;
+  try {
+    const doc: unknown = JSON.parse(text);
+    return doc !== null && typeof doc === 'object' && !Array.isArray(doc) ? doc : undefined;
   } catch {
     return undefined;
   }
