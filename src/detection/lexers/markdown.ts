@@ -13,9 +13,65 @@ const PROSE_WORDS = 5;
 
 export function maskMarkdownCode(s: string): string {
   let out = s.includes('|') ? maskTablePipes(s) : s;
+  if (out.includes('```')) out = maskFences(out);
   if (out.includes('`')) out = maskInlineCode(out);
   return out;
 }
+
+/**
+ * Fenced code blocks (CommonMark §4.5: a line opening with three back-ticks, closed by a line of at least as many)
+ * in a message that is prose around them: a chat message or a document showing a query or a script. The block is
+ * shown, not run; a payload still has to break out of its context, which the raw text is read for. A value that is
+ * mostly a fence (little prose outside) is left as it is.
+ */
+export function maskFences(s: string): string {
+  const blocks: [number, number][] = [];
+  let at = 0;
+  while (at < s.length && blocks.length < 32) {
+    const open = fenceAt(s, at);
+    if (open === -1) break;
+    const run = runLength(s, open);
+    let close = -1;
+    for (let f = fenceAt(s, open + run); f !== -1; f = fenceAt(s, f + runLength(s, f))) {
+      if (runLength(s, f) >= run) {
+        close = f;
+        break;
+      }
+    }
+    // An unclosed fence runs to the end of the document.
+    const end = close === -1 ? s.length : close + runLength(s, close);
+    blocks.push([open, end]);
+    at = end;
+  }
+  if (blocks.length === 0) return s;
+  let outside = '';
+  let last = 0;
+  for (const [a, b] of blocks) {
+    outside += s.slice(last, a) + ' ';
+    last = b;
+  }
+  if (countWords(outside + s.slice(last)) < PROSE_WORDS) return s;
+  let out = '';
+  last = 0;
+  for (const [a, b] of blocks) {
+    out += s.slice(last, a);
+    for (let i = a; i < b; i++) out += s[i] === '\n' ? '\n' : ' ';
+    last = b;
+  }
+  return out + s.slice(last);
+}
+
+/** The index of the next fence opening at a line start (after up to three blanks) from `from`, or -1. */
+function fenceAt(s: string, from: number): number {
+  let i = s.indexOf('```', from);
+  while (i !== -1) {
+    const lineStart = s.lastIndexOf('\n', i - 1) + 1;
+    if (i - lineStart <= 3 && s.slice(lineStart, i).trim() === '') return i;
+    i = s.indexOf('```', i + 3);
+  }
+  return -1;
+}
+
 
 /** The text with the pipes of table rows blanked, when it holds a table delimiter row (`|---|:---:|`). */
 function maskTablePipes(s: string): string {
