@@ -1,6 +1,6 @@
 import { BoundedMap } from '../core/bounded-map.js';
 import { extract } from './extract/request.js';
-import { viewsOf } from './normalize/views.js';
+import { viewsInto } from './normalize/views.js';
 import type { Emitter, Item, Rule } from './rule.js';
 import type { View } from './normalize/views.js';
 import { REQUEST_DETECTORS, VALUE_DETECTORS } from './registry.js';
@@ -43,6 +43,11 @@ export function createInspector(options: InspectOptions = {}): Inspector {
     if (m === undefined) headerCache.set(name, (m = new BoundedMap(HEADER_VALUES_MAX)));
     return m;
   };
+  // The per-request lists of views, their masks and their items, kept between calls (inspect is synchronous and
+  // not re-entrant): a request allocates no arrays for them once they have grown.
+  const views: View[] = [];
+  const masks: number[] = [];
+  const owner: number[] = [];
   return {
     inspect(request) {
       const ex = extract(request, cap);
@@ -68,9 +73,8 @@ export function createInspector(options: InspectOptions = {}): Inspector {
       // mask skips it with one test.
       const items = ex.items;
       const n = items.length;
-      const views: View[] = [];
-      const masks: number[] = [];
-      const owner: number[] = [];
+      // Live views are [0, nv); slots past nv hold older requests' views until overwritten or cleared below.
+      let nv = 0;
       // Header items whose findings are to be remembered after this request, with their caches.
       let toRemember: Map<number, BoundedMap<string, readonly Finding[]>> | undefined;
       let xml = false;
@@ -88,16 +92,14 @@ export function createInspector(options: InspectOptions = {}): Inspector {
           }
           (toRemember ??= new Map()).set(i, cache);
         }
-        const vs = viewsOf(item.value);
-        for (let k = 0; k < vs.length; k++) {
-          const v = vs[k] as View;
-          views.push(v);
-          masks.push(v.mask);
-          owner.push(i);
+        const added = viewsInto(item.value, views, nv);
+        for (let k = nv; k < nv + added; k++) {
+          masks[k] = (views[k] as View).mask;
+          owner[k] = i;
         }
+        nv += added;
         if (item.kind === 'xml') xml = true;
       }
-      const nv = views.length;
       for (let a = 0; a < active.length; a++) {
         const d = active[a] as (typeof active)[number];
         detector = d.name;

@@ -66,7 +66,7 @@ export const traversalDetector: ValueDetector = {
       const m = SENSITIVE.exec(text);
       let d: RegExpExecArray | null;
       if (m !== null) out.emit(inSentence(text, m.index) ? R.sensitiveInText : R.sensitive, excerpt(text, m.index));
-      else if ((view.mask & M.SLASH) !== 0 && (d = SYSTEM_DIRS.exec(text)) !== null) {
+      else if ((view.mask & M.SLASH) !== 0 && (view.lower.includes('var') || view.lower.includes('etc') || view.lower.includes('usr')) && (d = SYSTEM_DIRS.exec(text)) !== null) {
         if (!inSentence(text, d.index)) {
           out.emit(R.systemPath, excerpt(text, d.index));
           out.emit(R.systemPathParanoid, excerpt(text, d.index));

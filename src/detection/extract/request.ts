@@ -1,3 +1,4 @@
+import { BoundedMap } from '../../core/bounded-map.js';
 import { graphqlStrings } from './graphql.js';
 import type { InspectRequest, JsonHint } from '../types.js';
 import type { Item } from '../rule.js';
@@ -57,9 +58,43 @@ class Collector {
     }
   }
   jwt(token: string, location: string): void {
-    const header = jwtHeader(token);
-    if (header !== undefined && !location.includes('#jwt')) walkValue(header, undefined, '', 0, this, `${location}#jwt-header`);
+    // `eyJ` is `{"` in base64: every JOSE header starts so.
+    if (token.charCodeAt(0) !== 101 || token.charCodeAt(1) !== 121 || token.charCodeAt(2) !== 74 || location.includes('#jwt')) return;
+    const dot = token.indexOf('.');
+    if (dot < 8) return;
+    const segment = token.slice(0, dot);
+    let header = JOSE_HEADERS.get(segment);
+    if (header === undefined) JOSE_HEADERS.set(segment, (header = readableMembers(jwtHeader(token))));
+    if (header !== null) walkValue(header, undefined, '', 0, this, `${location}#jwt-header`);
   }
+}
+
+/**
+ * Decoded JOSE headers by their encoded form, members that cannot carry an injection left out (null: none left).
+ * A client sends the same header on every request (one issuer, a few keys): it is decoded once. Bounded, and a
+ * pure function of its key, so whatever a client sends only evicts entries.
+ */
+const JOSE_HEADERS = new BoundedMap<string, Record<string, unknown> | null>(64);
+
+/** The members worth reading: not plain tokens (`"alg":"HS256"`, `"typ":"JWT"`, a base64url `kid` thumbprint). */
+function readableMembers(doc: object | undefined): Record<string, unknown> | null {
+  if (doc === undefined) return null;
+  let out: Record<string, unknown> | null = null;
+  for (const [k, v] of Object.entries(doc)) {
+    if (typeof v === 'string' && isPlainToken(v) && isPlainKey(k)) continue;
+    (out ??= {})[k] = v;
+  }
+  return out;
+}
+
+/** Letters, digits and `+._-` only, 64 at most: no syntax of any language the detectors read. */
+function isPlainToken(v: string): boolean {
+  if (v.length === 0 || v.length > 64) return false;
+  for (let i = 0; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    if (!((c >= 48 && c <= 57) || ((c | 0x20) >= 97 && (c | 0x20) <= 122) || c === 43 || c === 46 || c === 95 || c === 45)) return false;
+  }
+  return true;
 }
 
 export function extract(req: InspectRequest, cap: number): Extracted {

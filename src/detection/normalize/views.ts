@@ -52,9 +52,28 @@ export function deepDecode(s: string, mask: number, nfkc = true): string {
  * and its base64 reading when those give text.
  */
 export function viewsOf(value: string): View[] {
+  const out: View[] = [];
+  viewsInto(value, out, 0);
+  return out;
+}
+
+/**
+ * viewsOf, written into `list` from index `at` (the engine's per-request list: no array per value); returns how
+ * many views were written. Most values have no escape, no '+' and no base64 shape: their raw view is all.
+ */
+export function viewsInto(value: string, list: View[], at: number): number {
   const raw = view(value, 'raw');
+  list[at] = raw;
+  if ((raw.mask & (DECODE_TRIGGERS | M.PLUS)) === 0 && !mayBeBase64(raw)) return 1;
+  const more = otherViews(value, raw);
+  for (let k = 0; k < more.length; k++) list[at + 1 + k] = more[k] as View;
+  return 1 + more.length;
+}
+
+/** The views besides the raw one: decoded, UTF-7, 7-bit, lone '%' dropped, base64. */
+function otherViews(value: string, raw: View): View[] {
+  const out: View[] = [];
   const mask = raw.mask;
-  const out: View[] = [raw];
   const decoded = deepDecode(value, mask);
   let last = raw;
   if (decoded !== value) {
