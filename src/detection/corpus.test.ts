@@ -38,14 +38,14 @@ describe('probe corpora (two rounds written apart from the engine in session 5, 
     expect(missed.length / lines.length, missed.map((l) => l.id).join(' ')).toBeLessThanOrEqual(0.01);
   });
 
-  it('passes probe-benign.jsonl: at least 95.5% (SQL and shell in developer prose, MongoDB Data API filters and InfluxQL are the known rest)', () => {
+  it('passes probe-benign.jsonl: at least 96% (SQL and shell in developer prose, MongoDB Data API filters and InfluxQL are the known rest)', () => {
     const lines = load('probe-benign.jsonl');
     const blocked = lines.filter((l) => inspector.inspect(toRequest(l)).blocked);
-    expect(1 - blocked.length / lines.length).toBeGreaterThanOrEqual(0.955);
+    expect(1 - blocked.length / lines.length).toBeGreaterThanOrEqual(0.96);
   });
 });
 
-describe('probe corpora, third round (written apart from the engine in session 6, then used to mend it)', () => {
+describe('probe corpora, third and fourth rounds (written apart from the engine in session 6, then used to mend it)', () => {
   it('blocks probe3-attacks.jsonl: at least 99.5% (the miss left: an https URL to a paste site in `file=`, blocked from paranoia 3)', () => {
     const lines = load('probe3-attacks.jsonl');
     expect(lines.length).toBeGreaterThan(400);
@@ -53,9 +53,22 @@ describe('probe corpora, third round (written apart from the engine in session 6
     expect(missed.length / lines.length, missed.map((l) => l.id).join(' ')).toBeLessThanOrEqual(0.005);
   });
 
-  it('passes probe3-benign.jsonl: at least 91.5% (the rest: SQL sent to query APIs, shell scripts in CI and cloud-init payloads, full HTML documents: fields per-route exclusions are for)', () => {
+  it('passes probe3-benign.jsonl: at least 92% (the rest: SQL sent to query APIs, shell scripts in CI and cloud-init payloads, full HTML documents: fields per-route exclusions are for)', () => {
     const lines = load('probe3-benign.jsonl');
     const blocked = lines.filter((l) => inspector.inspect(toRequest(l)).blocked);
-    expect(1 - blocked.length / lines.length, blocked.map((l) => l.id).join(' ')).toBeGreaterThanOrEqual(0.915);
+    expect(1 - blocked.length / lines.length, blocked.map((l) => l.id).join(' ')).toBeGreaterThanOrEqual(0.92);
+  });
+
+  it('blocks probe4-attacks.jsonl (WAF-bypass techniques): at least 99.5% (the miss left: a UNC path to a named host in `file=`)', () => {
+    const lines = load('probe4-attacks.jsonl');
+    expect(lines.length).toBeGreaterThan(300);
+    const missed = lines.filter((l) => !inspector.inspect(toRequest(l)).blocked);
+    expect(missed.length / lines.length, missed.map((l) => l.id).join(' ')).toBeLessThanOrEqual(0.005);
+  });
+
+  it('passes probe4-benign.jsonl (business APIs): at least 95% (the rest: code and SQL submitted as exercise answers, embed HTML with scripts, SQL in résumés)', () => {
+    const lines = load('probe4-benign.jsonl');
+    const blocked = lines.filter((l) => inspector.inspect(toRequest(l)).blocked);
+    expect(1 - blocked.length / lines.length, blocked.map((l) => l.id).join(' ')).toBeGreaterThanOrEqual(0.95);
   });
 });

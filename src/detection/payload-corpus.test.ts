@@ -26,9 +26,11 @@ function rates(lines: Line[], by: 'category' | 'encoder' | 'placement'): Map<str
 // values of 4-7 characters (`JyAn` is `' '`: any short word is valid base64) and base64 path segments, which
 // extraction does not decode yet. Traversal, double-url, js-unicode and url were 98, 99.5, 100 and 99.5 until session 6 made a bare path under
 // a system directory (`/var/log/nginx/access.log`) weak at the default level: log-search, monitoring and deployment
-// APIs send such paths every day (it blocks again from paranoia 3).
-const ATTACK_BY_CATEGORY: Record<string, number> = { crlf: 97.6, jndi: 99.1, ldapi: 98.9, nosqli: 99.3, rfi: 100, sqli: 99.6, ssrf: 98.1, ssti: 96.8, traversal: 97.2, xss: 100, xxe: 100 };
-const ATTACK_BY_ENCODER: Record<string, number> = { base64: 98.5, base64url: 89.6, 'comment-ws': 100, 'double-url': 98.7, 'html-entity': 100, 'iis-u': 100, 'js-hex': 100, 'js-unicode': 99.4, 'mixed-case': 100, plain: 99.4, url: 98.5, 'url-form': 99.3 };
+// APIs send such paths every day (it blocks again from paranoia 3). Nosqli and plain were 99.3 and 99.4 until a
+// query document in a parameter named `filter`/`where`/`q` with read operators on named fields passed (`filter=
+// {"age":{"$lt":100000}}` is how MongoDB-backed APIs take filters; `{"$ne": null}` standing for a value still blocks).
+const ATTACK_BY_CATEGORY: Record<string, number> = { crlf: 97.6, jndi: 99.1, ldapi: 98.9, nosqli: 98.7, rfi: 100, sqli: 99.6, ssrf: 98.1, ssti: 96.8, traversal: 97.2, xss: 100, xxe: 100 };
+const ATTACK_BY_ENCODER: Record<string, number> = { base64: 98.5, base64url: 89.6, 'comment-ws': 100, 'double-url': 98.7, 'html-entity': 100, 'iis-u': 100, 'js-hex': 100, 'js-unicode': 99.4, 'mixed-case': 100, plain: 98.9, url: 98.5, 'url-form': 99.3 };
 const BENIGN_BY_CATEGORY: Record<string, number> = { 'base64-doc': 96.2, email: 100, 'json-string': 100, markdown: 100, misc: 100, multilingual: 100, name: 100, prose: 100, 'rich-text': 100, ticket: 100, token: 100, url: 100 };
 
 describe('public-collection corpora at the default paranoia', () => {

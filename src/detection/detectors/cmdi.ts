@@ -95,7 +95,12 @@ const TAG_LIKE = re('^</?[a-z][a-z0-9-]{0,20}(?:\\s[^<>]{0,200})?/?>', 'i');
 const NET_ARG = re('^(?:[a-z][a-z0-9+.-]{1,10}://|@?\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\b)', 'i');
 /** Network tools take a bare host name too. */
 const NET_TOOLS = new Set(['nslookup', 'dig', 'host', 'ping', 'curl', 'wget', 'nc', 'ncat', 'netcat', 'telnet', 'whois', 'traceroute', 'tracert', 'ssh', 'ftp', 'tftp']);
-const HOST_ARG = re('^[a-z0-9-]{1,63}(?:\\.[a-z0-9-]{1,63}){1,8}\\.?(?::\\d{1,5})?(?:\\s|$)', 'i');
+const HOST_ARG = re('^[a-z0-9-]{1,63}(?:\\.[a-z0-9-]{1,63}){1,8}\\.?(?::\\d{1,5})?(?:[\\s&;|]|$)', 'i');
+/**
+ * A URL and then a tool's option with a path or URL (`http://x/a.php -o /var/www/html/a.php`): a URL has no
+ * blanks, so what follows one was written for the command line the URL is put on (curl, wget: argument injection).
+ */
+const URL_THEN_OPTION = re('^\\s{0,4}[a-z][a-z0-9+.-]{1,10}://[^\\s]{1,2000}\\s{1,8}-{1,2}[a-z][a-z-]{0,30}(?:\\s{1,8}|=)[\'"]?(?:/|\\.{1,2}/|[a-z]:\\\\|[a-z][a-z0-9+.-]{1,10}://|@)', 'i');
 const DEV_TCP = re('/dev/(?:tcp|udp)/|\\bnc(?:at)?\\s{1,8}(?:-[a-z]{1,4}\\s{1,8}){0,4}-[a-z]{0,3}e\\s|\\bmkfifo\\s|\\bbash\\s{1,8}-i\\s|\\b0<&\\d|>&\\s{0,4}/dev/', 'i');
 const WINDOWS = re('%comspec%|\\bcmd(?:\\.exe)?\\s{0,8}/[ck]\\b|\\bcall\\s{1,8}%[a-z_]\\w{0,30}%%[a-z_]\\w{0,30}%|%[a-z_]\\w{0,30}:~-?\\d{1,3}(?:,-?\\d{1,3})?%|\\bpowershell(?:\\.exe)?\\s{1,8}-|^\\s{0,8}(?:for\\s{1,8}/[rfdl]\\b|for\\s{1,8}%%?[a-z]\\s|if\\s{1,8}(?:/i\\s|not\\s|exist\\s|defined\\s|errorlevel\\s|%))|\\$env:[a-z]|\\biex\\s{0,8}\\(|\\bdownloadstring\\s{0,4}\\(|\\bstart-process\\b|\\binvoke-(?:expression|webrequest)\\b', 'i');
 const BATCH_FOR = re('\\bfor\\s{1,32}(?:/[a-z]\\s{1,16}(?:"[^"]{0,60}"\\s{1,16}|[^\\s%"]{1,60}\\s{1,16})?)?%{1,2}[^\\s%]{1,32}\\s{1,32}in\\s{0,32}\\(', 'i');
@@ -150,6 +155,10 @@ export const cmdiDetector: ValueDetector = {
     if ((view.mask & M.DASH) !== 0 && (l.includes('pack') || l.includes('proxycommand') || l.includes('-program') || l.includes('action') || l.includes('command') || l.includes('rsh') || l.includes('-x') || l.includes('-oq'))) {
       const a = ARG_INJECTION.exec(l);
       if (a !== null) out.emit(R.argument, excerpt(s, a.index));
+    }
+    if ((view.mask & (M.DASH | M.SPACE | M.COLON)) === (M.DASH | M.SPACE | M.COLON) && l.includes('://')) {
+      const u = URL_THEN_OPTION.exec(s);
+      if (u !== null) out.emit(R.argument, excerpt(s, 0));
     }
     if ((view.mask & M.DASH) !== 0 && l.includes('-c')) {
       const c = SHELL_C.exec(s.replaceAll("'", '').replaceAll('"', ''));

@@ -23,6 +23,20 @@ const OPERATORS = new Set(
 );
 const STRAPI_OPERATORS = new Set('$eq $eqi $ne $nei $lt $lte $gt $gte $in $notin $contains $notcontains $containsi $notcontainsi $null $notnull $between $startswith $startswithi $endswith $endswithi $or $and $not'.split(' '));
 const SECRET_FIELD = re('\\[(?:' + SECRET_FIELD_NAMES + ')\\]', 'i');
+/** A secret field named as a JSON member (`"password": {"$regex": "^a"}` reads it character by character). */
+const SECRET_MEMBER = re('["\']?\\b(?:' + SECRET_FIELD_NAMES + ')["\']?\\s{0,4}:', 'i');
+/** Operators that only read: what a filter parameter of a MongoDB-backed API takes by design. */
+const READ_OPERATORS = new Set('$eq $ne $gt $gte $lt $lte $in $nin $and $or $nor $not $exists $type $size $all $elemmatch $regex $options $text $search'.split(' '));
+/** Parameter names under which APIs take a query document (`?filter={"status":{"$in":[...]}}`). */
+const FILTER_PARAMS = new Set(['filter', 'filters', 'where', 'query', 'q', 'criteria', 'conditions', 'selector', 'find', 'search']);
+
+/** A JSON document whose first member is a field, not an operator. */
+const FIELD_FIRST = re('^\\s{0,8}\\{\\s{0,8}"[^"$]');
+
+/** The item's own name (`query:filter`, `body:/search/filter` -> filter). */
+function ownName(location: string): string {
+  return location.slice(Math.max(location.lastIndexOf('/'), location.lastIndexOf(':')) + 1).toLowerCase();
+}
 const ODATA_OPTIONS = new Set(['$search', '$filter', '$select', '$expand', '$orderby', '$top', '$skip', '$count', '$format', '$apply', '$compute', '$levels', '$skiptoken', '$deltatoken', '$inlinecount', '$schemaversion', '$index']);
 const EMBEDDED = re('[{,\\[]\\s{0,8}["\']?\\$[a-z]{2,16}["\']?\\s{0,8}:|\\[\\s{0,4}\\$[a-z]{2,16}\\s{0,4}\\]', 'i');
 const WHERE_JS = re('\\b(?:this\\.[a-z_$][\\w$]{0,40}\\s{0,8}(?:==|!=|>|<)|sleep\\s{0,4}\\(\\s{0,4}\\d|db\\.[a-z_$][\\w$]{0,40}\\.(?:find|drop|insert|remove|update)\\s{0,4}\\(|return\\s{1,8}(?:true|1)\\b|tojson\\s{0,4}\\(\\s{0,4}this)', 'i');
@@ -63,8 +77,13 @@ export const nosqlDetector: ValueDetector = {
     if ((view.mask & M.DOLLAR) !== 0) {
       const e = EMBEDDED.exec(s);
       if (e !== null) {
-        const op = operatorsIn(s.slice(e.index))[0];
-        if (op !== undefined && OPERATORS.has(op)) out.emit(R.operatorValue, excerpt(view.text, e.index));
+        const ops = operatorsIn(s.slice(e.index));
+        const op = ops[0];
+        // A query document in a filter parameter is the API's own language: fields with conditions on them
+        // (`{"status": {"$in": [...]}}`). An operator document standing for a value (`{"$ne": null}`, `{"$regex":
+        // "^a"}`), a write or code operator ($where, $function, $set) or a condition on a secret field is not.
+        const filter = FILTER_PARAMS.has(ownName(item.location)) && FIELD_FIRST.test(s) && ops.every((o) => READ_OPERATORS.has(o)) && !SECRET_MEMBER.test(s);
+        if (op !== undefined && OPERATORS.has(op) && !filter) out.emit(R.operatorValue, excerpt(view.text, e.index));
       }
       if (s.includes('$where')) {
         const w = WHERE_JS.exec(s);

@@ -48,7 +48,7 @@ const DOUBLE_EXT = re('\\.(?:php\\d{0,3}|phtml|pht|phpt|phar)\\.[a-z0-9]{1,5}$',
 /** PHP's default session file name: `sess_` and the session id (20+ of [a-z0-9,-]). */
 const SESSION_FILE = re('(?:^|[/\\\\])sess_[a-z0-9,-]{20,128}$', 'i');
 const VARIABLE_VARIABLE = re('\\$\\s{1,16}\\{\\s{0,16}[^\\s}]|\\$\\{\\s{0,16}(?:[\'"$]|[a-z_]\\w{0,40}\\s{0,8}\\.\\s{0,8}[\'"$])', 'i');
-const SCRIPT_EXT = re('\\.(?:php\\d{0,3}|phpt|phtm|pgif|phtml|pht|phar|phps|shtml|jsp|jspx|asp|aspx|cer|asa|ascx|ashx|asmx|cfm|cgi|pl|py|sh|htaccess|user\\.ini)[.\\s]{0,16}(?:$|%00|\\x00)', 'i');
+const SCRIPT_EXT = re('\\.(?:php\\d{0,3}|phpt|phtm|pgif|phtml|pht|phar|phps|shtml|jsp|jspx|asp|aspx|cer|asa|ascx|ashx|asmx|cfm|cgi|pl|htaccess|user\\.ini)[.\\s]{0,16}(?:$|%00|\\x00)', 'i');
 const CONFIG = re('\\b(?:auto_prepend_file|auto_append_file|allow_url_include|allow_url_fopen|disable_functions|open_basedir|safe_mode|suhosin\\.|register_globals)\\s{0,8}[=:]', 'i');
 /**
  * php.ini / .user.ini / PHP_VALUE lines: a directive of a PHP extension section (`opcache.`, `session.`, `mbstring.`...)

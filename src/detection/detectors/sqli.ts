@@ -78,6 +78,7 @@ const KEYWORDS = new Set(['xp_cmdshell', 'xp_regread', 'xp_regwrite', 'xp_dirtre
 /** Aggregate functions a HAVING clause filters on. */
 const AGGREGATES = new Set(['count', 'sum', 'avg', 'min', 'max', 'group_concat', 'string_agg', 'array_agg', 'stddev', 'variance']);
 const SQL_FUNCS = new Set([...DANGEROUS_FUNCS, 'abs', 'cos', 'sin', 'tan', 'pi', 'pow', 'power', 'round', 'rtrim', 'ltrim', 'trim', 'ln', 'log', 'log10', 'exp', 'sqrt', 'floor', 'ceil', 'ceiling', 'format', 'day', 'month', 'year', 'date', 'time', 'compress', 'uncompress', 'local', 'password', 'replace', 'values', 'left', 'right', 'decode', 'encode', 'elt', 'field', 'lower', 'upper', 'lcase', 'ucase', 'greatest', 'least', 'sum', 'avg', 'min', 'max', 'char_length', 'character_length', 'octet_length', 'bit_length', 'crc32', 'sha', 'sha2', 'aes_encrypt', 'aes_decrypt', 'des_encrypt', 'encrypt', 'export_set', 'insert', 'quote', 'repeat', 'space', 'strcmp', 'timestamp', 'utc_time', 'curdate', 'curtime', 'datediff', 'adddate', 'subdate', 'weekday', 'dayname', 'monthname', 'hour', 'minute', 'second', 'week', 'quarter', 'from_unixtime', 'unix_timestamp', 'inet_aton', 'inet_ntoa', 'collation', 'charset', 'coercibility', 'benchmark', 'extractvalue', 'updatexml', 'mod', 'sign', 'truncate', 'radians', 'degrees', 'atan', 'asin', 'acos', 'cot', 'rand', 'soundex', 'position', 'lpad', 'rpad', 'stuff', 'patindex', 'charindex', 'datalength', 'isnull', 'nvl', 'nvl2', 'to_date', 'instr', 'substring_index', 'json_extract', 'make_set', 'exists']);
+const SQL_CONTEXT = new Set(['from', 'join', 'use', 'into', 'database', 'update', 'table']);
 const CATALOG_WORDS = new Set(['information_schema', 'sysobjects', 'syscolumns', 'sysdatabases', 'pg_catalog', 'pg_shadow', 'sqlite_master', 'sqlite_schema', 'msysobjects', 'msysaccessobjects', 'msysqueries', 'msysrelationships', 'tempdb', 'msdb', 'northwind', 'all_tab_columns', 'dba_users', 'user_tab_columns', 'sys_context', 'pg_namespace', 'mysql.user', 'schema_name', 'table_schema', 'column_name', 'table_name']);
 const INTROSPECTION = new Set(['database', 'db_name', 'schema', 'schema_name', 'current_user', 'user', 'system_user', 'session_user', 'version', 'current_database', 'current_schema', 'user_name', 'suser_sname', 'db_id', 'object_id', 'object_name', 'host_name', 'servername', 'connection_id', 'last_insert_id', 'row_count', 'found_rows', 'sqlite_version', 'pg_backend_pid', 'getdate', 'sysdatetime']);
 const BARE = new Set(['order', 'group', 'by', 'having', 'xor', 'rlike', 'regexp', 'div', '<=>', '||', '&&', '<>', '!=', '>>', '<<', '<=', '>=', 'is', 'null', 'not', 'sounds', 'like', 'in', '(', ')', ',', 'between', 'and', 'or', 'glob', 'collate']);
@@ -151,6 +152,17 @@ function inspectSql(view: View, out: Emitter, jsonKey = false, key = false): voi
   if ((view.mask & M.STAR) !== 0 && view.lower.includes('/*')) splitKeyword(s, view.lower, out);
   const q0 = s.charCodeAt(0);
   if (s.length <= 40 && (q0 === 39 || q0 === 34 || q0 === 96 || q0 === 32)) quoteProbe(s, out);
+}
+
+/** A '(' before token `i` is still open: the value groups a condition of its own. */
+function openGroup(t: SqlToken[], i: number): boolean {
+  let depth = 0;
+  for (let k = 0; k < i; k++) {
+    const x = t[k];
+    if (x?.t === '(') depth++;
+    else if (x?.t === ')' && depth > 0) depth--;
+  }
+  return depth > 0;
 }
 
 /** The tokens after a string breakout. */
@@ -409,7 +421,9 @@ function anywhere(s: string, t: SqlToken[], out: Emitter): void {
     if (a.t === 'op' || a.t === ';') ops++;
     if (a.t === 'op' && a.v === '::' && next?.t === 'word' && PG_TYPES.has(next.v)) out.emit(R.pgOperator, excerpt(s, a.start));
     if (a.t === 'str' && next?.t === 'op' && (next.v === '=' || next.v === '<=>') && t[i + 2]?.t === 'str' && t[i + 2]?.v === a.v && a.open !== true) out.emit(R.stringTautology, excerpt(s, a.start));
-    if ((a.t === 'word' || a.t === 'ident') && CATALOG_WORDS.has(a.v)) out.emit(R.catalog, excerpt(s, a.start));
+    // Northwind is Microsoft's sample database and a company name in résumés: in a sentence only as a database
+    // (`northwind.dbo`, `USE northwind`, `FROM northwind..`).
+    if ((a.t === 'word' || a.t === 'ident') && CATALOG_WORDS.has(a.v) && (a.v !== 'northwind' || t.length === 1 || next?.t === '.' || (i > 0 && SQL_CONTEXT.has(t[i - 1]?.v ?? '')))) out.emit(R.catalog, excerpt(s, a.start));
     // `'msdasql'`, `'xp_cmdshell'`: a procedure or provider name quoted as a string argument.
     if (a.t === 'str' && a.v.length <= 24 && KEYWORDS.has(a.v.toLowerCase())) out.emit(R.keyword, excerpt(s, a.start));
     if (a.t !== 'word') continue;
@@ -456,7 +470,9 @@ function anywhere(s: string, t: SqlToken[], out: Emitter): void {
         const after = t[j + Math.max(1, operand(t, j))];
         // "... and the like": an English word compared with nothing is an idiom, not a condition left open.
         const idiom = rhs === undefined && cmp.v === 'like' && t[k]?.t === 'word';
-        const dangling = (rhs === undefined && !idiom) || rhs?.t === '(' || (rhs?.t === 'str' && rhs.open === true) || (operand(t, j) > 0 && after !== undefined && (after.t === ')' || after.t === 'comment' || (after.t === 'str' && after.open === true)));
+        // (A ')' that closes a group the value opened itself, `(brand = 'a' OR brand = 'b')`, leaves nothing open;
+        // a WHERE inside a sub-query, `length((select .. where id=1))`, is a statement of its own.)
+        const dangling = (rhs === undefined && !idiom) || rhs?.t === '(' || (rhs?.t === 'str' && rhs.open === true) || (operand(t, j) > 0 && after !== undefined && ((after.t === ')' && !(isLogic(a) && openGroup(t, i))) || after.t === 'comment' || (after.t === 'str' && after.open === true)));
         if (dangling) out.emit(R.booleanExpression, excerpt(s, a.start));
       }
     }
@@ -732,10 +748,13 @@ function stackedStatement(t: SqlToken[], i: number): boolean {
 /** SELECT select-list [FROM table]: strong when the list or the table is clearly SQL. */
 function select(s: string, t: SqlToken[], i: number, out: Emitter): void {
   const prev = t[i - 1];
-  const inSub = prev !== undefined && (prev.t === '(' || prev.t === ';' || (prev.t === 'op' && prev.v !== '=' && prev.v !== '+' && prev.v !== '&'));
+  // (`Re: SELECT * in production?`: a colon is punctuation of prose, not an operator before a sub-query.)
+  const inSub = prev !== undefined && (prev.t === '(' || prev.t === ';' || (prev.t === 'op' && prev.v !== '=' && prev.v !== '+' && prev.v !== '&' && prev.v !== ':'));
   let j = i + 1;
   if (t[j]?.v === 'distinct' || t[j]?.v === 'all' || t[j]?.v === 'top') j++;
   let strong = false;
+  // `SELECT *` needs a FROM to be SQL at all: without one it is strong only with other evidence.
+  let star = false;
   let items = 0;
   let words = 0;
   const limit = Math.min(t.length, j + 32);
@@ -744,7 +763,7 @@ function select(s: string, t: SqlToken[], i: number, out: Emitter): void {
     if (a === undefined) break;
     if (a.t === 'word' && a.v === 'from') break;
     const first = j === i + 1 || t[j - 1]?.t === ',';
-    if (a.t === 'op' && a.v === '*' && first) strong = true;
+    if (a.t === 'op' && a.v === '*' && first) star = true;
     else if (a.t === 'var' || (a.t === '(' && t[j - 1]?.t === 'word')) strong = true;
     else if ((a.t === 'num' || a.t === 'str') && first && (t[j + 1] === undefined || t[j + 1]?.t === ',' || t[j + 1]?.v === 'from')) strong = true;
     else if (a.t === ',') items++;
@@ -757,13 +776,13 @@ function select(s: string, t: SqlToken[], i: number, out: Emitter): void {
     const qualified = t[j + 2]?.t === '.' || CATALOG.has(table.v);
     // "Select one from the list": a determiner is never a table name.
     const prose = table.t === 'word' && DETERMINERS.has(table.v) && !qualified;
-    if (!prose && (strong || items > 0 || qualified || inSub || words <= 1)) out.emit(R.selectFrom, excerpt(s, t[i]?.start ?? 0));
+    if (!prose && (strong || star || items > 0 || qualified || inSub || words <= 1)) out.emit(R.selectFrom, excerpt(s, t[i]?.start ?? 0));
     else out.emit(R.selectWeak, excerpt(s, t[i]?.start ?? 0));
     return;
   }
   if (inSub && prev?.t === '(') out.emit(R.selectFrom, excerpt(s, t[i]?.start ?? 0));
   else if (strong && (inSub || i === 0)) out.emit(R.selectFrom, excerpt(s, t[i]?.start ?? 0));
-  else if (strong) out.emit(R.selectWeak, excerpt(s, t[i]?.start ?? 0));
+  else if (strong || star) out.emit(R.selectWeak, excerpt(s, t[i]?.start ?? 0));
 }
 
 /** Verbs that start a statement and are not also everyday words in a value that begins with `;`. */

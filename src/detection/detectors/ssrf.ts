@@ -21,7 +21,7 @@ const R = {
   ftpUrl: rule('rfi', 'rfi.ftp-url', 2, 5, 'FTP URL in a parameter (remote include over FTP; browsers no longer use FTP)'),
   unc: rule('rfi', 'rfi.unc-path', 2, 5, 'UNC path to an IP literal or to code (SMB include, NTLM hash leak)'),
   oast: rule('ssrf', 'ssrf.oast-host', 1, 5, 'host of an out-of-band interaction service (Burp Collaborator, interactsh, dnslog)'),
-  loopbackRedirect: rule('ssrf', 'ssrf.loopback-browser-url', 3, 3, 'loopback URL in a field a browser follows (an OAuth redirect URI, an origin)'),
+  loopbackRedirect: rule('ssrf', 'ssrf.loopback-browser-url', 3, 3, 'loopback URL a browser follows (an OAuth redirect URI, an origin, a link or image in markup)'),
 };
 /**
  * Fields whose URL a browser follows or compares, never the server: OAuth redirect URIs (a native or development
@@ -41,6 +41,12 @@ function browserUrlField(location: string): boolean {
   }
   return BROWSER_URL_FIELDS.has(location.slice(start, end).toLowerCase().replaceAll('_', '').replaceAll('-', ''));
 }
+
+/** The URL at `start` is an attribute value of markup (`<img src="http://localhost/..."`): the reader's browser loads it. */
+function inMarkupAttribute(s: string, start: number): boolean {
+  return start > 4 && s.lastIndexOf('<', start) !== -1 && MARKUP_URL_ATTR.test(s.slice(Math.max(0, start - 24), start));
+}
+const MARKUP_URL_ATTR = re('\\b(?:src|href|srcset|poster|action|cite|data-src)\\s{0,4}=\\s{0,4}["\']?$');
 
 function isLoopback(host: string): boolean {
   return host === 'localhost' || host.endsWith('.localhost') || host.startsWith('127.') || host === '::1' || host === '[::1]';
@@ -196,7 +202,7 @@ function url(text: string, s: string, start: number, scheme: string, colon: numb
   const kind = classifyHost(host);
   if (special && kind === 'name' && isIncludeParam(item.location)) out.emit(R.includeParam, frag);
   else if (special && kind === 'name') out.emit(R.offDomain, frag);
-  if (kind === 'internal' && special && isLoopback(host) && browserUrlField(item.location)) out.emit(R.loopbackRedirect, frag);
+  if (kind === 'internal' && special && isLoopback(host) && (browserUrlField(item.location) || inMarkupAttribute(s, start))) out.emit(R.loopbackRedirect, frag);
   else if (kind === 'internal' || kind === 'metadata') out.emit(R.internal, frag);
   else if (kind === 'obfuscated') out.emit(R.obfuscatedIp, frag);
   else if (kind === 'ip' && special) out.emit(R.ipUrl, frag);

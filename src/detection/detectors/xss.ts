@@ -1,4 +1,5 @@
 import { htmlTags, urlScheme, type HtmlTag } from '../lexers/html.js';
+import { countWords } from '../lexers/markdown.js';
 import { M } from '../normalize/charmask.js';
 import type { View } from '../normalize/views.js';
 import { re } from '../patterns.js';
@@ -252,7 +253,7 @@ function tags(s: string, list: HtmlTag[], out: Emitter, document: boolean): void
   for (const t of list) {
     const frag = excerpt(s, t.start, t.end);
     if (t.name === 'script') {
-      out.emit(R.scriptTag, frag);
+      out.emit(t.attrs.length === 0 && !t.closing && proseFollows(s, t.end) ? R.markupElement : R.scriptTag, frag);
       continue;
     }
     if (t.closing) continue;
@@ -266,7 +267,7 @@ function tags(s: string, list: HtmlTag[], out: Emitter, document: boolean): void
         strong = true;
         continue;
       }
-      if (a.name.startsWith('on') && a.name.length > 4) {
+      if ((a.name.startsWith('on') && a.name.length > 4) || frameworkHandler(a.name)) {
         out.emit(R.eventHandler, frag);
         strong = true;
       } else if (URL_ATTRS.has(a.name) || a.name.endsWith(':href')) {
@@ -282,10 +283,42 @@ function tags(s: string, list: HtmlTag[], out: Emitter, document: boolean): void
       }
     }
     if (strong) continue;
+    // An injected form posts what the user types (credentials) to another site, or, with no action, names fields
+    // that clobber the page's globals (DOM clobbering). A form posting to a path of its own site is an example.
+    const action = t.name === 'form' ? t.attrs.find((a) => a.name === 'action') : undefined;
+    if (t.name === 'form' && (action !== undefined ? OFFSITE.test(action.value) : list.some((x) => !x.closing && FORM_FIELDS.has(x.name)))) {
+      out.emit(R.activeElement, frag);
+      continue;
+    }
     const local = t.name.slice(t.name.indexOf(':') + 1);
     if (ACTIVE.has(local) || (t.name === 'meta' && t.attrs.some((a) => a.name === 'http-equiv' || a.name === 'charset'))) out.emit(R.activeElement, frag);
     else if (MARKUP.has(t.name) && (t.attrs.length > 0 || t.end <= s.length)) out.emit(closesAttribute(s, t.start) ? R.attributeBreakout : R.markupElement, frag);
   }
+}
+
+const OFFSITE = re('^\\s{0,8}(?:[a-z][a-z0-9+.-]{1,10}:|//|\\\\\\\\)', 'i');
+const FORM_FIELDS = new Set(['input', 'button', 'textarea', 'select', 'keygen', 'object']);
+
+/**
+ * Event bindings of client frameworks, run as expressions in the page's scope: AngularJS `ng-click`/`ng-focus`
+ * (an event name after `ng-`), Vue `v-on:x` and `@x`, Alpine `x-on:x` and `x-init`, htmx `hx-on`.
+ */
+function frameworkHandler(name: string): boolean {
+  if (name.startsWith('ng-')) return EVENTS.has(name.slice(3));
+  if (name.startsWith('@')) return EVENTS.has(name.slice(1).split('.')[0] ?? '');
+  return name.startsWith('v-on:') || name.startsWith('x-on:') || name.startsWith('hx-on') || name === 'x-init';
+}
+
+/**
+ * A bare `<script>` named in a sentence ("the <script> tag is blocked by our CSP"): no closing tag follows, and
+ * the text after it is words without a character JavaScript needs to do anything (a call, an assignment, a
+ * template, a statement end). Browsers would run those words as script: a syntax error, nothing more.
+ */
+function proseFollows(s: string, end: number): boolean {
+  const rest = s.slice(end, end + 200);
+  if (rest.toLowerCase().includes('</script')) return false;
+  for (let i = 0; i < rest.length; i++) if ('()=;`{}[]<>\\'.includes(rest[i] ?? '')) return false;
+  return countWords(rest) >= 3;
 }
 
 /**

@@ -127,7 +127,9 @@ export function extract(req: InspectRequest, cap: number): Extracted {
       }
       // Negotiation and credential headers have a fixed grammar and are not read; a lookup in one (`Accept-Language:
       // en,${jndi:ldap://x}`, a Bearer token of `${jndi:...}`) is what Log4Shell scanners spray, and a logger expands it.
-      if (value.includes('${')) c.add({ location: `header:${name}`, value, kind: 'header', header: name });
+      // A negotiation value outside its grammar (`Accept-Language: ../../../etc/passwd`, read by an i18n loader
+      // as a file name) is read like any header.
+      if (value.includes('${') || (name !== 'authorization' && name !== 'proxy-authorization' && outsideTokenGrammar(value))) c.add({ location: `header:${name}`, value, kind: 'header', header: name });
       continue;
     }
     if (name === 'cookie') {
@@ -150,6 +152,20 @@ export function extract(req: InspectRequest, cap: number): Extracted {
   const bodyText = decodeBody(req.body);
   if (bodyText !== '') bodyItems(bodyText, contentType, req.contentType ?? headers.get('content-type') ?? '', c, 'body');
   return { items: c.items, skippedBytes: c.skipped, inspectedBytes: c.bytes, bodyText, contentType, headers };
+}
+
+/**
+ * A value the negotiation and framing headers' grammars (RFC 9110 token lists, quoted strings, parameters,
+ * dates, media ranges) never produce: a `..`, or a character of markup, code or shell.
+ */
+function outsideTokenGrammar(v: string): boolean {
+  if (v.includes('..')) return true;
+  for (let i = 0; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    // < > ' ` ( ) { } \ $ | ! %
+    if (c === 60 || c === 62 || c === 39 || c === 96 || c === 40 || c === 41 || c === 123 || c === 125 || c === 92 || c === 36 || c === 124 || c === 33 || c === 37) return true;
+  }
+  return false;
 }
 
 /**
