@@ -45,7 +45,7 @@ describe('probe corpora (two rounds written apart from the engine in session 5, 
   });
 });
 
-describe('probe corpora, third and fourth rounds (written apart from the engine in session 6, then used to mend it)', () => {
+describe('probe corpora, rounds three to five (written apart from the engine in session 6, then used to mend it)', () => {
   it('blocks probe3-attacks.jsonl: at least 99.5% (the miss left: an https URL to a paste site in `file=`, blocked from paranoia 3)', () => {
     const lines = load('probe3-attacks.jsonl');
     expect(lines.length).toBeGreaterThan(400);
@@ -53,10 +53,10 @@ describe('probe corpora, third and fourth rounds (written apart from the engine 
     expect(missed.length / lines.length, missed.map((l) => l.id).join(' ')).toBeLessThanOrEqual(0.005);
   });
 
-  it('passes probe3-benign.jsonl: at least 92% (the rest: SQL sent to query APIs, shell scripts in CI and cloud-init payloads, full HTML documents: fields per-route exclusions are for)', () => {
+  it('passes probe3-benign.jsonl: at least 92.5% (the rest: SQL sent to query APIs, shell scripts in CI and cloud-init payloads, full HTML documents: fields per-route exclusions are for)', () => {
     const lines = load('probe3-benign.jsonl');
     const blocked = lines.filter((l) => inspector.inspect(toRequest(l)).blocked);
-    expect(1 - blocked.length / lines.length, blocked.map((l) => l.id).join(' ')).toBeGreaterThanOrEqual(0.92);
+    expect(1 - blocked.length / lines.length, blocked.map((l) => l.id).join(' ')).toBeGreaterThanOrEqual(0.925);
   });
 
   it('blocks probe4-attacks.jsonl (WAF-bypass techniques): at least 99.5% (the miss left: a UNC path to a named host in `file=`)', () => {
@@ -68,6 +68,19 @@ describe('probe corpora, third and fourth rounds (written apart from the engine 
 
   it('passes probe4-benign.jsonl (business APIs): at least 95% (the rest: code and SQL submitted as exercise answers, embed HTML with scripts, SQL in résumés)', () => {
     const lines = load('probe4-benign.jsonl');
+    const blocked = lines.filter((l) => inspector.inspect(toRequest(l)).blocked);
+    expect(1 - blocked.length / lines.length, blocked.map((l) => l.id).join(' ')).toBeGreaterThanOrEqual(0.95);
+  });
+
+  it('blocks probe5-attacks.jsonl (SOAP, GraphQL, CSV, part headers, cookies): at least 98.5% (left: Host and Forwarded host poisoning, which needs the route\'s own host names, and an SSRF in Referer)', () => {
+    const lines = load('probe5-attacks.jsonl');
+    expect(lines.length).toBeGreaterThan(300);
+    const missed = lines.filter((l) => !inspector.inspect(toRequest(l)).blocked);
+    expect(missed.length / lines.length, missed.map((l) => l.id).join(' ')).toBeLessThanOrEqual(0.015);
+  });
+
+  it('passes probe5-benign.jsonl (webhooks, B2B XML, telemetry, developer tools): at least 95% (the rest: SQL sent to query APIs, LDAP filters in an LDAP settings form, an external DTD in cXML, embedded code)', () => {
+    const lines = load('probe5-benign.jsonl');
     const blocked = lines.filter((l) => inspector.inspect(toRequest(l)).blocked);
     expect(1 - blocked.length / lines.length, blocked.map((l) => l.id).join(' ')).toBeGreaterThanOrEqual(0.95);
   });

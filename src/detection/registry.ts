@@ -2,7 +2,7 @@ import { cmdiDetector } from './detectors/cmdi.js';
 import { deserializationDetector } from './detectors/deserialization.js';
 import { javaDetector } from './detectors/java.js';
 import { jsDetector } from './detectors/js.js';
-import { crlfDetector, jndiDetector, ldapDetector, prototypeDetector, ssiDetector, sstiDetector, xpathDetector, xxeDetector } from './detectors/misc.js';
+import { crlfDetector, csvDetector, jndiDetector, ldapDetector, prototypeDetector, ssiDetector, sstiDetector, xpathDetector, xxeDetector } from './detectors/misc.js';
 import { nosqlDetector } from './detectors/nosql.js';
 import { phpDetector } from './detectors/php.js';
 import { nulDetector, protocolDetector, scannerDetector, sessionDetector } from './detectors/protocol.js';
@@ -32,6 +32,7 @@ export const VALUE_DETECTORS: readonly ValueDetector[] = [
   phpDetector,
   jsDetector,
   deserializationDetector,
+  csvDetector,
   nulDetector,
 ];
 

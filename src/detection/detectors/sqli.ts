@@ -78,6 +78,11 @@ const KEYWORDS = new Set(['xp_cmdshell', 'xp_regread', 'xp_regwrite', 'xp_dirtre
 /** Aggregate functions a HAVING clause filters on. */
 const AGGREGATES = new Set(['count', 'sum', 'avg', 'min', 'max', 'group_concat', 'string_agg', 'array_agg', 'stddev', 'variance']);
 const SQL_FUNCS = new Set([...DANGEROUS_FUNCS, 'abs', 'cos', 'sin', 'tan', 'pi', 'pow', 'power', 'round', 'rtrim', 'ltrim', 'trim', 'ln', 'log', 'log10', 'exp', 'sqrt', 'floor', 'ceil', 'ceiling', 'format', 'day', 'month', 'year', 'date', 'time', 'compress', 'uncompress', 'local', 'password', 'replace', 'values', 'left', 'right', 'decode', 'encode', 'elt', 'field', 'lower', 'upper', 'lcase', 'ucase', 'greatest', 'least', 'sum', 'avg', 'min', 'max', 'char_length', 'character_length', 'octet_length', 'bit_length', 'crc32', 'sha', 'sha2', 'aes_encrypt', 'aes_decrypt', 'des_encrypt', 'encrypt', 'export_set', 'insert', 'quote', 'repeat', 'space', 'strcmp', 'timestamp', 'utc_time', 'curdate', 'curtime', 'datediff', 'adddate', 'subdate', 'weekday', 'dayname', 'monthname', 'hour', 'minute', 'second', 'week', 'quarter', 'from_unixtime', 'unix_timestamp', 'inet_aton', 'inet_ntoa', 'collation', 'charset', 'coercibility', 'benchmark', 'extractvalue', 'updatexml', 'mod', 'sign', 'truncate', 'radians', 'degrees', 'atan', 'asin', 'acos', 'cot', 'rand', 'soundex', 'position', 'lpad', 'rpad', 'stuff', 'patindex', 'charindex', 'datalength', 'isnull', 'nvl', 'nvl2', 'to_date', 'instr', 'substring_index', 'json_extract', 'make_set', 'exists']);
+const SHARED_CATALOGS = new Map<string, ReadonlySet<string>>([
+  ['mysql', new Set(['user', 'db', 'host', 'proc', 'func', 'tables_priv', 'columns_priv', 'general_log', 'slow_log', 'innodb_table_stats'])],
+  ['sys', new Set(['objects', 'tables', 'columns', 'databases', 'schemas', 'sql_logins', 'server_principals', 'database_principals', 'syslogins', 'sysobjects', 'all_objects', 'user', 'dba_users', 'session_context', 'procedures', 'sql_modules', 'version', 'x$schema_tables'])],
+  ['master', new Set(['dbo', 'sys', 'information_schema'])],
+]);
 const SQL_CONTEXT = new Set(['from', 'join', 'use', 'into', 'database', 'update', 'table']);
 const CATALOG_WORDS = new Set(['information_schema', 'sysobjects', 'syscolumns', 'sysdatabases', 'pg_catalog', 'pg_shadow', 'sqlite_master', 'sqlite_schema', 'msysobjects', 'msysaccessobjects', 'msysqueries', 'msysrelationships', 'tempdb', 'msdb', 'northwind', 'all_tab_columns', 'dba_users', 'user_tab_columns', 'sys_context', 'pg_namespace', 'mysql.user', 'schema_name', 'table_schema', 'column_name', 'table_name']);
 const INTROSPECTION = new Set(['database', 'db_name', 'schema', 'schema_name', 'current_user', 'user', 'system_user', 'session_user', 'version', 'current_database', 'current_schema', 'user_name', 'suser_sname', 'db_id', 'object_id', 'object_name', 'host_name', 'servername', 'connection_id', 'last_insert_id', 'row_count', 'found_rows', 'sqlite_version', 'pg_backend_pid', 'getdate', 'sysdatetime']);
@@ -97,6 +102,12 @@ export const sqliDetector: ValueDetector = {
   trigger: 0,
   inspect(view: View, item: Item, out: Emitter): void {
     inspectSql(view, out, item.kind === 'key' && item.location.startsWith('body-key:/'), item.kind === 'key');
+    // `order[(SELECT 1 FROM pg_sleep(5))]=asc`: in a form or query name, brackets nest parameters (PHP, Rails, qs);
+    // they are not T-SQL identifier quotes. The name is read again with them as blanks.
+    if (item.kind === 'key' && (view.mask & M.BRACKET) !== 0 && !item.location.startsWith('body-key:/') && (view.mask & (M.PAREN | M.QUOTE | M.SPACE)) !== 0) {
+      const text = view.text.replaceAll('[', ' ').replaceAll(']', ' ');
+      inspectSql({ ...view, text, lower: text.toLowerCase(), mask: (view.mask & ~M.BRACKET) | M.SPACE }, out, false, true);
+    }
     // `1+UNION+SELECT+password+FROM+users`: form encoding's '+' for a blank, left undecoded where no form parser ran
     // (a JSON string, a header; in a path '+' is itself). Words only: a value with escapes was decoded as form text already.
     if ((view.mask & (M.PLUS | M.SPACE | M.PERCENT)) === M.PLUS && item.kind !== 'key' && item.kind !== 'path' && view.via !== 'base64') {
@@ -119,6 +130,10 @@ function inspectSql(view: View, out: Emitter, jsonKey = false, key = false): voi
     const at = (view.mask & M.AT) !== 0;
     if (!SQL_WORDS.test(l) && !(mayNameCatalog(l) && CATALOG_GATE.test(l)) && !((view.mask & M.DASH) !== 0 && l.includes('--')) && !(at && l.includes('@@')) && !spacedFragment(l, view.mask) && !(at && SET_VAR.test(l))) return;
   }
+  // A logged prepared statement (`SELECT * FROM addresses WHERE user_id = ? AND ...`, `... = $1`: an ORM's debug
+  // line, a trace span) carries placeholders where an injection would carry values: its phrases are a log, not
+  // input. Breakouts, unions, stacked statements and time functions still count.
+  if ((view.mask & (M.QUESTION | M.DOLLAR)) !== 0 && PLACEHOLDER.test(s)) out = withoutPhrases(out);
   let found = false;
   for (const q of ["'", '"', '`']) {
     if (s.indexOf(q) === -1) continue;
@@ -163,6 +178,18 @@ function openGroup(t: SqlToken[], i: number): boolean {
     else if (x?.t === ')' && depth > 0) depth--;
   }
   return depth > 0;
+}
+
+const PLACEHOLDER = re('[=(,]\\s{0,4}(?:\\?|\\$\\d{1,3})\\s{0,4}(?:[,);]|$|\\s(?:and|or|order|limit|group|returning)\\b)', 'i');
+
+/** An emitter that drops the statement-phrase rules (see inspectSql). */
+function withoutPhrases(out: Emitter): Emitter {
+  return {
+    paranoia: out.paranoia,
+    emit(rule, fragment) {
+      if (rule !== R.selectFrom && rule !== R.selectWeak && rule !== R.fromClause && rule !== R.statement && rule !== R.booleanExpression && rule !== R.functionChain) out.emit(rule, fragment);
+    },
+  };
 }
 
 /** The tokens after a string breakout. */
@@ -431,6 +458,8 @@ function anywhere(s: string, t: SqlToken[], out: Emitter): void {
     if (next?.t === '(' && INTROSPECTION.has(v) && (t[i + 2] === undefined || t[i + 2]?.t === ')')) out.emit(R.catalogFunction, excerpt(s, a.start));
     if (v === 'when' && (t[i - 1]?.t === ')' || t[i - 1]?.v === 'case') && operand(t, i + 1) > 0 && t.slice(i + 2, i + 6).some((x) => x.v === 'then')) out.emit(R.breakoutClause, excerpt(s, a.start));
     if (v === 'procedure' && next?.v === 'analyse') out.emit(R.dangerousFunction, excerpt(s, a.start));
+    // `', 'x') ON DUPLICATE KEY UPDATE role='admin'-- -`: an INSERT's values closed and an upsert clause added.
+    if (v === 'on' && next?.v === 'duplicate' && t[i + 2]?.v === 'key' && t[i + 3]?.v === 'update') out.emit(R.breakoutClause, excerpt(s, a.start));
     // `HAVING COUNT(id) > 5`: a HAVING clause filters on an aggregate; prose has no such phrase.
     if (v === 'having' && next?.t === 'word' && AGGREGATES.has(next.v) && t[i + 2]?.t === '(') {
       let j = i + 3;
@@ -486,7 +515,10 @@ function anywhere(s: string, t: SqlToken[], out: Emitter): void {
     if (v === 'waitfor' && next?.t === 'word' && (next.v === 'delay' || next.v === 'time')) out.emit(R.timeFunction, excerpt(s, a.start));
     if ((v === 'outfile' || v === 'dumpfile') && t[i - 1]?.v === 'into') out.emit(R.dangerousFunction, excerpt(s, t[i - 1]?.start ?? a.start));
     if (v === 'xp_cmdshell' || v === 'sp_executesql' || v === 'xp_regread' || v === 'xp_dirtree') out.emit(R.dangerousFunction, excerpt(s, a.start));
-    if (CATALOG.has(v) && (next?.t === '.' || t[i - 1]?.t === '.' || t[i - 1]?.v === 'from') && (v !== 'mysql' && v !== 'sys' && v !== 'master' || next?.t === '.')) {
+    // `mysql`, `sys` and `master` are also everyday names (`sys.path`, an HLS `master.m3u8`): only with one of their
+    // catalog members after the dot.
+    const members = SHARED_CATALOGS.get(v);
+    if (CATALOG.has(v) && (next?.t === '.' || t[i - 1]?.t === '.' || t[i - 1]?.v === 'from') && (members === undefined || (next?.t === '.' && (t[i + 2]?.t === '.' || members.has(t[i + 2]?.v ?? ''))))) {
       out.emit(R.catalog, excerpt(s, a.start));
     }
     if (v === 'union' || v === 'except' || v === 'intersect') {
@@ -747,6 +779,8 @@ function stackedStatement(t: SqlToken[], i: number): boolean {
 
 /** SELECT select-list [FROM table]: strong when the list or the table is clearly SQL. */
 function select(s: string, t: SqlToken[], i: number, out: Emitter): void {
+  // jq's `select(.status == "active")`: a path starting with '.' is no SQL select list.
+  if (t[i + 1]?.t === '(' && t[i + 2]?.t === '.') return;
   const prev = t[i - 1];
   // (`Re: SELECT * in production?`: a colon is punctuation of prose, not an operator before a sub-query.)
   const inSub = prev !== undefined && (prev.t === '(' || prev.t === ';' || (prev.t === 'op' && prev.v !== '=' && prev.v !== '+' && prev.v !== '&' && prev.v !== ':'));

@@ -48,6 +48,15 @@ function inMarkupAttribute(s: string, start: number): boolean {
 }
 const MARKUP_URL_ATTR = re('\\b(?:src|href|srcset|poster|action|cite|data-src)\\s{0,4}=\\s{0,4}["\']?$');
 
+/** The URL at `start` ends in `:line:column` (no fragment): a source location in a stack trace. */
+function sourceLocation(s: string, start: number): boolean {
+  let end = start;
+  while (end < s.length && end - start < 2048 && !' \t\r\n"\'<>)'.includes(s[end] ?? ' ')) end++;
+  const token = s.slice(start, end);
+  return !token.includes('#') && LINE_COLUMN.test(token);
+}
+const LINE_COLUMN = re(':\\d{1,7}:\\d{1,5}$');
+
 function isLoopback(host: string): boolean {
   return host === 'localhost' || host.endsWith('.localhost') || host.startsWith('127.') || host === '::1' || host === '[::1]';
 }
@@ -167,6 +176,8 @@ function url(text: string, s: string, start: number, scheme: string, colon: numb
   const frag = excerpt(text, start);
   const hasSlashes = s.startsWith('//', colon + 1);
   if (BAD_SCHEMES.has(scheme) && (hasSlashes || scheme === 'dict' || scheme === 'gopher' || scheme === 'jar')) {
+    // A source file named in a stack trace (`Row:file:///Users/ci/app/lib/tile.dart:71:16`) is no URL to fetch.
+    if (scheme === 'file' && sourceLocation(s, start)) return;
     if (scheme !== 'ftp' && scheme !== 'ftps' && scheme !== 'mailto' && scheme !== 'sftp') out.emit(R.scheme, frag);
     else if (hasSlashes) {
       // ftp://files.example.com is a download link; ftp://10.0.0.5 or ftp://localhost reaches inside.
@@ -202,6 +213,9 @@ function url(text: string, s: string, start: number, scheme: string, colon: numb
   const kind = classifyHost(host);
   if (special && kind === 'name' && isIncludeParam(item.location)) out.emit(R.includeParam, frag);
   else if (special && kind === 'name') out.emit(R.offDomain, frag);
+  // A stack frame of a development build (`at Screen (http://localhost:8081/index.bundle?...:142311:42)`: React
+  // Native's bundler) names where code ran, not a target.
+  if (kind === 'internal' && special && isLoopback(host) && sourceLocation(s, start) && (s[start - 1] === '(' || s[start - 1] === '@')) return;
   if (kind === 'internal' && special && isLoopback(host) && (browserUrlField(item.location) || inMarkupAttribute(s, start))) out.emit(R.loopbackRedirect, frag);
   else if (kind === 'internal' || kind === 'metadata') out.emit(R.internal, frag);
   else if (kind === 'obfuscated') out.emit(R.obfuscatedIp, frag);

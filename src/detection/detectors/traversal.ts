@@ -135,7 +135,8 @@ function hiddenSegment(path: string): number {
   while (i !== -1) {
     const c = path.charCodeAt(i + 2);
     const letter = (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95;
-    if (letter && !path.startsWith('/.well-known', i)) return i;
+    // `.well-known` (RFC 8615) and SCIM's `/.search` (RFC 7644 §3.4.3) are standard endpoints.
+    if (letter && !path.startsWith('/.well-known', i) && !(path.startsWith('/.search', i) && (path.length === i + 8 || path[i + 8] === '?'))) return i;
     i = path.indexOf('/.', i + 2);
   }
   return -1;
@@ -163,7 +164,9 @@ export function dotDotSegments(s: string): number {
     // A slash on one side at least: an ellipsis between blanks ("SELECT ... FROM", "a .. b") is prose.
     const slash = (c: string | undefined) => c === '/' || c === '\\';
     const touches = slash(s[i - 1]) || slash(s[j]) || /* Tomcat path parameter */ s[j] === ';';
-    if (sep(before) && sep(after) && touches && (i > 0 || j < s.length)) n++;
+    // Three dots are an ellipsis (`.../App.app/App` in a crash report, `dat=https://x/... }`); two, or four and more
+    // (`....//`, what is left once a filter deletes `../`), climb.
+    if (sep(before) && sep(after) && touches && (i > 0 || j < s.length) && j - i !== 3) n++;
     i = s.indexOf('..', j);
   }
   return n;

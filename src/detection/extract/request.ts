@@ -369,6 +369,9 @@ function bodyItems(text: string, ct: string, rawCt: string, c: Collector, loc: s
         if (name !== '') c.add({ location: `${loc}-key:${name}`, value: name, kind: 'key' });
         if (p.filename !== undefined) c.add({ location: `${loc}-file:${name}`, value: p.filename, kind: 'filename' });
         if (p.filenameStar !== undefined && p.filenameStar !== p.filename) c.add({ location: `${loc}-file:${name}`, value: p.filenameStar, kind: 'filename' });
+        // A part's Content-Type that is not a media type (`image/gif' AND SLEEP(5)...`, `audio/wav;$(sleep 5)`) is
+        // input too: upload handlers store it and pass it to converters.
+        if (p.contentType !== undefined && !isPlainMediaType(p.contentType.trim())) c.add({ location: `${loc}-type:${name}`, value: p.contentType, kind: 'body' });
         bodyItems(p.body, (p.contentType ?? 'text/plain').toLowerCase(), p.contentType ?? '', c, `${loc}:${name}`);
       }
       return;

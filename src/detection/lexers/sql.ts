@@ -201,12 +201,22 @@ export function stringBreakout(s: string, quote: string, backslashEscapes = true
   return -1;
 }
 
+/** `like` or `ilike` ends at `p` (inclusive), as a word. */
+function likeBefore(s: string, p: number): boolean {
+  const w = s.slice(Math.max(0, p - 5), p + 1).toLowerCase();
+  const at = w.endsWith('ilike') ? p - 4 : w.endsWith('like') ? p - 3 : -1;
+  if (at < 0) return false;
+  const c = s.charCodeAt(at - 1);
+  return at === 0 || !((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95);
+}
+
 /** The index of the quote closing a literal opened at `at` after an operator or opening bracket, or -1. */
 function opensLiteral(s: string, at: number, quote: string, backslashEscapes: boolean): number {
   let p = at - 1;
   while (p >= 0 && (s[p] === ' ' || s[p] === '\t')) p--;
   const before = s[p];
-  if (before === undefined || !'=~:({[,'.includes(before)) return -1;
+  // After an operator, or after LIKE (`name NOT LIKE '%test%'`): the value's own comparison with its own literal.
+  if (before === undefined || (!'=~:({[,'.includes(before) && !likeBefore(s, p))) return -1;
   // The literal must close on the same line: an unclosed quote after `=` (`x=' or 1=1`) is still a breakout.
   for (let k = at + 1; k < s.length; k++) {
     const c = s[k];
