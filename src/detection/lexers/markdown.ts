@@ -43,22 +43,7 @@ export function maskFences(s: string): string {
     blocks.push([open, end]);
     at = end;
   }
-  if (blocks.length === 0) return s;
-  let outside = '';
-  let last = 0;
-  for (const [a, b] of blocks) {
-    outside += s.slice(last, a) + ' ';
-    last = b;
-  }
-  if (countWords(outside + s.slice(last)) < PROSE_WORDS) return s;
-  let out = '';
-  last = 0;
-  for (const [a, b] of blocks) {
-    out += s.slice(last, a);
-    for (let i = a; i < b; i++) out += s[i] === '\n' ? '\n' : ' ';
-    last = b;
-  }
-  return out + s.slice(last);
+  return blankSpansInProse(s, blocks);
 }
 
 /** The index of the next fence opening at a line start (after up to three blanks) from `from`, or -1. */
@@ -110,6 +95,14 @@ function maskInlineCode(s: string): string {
     spans.push([i, end]);
     i = s.indexOf('`', end);
   }
+  return blankSpansInProse(s, spans);
+}
+
+/**
+ * The text with each span blanked (line breaks kept, so offsets and lines stay), when the text outside the spans
+ * is prose (PROSE_WORDS words at least); otherwise the text as it is.
+ */
+function blankSpansInProse(s: string, spans: readonly (readonly [number, number])[]): string {
   if (spans.length === 0) return s;
   let outside = '';
   let last = 0;
@@ -121,7 +114,8 @@ function maskInlineCode(s: string): string {
   let out = '';
   last = 0;
   for (const [a, b] of spans) {
-    out += s.slice(last, a) + ' '.repeat(b - a);
+    out += s.slice(last, a);
+    for (let i = a; i < b; i++) out += s[i] === '\n' ? '\n' : ' ';
     last = b;
   }
   return out + s.slice(last);
