@@ -30,58 +30,37 @@ describe('own corpora at the default paranoia', () => {
   });
 });
 
-describe('probe corpora (two rounds written apart from the engine in session 5, then used to mend it)', () => {
-  it('blocks probe-attacks.jsonl: every category, at least 99% overall', () => {
-    const lines = load('probe-attacks.jsonl');
-    expect(lines.length).toBeGreaterThan(850);
-    const missed = lines.filter((l) => !inspector.inspect(toRequest(l)).blocked);
-    expect(missed.length / lines.length, missed.map((l) => l.id).join(' ')).toBeLessThanOrEqual(0.01);
-  });
+/** The share of a corpus's attack lines the engine misses must stay at or below `maxMissed` (a fraction). */
+function expectBlocked(file: string, minLines: number, maxMissed: number): void {
+  const lines = load(file);
+  expect(lines.length).toBeGreaterThan(minLines);
+  const missed = lines.filter((l) => !inspector.inspect(toRequest(l)).blocked);
+  expect(missed.length / lines.length, missed.map((l) => l.id).join(' ')).toBeLessThanOrEqual(maxMissed);
+}
 
-  it('passes probe-benign.jsonl: at least 96% (SQL and shell in developer prose, MongoDB Data API filters and InfluxQL are the known rest)', () => {
-    const lines = load('probe-benign.jsonl');
-    const blocked = lines.filter((l) => inspector.inspect(toRequest(l)).blocked);
-    expect(1 - blocked.length / lines.length).toBeGreaterThanOrEqual(0.96);
-  });
+/** The share of a corpus's legit lines the engine passes must stay at or above `minPassed` (a fraction). */
+function expectPassed(file: string, minPassed: number): void {
+  const lines = load(file);
+  const blocked = lines.filter((l) => inspector.inspect(toRequest(l)).blocked);
+  expect(1 - blocked.length / lines.length, blocked.map((l) => l.id).join(' ')).toBeGreaterThanOrEqual(minPassed);
+}
+
+describe('probe corpora (two rounds written apart from the engine in session 5, then used to mend it)', () => {
+  it('blocks probe-attacks.jsonl: every category, at least 99% overall', () => expectBlocked('probe-attacks.jsonl', 850, 0.01));
+
+  it('passes probe-benign.jsonl: at least 96% (SQL and shell in developer prose, MongoDB Data API filters and InfluxQL are the known rest)', () => expectPassed('probe-benign.jsonl', 0.96));
 });
 
 describe('probe corpora, rounds three to five (written apart from the engine in session 6, then used to mend it)', () => {
-  it('blocks probe3-attacks.jsonl: at least 99.5% (the miss left: an https URL to a paste site in `file=`, blocked from paranoia 3)', () => {
-    const lines = load('probe3-attacks.jsonl');
-    expect(lines.length).toBeGreaterThan(400);
-    const missed = lines.filter((l) => !inspector.inspect(toRequest(l)).blocked);
-    expect(missed.length / lines.length, missed.map((l) => l.id).join(' ')).toBeLessThanOrEqual(0.005);
-  });
+  it('blocks probe3-attacks.jsonl: at least 99.5% (the miss left: an https URL to a paste site in `file=`, blocked from paranoia 3)', () => expectBlocked('probe3-attacks.jsonl', 400, 0.005));
 
-  it('passes probe3-benign.jsonl: at least 92.5% (the rest: SQL sent to query APIs, shell scripts in CI and cloud-init payloads, full HTML documents: fields per-route exclusions are for)', () => {
-    const lines = load('probe3-benign.jsonl');
-    const blocked = lines.filter((l) => inspector.inspect(toRequest(l)).blocked);
-    expect(1 - blocked.length / lines.length, blocked.map((l) => l.id).join(' ')).toBeGreaterThanOrEqual(0.925);
-  });
+  it('passes probe3-benign.jsonl: at least 92.5% (the rest: SQL sent to query APIs, shell scripts in CI and cloud-init payloads, full HTML documents: fields per-route exclusions are for)', () => expectPassed('probe3-benign.jsonl', 0.925));
 
-  it('blocks probe4-attacks.jsonl (WAF-bypass techniques): at least 99.5% (the miss left: a UNC path to a named host in `file=`)', () => {
-    const lines = load('probe4-attacks.jsonl');
-    expect(lines.length).toBeGreaterThan(300);
-    const missed = lines.filter((l) => !inspector.inspect(toRequest(l)).blocked);
-    expect(missed.length / lines.length, missed.map((l) => l.id).join(' ')).toBeLessThanOrEqual(0.005);
-  });
+  it('blocks probe4-attacks.jsonl (WAF-bypass techniques): at least 99.5% (the miss left: a UNC path to a named host in `file=`)', () => expectBlocked('probe4-attacks.jsonl', 300, 0.005));
 
-  it('passes probe4-benign.jsonl (business APIs): at least 95% (the rest: code and SQL submitted as exercise answers, embed HTML with scripts, SQL in résumés)', () => {
-    const lines = load('probe4-benign.jsonl');
-    const blocked = lines.filter((l) => inspector.inspect(toRequest(l)).blocked);
-    expect(1 - blocked.length / lines.length, blocked.map((l) => l.id).join(' ')).toBeGreaterThanOrEqual(0.95);
-  });
+  it('passes probe4-benign.jsonl (business APIs): at least 95% (the rest: code and SQL submitted as exercise answers, embed HTML with scripts, SQL in résumés)', () => expectPassed('probe4-benign.jsonl', 0.95));
 
-  it('blocks probe5-attacks.jsonl (SOAP, GraphQL, CSV, part headers, cookies): at least 98.5% (left: Host and Forwarded host poisoning, which needs the route\'s own host names, and an SSRF in Referer)', () => {
-    const lines = load('probe5-attacks.jsonl');
-    expect(lines.length).toBeGreaterThan(300);
-    const missed = lines.filter((l) => !inspector.inspect(toRequest(l)).blocked);
-    expect(missed.length / lines.length, missed.map((l) => l.id).join(' ')).toBeLessThanOrEqual(0.015);
-  });
+  it("blocks probe5-attacks.jsonl (SOAP, GraphQL, CSV, part headers, cookies): at least 98.5% (left: Host and Forwarded host poisoning, which needs the route's own host names, and an SSRF in Referer)", () => expectBlocked('probe5-attacks.jsonl', 300, 0.015));
 
-  it('passes probe5-benign.jsonl (webhooks, B2B XML, telemetry, developer tools): at least 95% (the rest: SQL sent to query APIs, LDAP filters in an LDAP settings form, an external DTD in cXML, embedded code)', () => {
-    const lines = load('probe5-benign.jsonl');
-    const blocked = lines.filter((l) => inspector.inspect(toRequest(l)).blocked);
-    expect(1 - blocked.length / lines.length, blocked.map((l) => l.id).join(' ')).toBeGreaterThanOrEqual(0.95);
-  });
+  it('passes probe5-benign.jsonl (webhooks, B2B XML, telemetry, developer tools): at least 95% (the rest: SQL sent to query APIs, LDAP filters in an LDAP settings form, an external DTD in cXML, embedded code)', () => expectPassed('probe5-benign.jsonl', 0.95));
 });

@@ -73,7 +73,7 @@ export function createInspector(options: InspectOptions = {}): Inspector {
       // mask skips it with one test.
       const items = ex.items;
       const n = items.length;
-      // Live views are [0, nv); slots past nv hold older requests' views until overwritten or cleared below.
+      // Live views are [0, nv); slots past nv hold older requests' views until a larger request overwrites them.
       let nv = 0;
       // Header items whose findings are to be remembered after this request, with their caches.
       let toRemember: Map<number, BoundedMap<string, readonly Finding[]>> | undefined;

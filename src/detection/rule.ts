@@ -53,6 +53,11 @@ export function rule(category: Category, id: string, pl: Paranoia, score: number
   return { id, category, pl, score, reason };
 }
 
+/** The name a location ends with, as written: `query:filter` and `body:/search/filter` end with `filter`. */
+export function locationName(location: string): string {
+  return location.slice(Math.max(location.lastIndexOf('/'), location.lastIndexOf(':')) + 1);
+}
+
 /** An excerpt of `s` around [start, end), bounded to `max` characters. */
 export function excerpt(s: string, start: number, end = start + 40, max = 80): string {
   const a = Math.max(0, start);

@@ -2,7 +2,7 @@ import { M } from '../normalize/charmask.js';
 import type { View } from '../normalize/views.js';
 import { re } from '../patterns.js';
 import { SECRET_FIELD_NAMES } from './misc.js';
-import { excerpt, rule, type Emitter, type Item, type ValueDetector } from '../rule.js';
+import { excerpt, locationName, rule, type Emitter, type Item, type ValueDetector } from '../rule.js';
 
 /** NoSQL (MongoDB) operator injection: `$ne`, `$gt`, `$where`, `$regex`... as JSON keys, bracketed query keys or embedded JSON. */
 const R = {
@@ -33,10 +33,6 @@ const FILTER_PARAMS = new Set(['filter', 'filters', 'where', 'query', 'q', 'crit
 /** A JSON document whose first member is a field, not an operator. */
 const FIELD_FIRST = re('^\\s{0,8}\\{\\s{0,8}"[^"$]');
 
-/** The item's own name (`query:filter`, `body:/search/filter` -> filter). */
-function ownName(location: string): string {
-  return location.slice(Math.max(location.lastIndexOf('/'), location.lastIndexOf(':')) + 1).toLowerCase();
-}
 const ODATA_OPTIONS = new Set(['$search', '$filter', '$select', '$expand', '$orderby', '$top', '$skip', '$count', '$format', '$apply', '$compute', '$levels', '$skiptoken', '$deltatoken', '$inlinecount', '$schemaversion', '$index']);
 const EMBEDDED = re('[{,\\[]\\s{0,8}["\']?\\$[a-z]{2,16}["\']?\\s{0,8}:|\\[\\s{0,4}\\$[a-z]{2,16}\\s{0,4}\\]', 'i');
 const WHERE_JS = re('\\b(?:this\\.[a-z_$][\\w$]{0,40}\\s{0,8}(?:==|!=|>|<)|sleep\\s{0,4}\\(\\s{0,4}\\d|db\\.[a-z_$][\\w$]{0,40}\\.(?:find|drop|insert|remove|update)\\s{0,4}\\(|return\\s{1,8}(?:true|1)\\b|tojson\\s{0,4}\\(\\s{0,4}this)', 'i');
@@ -82,7 +78,7 @@ export const nosqlDetector: ValueDetector = {
         // A query document in a filter parameter is the API's own language: fields with conditions on them
         // (`{"status": {"$in": [...]}}`). An operator document standing for a value (`{"$ne": null}`, `{"$regex":
         // "^a"}`), a write or code operator ($where, $function, $set) or a condition on a secret field is not.
-        const filter = FILTER_PARAMS.has(ownName(item.location)) && FIELD_FIRST.test(s) && ops.every((o) => READ_OPERATORS.has(o)) && !SECRET_MEMBER.test(s);
+        const filter = FILTER_PARAMS.has(locationName(item.location).toLowerCase()) && FIELD_FIRST.test(s) && ops.every((o) => READ_OPERATORS.has(o)) && !SECRET_MEMBER.test(s);
         if (op !== undefined && OPERATORS.has(op) && !filter) out.emit(R.operatorValue, excerpt(view.text, e.index));
       }
       if (s.includes('$where')) {

@@ -1,7 +1,7 @@
 import { M } from '../normalize/charmask.js';
 import type { View } from '../normalize/views.js';
 import { re } from '../patterns.js';
-import { excerpt, rule, type Emitter, type Item, type ValueDetector } from '../rule.js';
+import { excerpt, locationName, rule, type Emitter, type Item, type ValueDetector } from '../rule.js';
 
 /**
  * SSRF and remote file inclusion: URLs (and bare hosts) in inputs, with the host parsed the way URL
@@ -32,14 +32,11 @@ const BROWSER_URL_FIELDS = new Set(['redirecturi', 'redirecturis', 'redirecturl'
 
 /** The field named last in a location (`body:/redirect_uris/1` is redirect_uris), `_` and `-` removed. */
 function browserUrlField(location: string): boolean {
-  let end = location.length;
-  let start = Math.max(location.lastIndexOf('/'), location.lastIndexOf(':')) + 1;
+  let name = locationName(location);
   // An array element: its array's name.
-  if (start > 0 && start < end && /* digit */ location.charCodeAt(start) >= 48 && location.charCodeAt(start) <= 57) {
-    end = start - 1;
-    start = Math.max(location.lastIndexOf('/', end - 1), location.lastIndexOf(':', end - 1)) + 1;
-  }
-  return BROWSER_URL_FIELDS.has(location.slice(start, end).toLowerCase().replaceAll('_', '').replaceAll('-', ''));
+  const c = name.charCodeAt(0);
+  if (c >= 48 && c <= 57 && name.length < location.length) name = locationName(location.slice(0, location.length - name.length - 1));
+  return BROWSER_URL_FIELDS.has(name.toLowerCase().replaceAll('_', '').replaceAll('-', ''));
 }
 
 /** The URL at `start` is an attribute value of markup (`<img src="http://localhost/..."`): the reader's browser loads it. */
@@ -213,10 +210,11 @@ function url(text: string, s: string, start: number, scheme: string, colon: numb
   const kind = classifyHost(host);
   if (special && kind === 'name' && isIncludeParam(item.location)) out.emit(R.includeParam, frag);
   else if (special && kind === 'name') out.emit(R.offDomain, frag);
+  const loopback = kind === 'internal' && special && isLoopback(host);
   // A stack frame of a development build (`at Screen (http://localhost:8081/index.bundle?...:142311:42)`: React
   // Native's bundler) names where code ran, not a target.
-  if (kind === 'internal' && special && isLoopback(host) && sourceLocation(s, start) && (s[start - 1] === '(' || s[start - 1] === '@')) return;
-  if (kind === 'internal' && special && isLoopback(host) && (browserUrlField(item.location) || inMarkupAttribute(s, start))) out.emit(R.loopbackRedirect, frag);
+  if (loopback && sourceLocation(s, start) && (s[start - 1] === '(' || s[start - 1] === '@')) return;
+  if (loopback && (browserUrlField(item.location) || inMarkupAttribute(s, start))) out.emit(R.loopbackRedirect, frag);
   else if (kind === 'internal' || kind === 'metadata') out.emit(R.internal, frag);
   else if (kind === 'obfuscated') out.emit(R.obfuscatedIp, frag);
   else if (kind === 'ip' && special) out.emit(R.ipUrl, frag);

@@ -57,7 +57,6 @@ function fenceAt(s: string, from: number): number {
   return -1;
 }
 
-
 /** The text with the pipes of table rows blanked, when it holds a table delimiter row (`|---|:---:|`). */
 function maskTablePipes(s: string): string {
   const lines = s.split('\n');
